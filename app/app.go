@@ -1,0 +1,165 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"runtime"
+	"syscall"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"abilita/attach"
+	"abilita/handlers"
+	"abilita/notify"
+	"abilita/security"
+	"abilita/sedi"
+	"abilita/store"
+)
+
+// App is a running installation: its store, its mail worker and its HTTP server.
+type App struct {
+	Config Config
+	Store  *store.Store
+	Fiber  *fiber.App
+	Worker *notify.Worker
+	Log    *slog.Logger
+}
+
+// Open opens the data folder (creating it), the store, the master key and the
+// mail transport, and builds the HTTP application. sender may be nil: then
+// mail goes through the configured relays or, without them, to .eml files.
+func Open(cfg Config, log *slog.Logger, sender notify.Sender) (*App, error) {
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("creating %s: %w", cfg.DataDir, err)
+	}
+	st, err := store.Open(cfg.DBPath())
+	if err != nil {
+		return nil, err
+	}
+	a := &App{Config: cfg, Store: st, Log: log}
+	if err := a.open(sender); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+func (a *App) open(sender notify.Sender) error {
+	cfg := a.Config
+	elenco, err := sedi.Default()
+	if err != nil {
+		return err
+	}
+	if err := a.Store.SeminaSedi(elenco); err != nil {
+		return err
+	}
+	keys, err := security.LoadOrCreateMasterKey(cfg.MasterKeyFile)
+	if err != nil {
+		return err
+	}
+	lim := attach.DefaultLimiti()
+	lim.MaxBytes = int64(cfg.MaxFileMB) << 20
+	archive, err := attach.NewArchivio(cfg.AllegatiDir(), keys, lim)
+	if err != nil {
+		return err
+	}
+	if sender == nil {
+		if sender, err = a.mittente(); err != nil {
+			return err
+		}
+	}
+	a.Worker = notify.NewWorker(a.Store, sender, a.Log)
+	a.Store.SetWaker(a.Worker.Wake)
+	hasher := security.NewHasher(cfg.Argon, security.DefaultCeiling(), runtime.NumCPU())
+	a.Fiber, err = handlers.New(handlers.Config{
+		PublicURL:     cfg.PublicURL,
+		SecureCookies: cfg.TLS(),
+		FormLimit:     64 << 10,
+		UploadLimit:   3*lim.MaxBytes + 64<<10,
+		FileLimit:     lim.MaxBytes,
+		TokenTTL:      cfg.TokenTTL,
+		SessionIdle:   30 * time.Minute,
+		SessionMax:    12 * time.Hour,
+	}, handlers.Deps{Store: a.Store, Archive: archive, Hasher: hasher, Log: a.Log})
+	return err
+}
+
+// mittente builds the mail transport from the configuration.
+func (a *App) mittente() (notify.Sender, error) {
+	cfg := a.Config
+	if !cfg.SMTP.Enabled() {
+		a.Log.Info("nessun relay SMTP configurato: la posta è scritta su file", "cartella", cfg.PostaDir())
+		return notify.NewFileSender(cfg.PostaDir(), cfg.MailFrom, a.Log)
+	}
+	if cfg.SMTP.From == "" {
+		cfg.SMTP.From = cfg.MailFrom
+	}
+	email, err := notify.NewSMTPSender(cfg.SMTP)
+	if err != nil {
+		return nil, err
+	}
+	var pec notify.Sender
+	if cfg.PEC.Enabled() {
+		if pec, err = notify.NewSMTPSender(cfg.PEC); err != nil {
+			return nil, err
+		}
+	}
+	return notify.NewRouter(email, pec), nil
+}
+
+// SetupLink returns a one-time link for the first administrator, or "" when
+// an administrator exists already.
+func (a *App) SetupLink() (string, error) {
+	ok, err := a.Store.CiSonoAmministratori()
+	if err != nil || ok {
+		return "", err
+	}
+	token := security.NewToken()
+	now := time.Now()
+	err = a.Store.CreaToken(security.HashToken(token), store.Token{Scopo: store.ScopoSetupAdmin, Creato: now, Scade: now.Add(7 * 24 * time.Hour)})
+	if err != nil {
+		return "", err
+	}
+	return a.Config.PublicURL + "/configurazione?t=" + token, nil
+}
+
+// Serve runs the mail worker and the HTTP server until ctx is cancelled or a
+// SIGINT/SIGTERM arrives, then shuts down gracefully.
+func (a *App) Serve(ctx context.Context) error {
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	workerDone := make(chan struct{})
+	go func() {
+		defer close(workerDone)
+		a.Worker.Run(ctx)
+	}()
+	errc := make(chan error, 1)
+	go func() {
+		a.Log.Info("Abilita in ascolto", "addr", a.Config.Addr, "url", a.Config.PublicURL)
+		if a.Config.TLSCert != "" {
+			errc <- a.Fiber.ListenTLS(a.Config.Addr, a.Config.TLSCert, a.Config.TLSKey)
+		} else {
+			errc <- a.Fiber.Listen(a.Config.Addr)
+		}
+	}()
+	var err error
+	select {
+	case err = <-errc:
+		stop()
+	case <-ctx.Done():
+		a.Log.Info("arresto in corso")
+		err = a.Fiber.ShutdownWithTimeout(15 * time.Second)
+	}
+	<-workerDone
+	return err
+}
+
+// Close closes the store.
+func (a *App) Close() error {
+	return errors.Join(a.Store.Close())
+}

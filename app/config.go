@@ -1,0 +1,126 @@
+// Package app wires Abilita together: configuration, the store, keys,
+// attachments, mail and the HTTP handlers. main and the end-to-end tests
+// both build the application through Open.
+package app
+
+import (
+	"cmp"
+	"flag"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"abilita/notify"
+	"abilita/security"
+)
+
+// Config is the whole configuration; every setting has a flag and an
+// environment variable, the flag winning.
+type Config struct {
+	Addr          string
+	DataDir       string
+	PublicURL     string
+	MasterKeyFile string
+	TLSCert       string
+	TLSKey        string
+	MailFrom      string
+	SMTP          notify.SMTPConfig
+	PEC           notify.SMTPConfig
+	Argon         security.Params
+	MaxFileMB     int
+	TokenTTL      time.Duration
+}
+
+// DBPath is the bbolt file.
+func (c Config) DBPath() string { return filepath.Join(c.DataDir, "abilita.db") }
+
+// AllegatiDir holds the encrypted attachments.
+func (c Config) AllegatiDir() string { return filepath.Join(c.DataDir, "allegati") }
+
+// PostaDir holds the messages written as .eml files when no relay is configured.
+func (c Config) PostaDir() string { return filepath.Join(c.DataDir, "posta") }
+
+// TLS reports whether Abilita terminates TLS itself or sits behind a proxy
+// that does (its public address is https).
+func (c Config) TLS() bool {
+	return c.TLSCert != "" || strings.HasPrefix(c.PublicURL, "https://")
+}
+
+// ParseConfig reads flags from args with defaults from the environment.
+func ParseConfig(args []string, getenv func(string) string) (Config, error) {
+	env := func(name, def string) string { return cmp.Or(getenv("ABILITA_"+name), def) }
+	def := security.DefaultParams()
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	var c Config
+	fs.StringVar(&c.Addr, "addr", env("ADDR", ":8080"), "indirizzo di ascolto (ABILITA_ADDR)")
+	fs.StringVar(&c.DataDir, "data", env("DATA", "./data"), "cartella dei dati (ABILITA_DATA)")
+	fs.StringVar(&c.PublicURL, "public-url", env("PUBLIC_URL", ""), "indirizzo pubblico per i collegamenti nelle e-mail (ABILITA_PUBLIC_URL)")
+	fs.StringVar(&c.MasterKeyFile, "master-key-file", env("MASTER_KEY_FILE", ""), "file della chiave master degli allegati (ABILITA_MASTER_KEY_FILE)")
+	fs.StringVar(&c.TLSCert, "tls-cert", env("TLS_CERT", ""), "certificato TLS (ABILITA_TLS_CERT)")
+	fs.StringVar(&c.TLSKey, "tls-key", env("TLS_KEY", ""), "chiave TLS (ABILITA_TLS_KEY)")
+	fs.StringVar(&c.MailFrom, "mail-from", env("MAIL_FROM", "Inail Abilita <noreply@abilita.local>"), "mittente delle e-mail (ABILITA_MAIL_FROM)")
+	smtpFlags(fs, &c.SMTP, "smtp", "SMTP", env)
+	smtpFlags(fs, &c.PEC, "pec", "PEC", env)
+	mem, _ := strconv.Atoi(env("ARGON_MEMORY_KIB", strconv.Itoa(int(def.Memory))))
+	iter, _ := strconv.Atoi(env("ARGON_ITERATIONS", strconv.Itoa(int(def.Iterations))))
+	par, _ := strconv.Atoi(env("ARGON_PARALLELISM", strconv.Itoa(int(def.Parallelism))))
+	fs.IntVar(&mem, "argon-memory-kib", mem, "memoria di argon2id in KiB (ABILITA_ARGON_MEMORY_KIB)")
+	fs.IntVar(&iter, "argon-iterations", iter, "iterazioni di argon2id (ABILITA_ARGON_ITERATIONS)")
+	fs.IntVar(&par, "argon-parallelism", par, "parallelismo di argon2id (ABILITA_ARGON_PARALLELISM)")
+	maxMB, _ := strconv.Atoi(env("MAX_FILE_MB", "8"))
+	fs.IntVar(&c.MaxFileMB, "max-file-mb", maxMB, "dimensione massima di un allegato in MB (ABILITA_MAX_FILE_MB)")
+	ttl, err := time.ParseDuration(env("TOKEN_TTL", "24h"))
+	if err != nil {
+		return c, fmt.Errorf("ABILITA_TOKEN_TTL: %w", err)
+	}
+	fs.DurationVar(&c.TokenTTL, "token-ttl", ttl, "validità dei collegamenti di conferma e-mail (ABILITA_TOKEN_TTL)")
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	c.Argon = def
+	c.Argon.Memory, c.Argon.Iterations, c.Argon.Parallelism = uint32(mem), uint32(iter), uint8(par)
+	if c.MasterKeyFile == "" {
+		c.MasterKeyFile = filepath.Join(c.DataDir, "chiave-master.key")
+	}
+	if c.PublicURL == "" {
+		c.PublicURL = localURL(c.Addr, c.TLSCert != "")
+	}
+	c.PublicURL = strings.TrimRight(c.PublicURL, "/")
+	if c.MaxFileMB < 1 || c.MaxFileMB > 64 {
+		return c, fmt.Errorf("max-file-mb must be between 1 and 64")
+	}
+	return c, nil
+}
+
+func smtpFlags(fs *flag.FlagSet, s *notify.SMTPConfig, prefix, envPrefix string, env func(string, string) string) {
+	port, _ := strconv.Atoi(env(envPrefix+"_PORT", "0"))
+	fs.StringVar(&s.Host, prefix+"-host", env(envPrefix+"_HOST", ""), "relay "+envPrefix+": host (ABILITA_"+envPrefix+"_HOST); vuoto: posta scritta su file")
+	fs.IntVar(&s.Port, prefix+"-port", port, "relay "+envPrefix+": porta (ABILITA_"+envPrefix+"_PORT)")
+	fs.StringVar(&s.Username, prefix+"-user", env(envPrefix+"_USER", ""), "relay "+envPrefix+": utente (ABILITA_"+envPrefix+"_USER)")
+	s.Password = env(envPrefix+"_PASSWORD", "") // only from the environment: flags show up in ps
+	fs.StringVar(&s.From, prefix+"-from", env(envPrefix+"_FROM", ""), "relay "+envPrefix+": mittente (ABILITA_"+envPrefix+"_FROM)")
+	fs.StringVar(&s.TLS, prefix+"-tls", env(envPrefix+"_TLS", "starttls"), "relay "+envPrefix+": none, starttls o tls (ABILITA_"+envPrefix+"_TLS)")
+}
+
+// localURL is the address a browser on this machine uses to reach addr.
+func localURL(addr string, tls bool) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "http://localhost:8080"
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "localhost"
+	}
+	scheme := "http"
+	if tls {
+		scheme = "https"
+	}
+	return scheme + "://" + net.JoinHostPort(host, port)
+}
+
+// Getenv is os.Getenv, named so tests can pass their own.
+var Getenv = os.Getenv

@@ -1,0 +1,48 @@
+package domain
+
+import "errors"
+
+// Codice classifies an error so that one function can map it to an HTTP status.
+type Codice string
+
+// Error codes.
+const (
+	ErrNonValido    Codice = "non_valido"    // bad input: 422
+	ErrNonTrovato   Codice = "non_trovato"   // 404
+	ErrNonAmmesso   Codice = "non_ammesso"   // 403
+	ErrConflitto    Codice = "conflitto"     // 409: state machine, duplicates
+	ErrNonAutentico Codice = "non_autentico" // 401
+	ErrInterno      Codice = "interno"       // 500, logged, never shown
+)
+
+// Errore is an error with a code and an Italian message meant for the user.
+type Errore struct {
+	Codice    Codice
+	Messaggio string
+}
+
+func (e *Errore) Error() string { return e.Messaggio }
+
+// CodiceDi returns the code of err, ErrInterno for errors that carry none.
+func CodiceDi(err error) Codice {
+	var e *Errore
+	if errors.As(err, &e) {
+		return e.Codice
+	}
+	return ErrInterno
+}
+
+// MessaggioDi returns the user message of err, or a generic one for internal errors.
+func MessaggioDi(err error) string {
+	var e *Errore
+	if errors.As(err, &e) && e.Codice != ErrInterno {
+		return e.Messaggio
+	}
+	return "Si è verificato un errore interno. Riprova tra qualche minuto."
+}
+
+// NonTrovato is the error for a missing record (also used for records the user may not see).
+func NonTrovato(msg string) error { return &Errore{Codice: ErrNonTrovato, Messaggio: msg} }
+
+// Conflitto is the error for an operation the current state does not allow.
+func Conflitto(msg string) error { return &Errore{Codice: ErrConflitto, Messaggio: msg} }

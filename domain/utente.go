@@ -1,0 +1,51 @@
+package domain
+
+import "time"
+
+// SchemaUtente is the version of the stored shape of a Utente.
+const SchemaUtente = 1
+
+// Ruolo is what a user may do in Abilita (DESIGN.md §2).
+type Ruolo string
+
+// The roles.
+const (
+	RuoloRichiedente    Ruolo = "richiedente" // utente generico: files and follows its requests
+	RuoloOperatore      Ruolo = "operatore"
+	RuoloAmministratore Ruolo = "amministratore"
+)
+
+// Etichetta is the Italian label of the role.
+func (r Ruolo) Etichetta() string {
+	switch r {
+	case RuoloRichiedente:
+		return "Utente generico"
+	case RuoloOperatore:
+		return "Operatore di sede"
+	case RuoloAmministratore:
+		return "Amministratore"
+	}
+	return string(r)
+}
+
+// Utente is an account.
+type Utente struct {
+	Schema          int       `json:"schema"`
+	ID              uint64    `json:"id"`
+	Ruolo           Ruolo     `json:"ruolo"`
+	Email           string    `json:"email"` // lower case; the login name of generic users
+	CodiceFiscale   string    `json:"codice_fiscale,omitempty"`
+	Cognome         string    `json:"cognome"`
+	Nome            string    `json:"nome"`
+	PasswordHash    string    `json:"password_hash,omitempty"`
+	EmailVerificata time.Time `json:"email_verificata,omitzero"`
+	Sede            string    `json:"sede,omitempty"` // operators only
+	Sospeso         bool      `json:"sospeso,omitempty"`
+	Creato          time.Time `json:"creato"`
+}
+
+// Verificato reports whether the user proved it owns its e-mail address.
+func (u *Utente) Verificato() bool { return !u.EmailVerificata.IsZero() }
+
+// NomeCompleto is "Nome Cognome" as a greeting shows it.
+func (u *Utente) NomeCompleto() string { return u.Nome + " " + u.Cognome }

@@ -1,0 +1,205 @@
+package handlers
+
+import (
+	"errors"
+	"io"
+	"maps"
+	"mime/multipart"
+	"slices"
+
+	"github.com/gofiber/fiber/v2"
+
+	"abilita/attach"
+	"abilita/domain"
+	"abilita/views"
+)
+
+// errCorpoTroppoGrande is returned by limitedReader past the upload limit.
+var errCorpoTroppoGrande = errors.New("request body too large")
+
+// limitedReader fails, rather than stopping quietly, once more than n bytes
+// were read: a truncated multipart stream must not look like a complete one.
+type limitedReader struct {
+	r io.Reader
+	n int64
+}
+
+func (l *limitedReader) Read(p []byte) (int, error) {
+	if l.n < 0 {
+		return 0, errCorpoTroppoGrande
+	}
+	if int64(len(p)) > l.n+1 {
+		p = p[:l.n+1]
+	}
+	n, err := l.r.Read(p)
+	l.n -= int64(n)
+	if l.n < 0 {
+		return n, errCorpoTroppoGrande
+	}
+	return n, err
+}
+
+// caricaAllegati receives the attachments of a draft. The body is streamed:
+// the CSRF token comes first (a header or the first part), then each file is
+// sniffed, checked, hashed and encrypted to disk as it arrives, never whole
+// in memory. If any file is refused, none of this upload is kept.
+func (h *Handlers) caricaAllegati(c *fiber.Ctx) error {
+	u := utenteDi(c)
+	r, err := h.richiestaPropria(c)
+	if err != nil {
+		return err
+	}
+	if err := modificabile(u)(r); err != nil {
+		return err
+	}
+	boundary := string(c.Request().Header.MultipartFormBoundary())
+	body := c.Context().RequestBodyStream()
+	if boundary == "" || body == nil {
+		return fiber.ErrUnsupportedMediaType
+	}
+	if int64(c.Request().Header.ContentLength()) > h.cfg.UploadLimit {
+		return troppoGrande(c)
+	}
+	limited := &limitedReader{r: body, n: h.cfg.UploadLimit}
+	nuovi, errori, err := h.leggiAllegati(c, multipart.NewReader(limited, boundary))
+	if err == nil {
+		// Read what follows the last part, or the next request on this
+		// keep-alive connection would start in the middle of it.
+		_, err = io.Copy(io.Discard, limited)
+	}
+	if err != nil || len(errori) > 0 {
+		h.eliminaFile(slices.Collect(maps.Values(nuovi))...)
+		if errors.Is(err, errCorpoTroppoGrande) {
+			return troppoGrande(c)
+		}
+		if err != nil {
+			return err
+		}
+		return h.render(c, fiber.StatusUnprocessableEntity, views.PaginaPasso, h.passoVM(c, r, domain.PassoAllegati, errori))
+	}
+	var sostituiti []domain.Allegato
+	_, err = h.Store.AggiornaRichiesta(r.ID, h.Now(), func(stored *domain.Richiesta) error {
+		if err := modificabile(u)(stored); err != nil {
+			return err
+		}
+		if stored.Allegati == nil {
+			stored.Allegati = map[domain.TipoAllegato]domain.Allegato{}
+		}
+		for tipo, a := range nuovi {
+			if old, ok := stored.Allegati[tipo]; ok {
+				sostituiti = append(sostituiti, old)
+			}
+			stored.Allegati[tipo] = a
+		}
+		return nil
+	})
+	if err != nil {
+		h.eliminaFile(slices.Collect(maps.Values(nuovi))...)
+		return err
+	}
+	h.eliminaFile(sostituiti...)
+	if len(nuovi) == 0 {
+		return h.render(c, fiber.StatusUnprocessableEntity, views.PaginaPasso, h.passoVM(c, r, domain.PassoAllegati, domain.Errori{"documento_fronte": "Scegli almeno un file da caricare."}))
+	}
+	return h.avviso(c, urlPasso(r.ID, domain.PassoAllegati), "File caricati.")
+}
+
+// leggiAllegati reads the multipart stream part by part.
+func (h *Handlers) leggiAllegati(c *fiber.Ctx, mr *multipart.Reader) (map[domain.TipoAllegato]domain.Allegato, domain.Errori, error) {
+	nuovi := map[domain.TipoAllegato]domain.Allegato{}
+	errori := domain.Errori{}
+	csrfOK := c.Get(csrfHeader) != "" // the middleware checked the header
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nuovi, nil, errors.Join(fiber.ErrBadRequest, err)
+		}
+		name := part.FormName()
+		if !csrfOK {
+			token, _ := io.ReadAll(io.LimitReader(part, 256))
+			if name != csrfCampo {
+				token = nil
+			}
+			if err := h.verificaCSRF(c, string(token)); err != nil {
+				return nuovi, nil, err
+			}
+			csrfOK = true
+			continue
+		}
+		tipo := domain.TipoAllegato(name)
+		if !slices.Contains(domain.TipiAllegato, tipo) || part.FileName() == "" {
+			if _, err := io.Copy(io.Discard, part); err != nil {
+				return nuovi, nil, err
+			}
+			continue
+		}
+		meta, err := h.Archive.Salva(part.FileName(), part.Header.Get("Content-Type"), part)
+		var rifiuto *attach.Rifiuto
+		switch {
+		case errors.As(err, &rifiuto):
+			errori.Add(name, rifiuto.Messaggio)
+			if _, err := io.Copy(io.Discard, part); err != nil {
+				return nuovi, nil, err
+			}
+		case err != nil:
+			return nuovi, nil, err
+		default:
+			if old, ok := nuovi[tipo]; ok {
+				h.eliminaFile(old)
+			}
+			nuovi[tipo] = domain.Allegato{ID: meta.ID, Tipo: string(meta.Tipo), NomeOriginale: meta.NomeOriginale, Byte: meta.Byte, SHA256: meta.SHA256, ChiaveCifrata: meta.ChiaveCifrata, Caricato: h.Now()}
+		}
+	}
+	if !csrfOK {
+		return nuovi, nil, errCSRF
+	}
+	return nuovi, errori, nil
+}
+
+// eliminaFile removes attachment files that no request refers to.
+func (h *Handlers) eliminaFile(files ...domain.Allegato) {
+	for _, a := range files {
+		if err := h.Archive.Elimina(a.ID); err != nil {
+			h.Log.Error("removing attachment file", "id", a.ID, "err", err)
+		}
+	}
+}
+
+func metaDi(a domain.Allegato) attach.Meta {
+	return attach.Meta{ID: a.ID, Tipo: attach.Tipo(a.Tipo), NomeOriginale: a.NomeOriginale, Byte: a.Byte, SHA256: a.SHA256, ChiaveCifrata: a.ChiaveCifrata}
+}
+
+// scaricaAllegato sends one of the applicant's own attachments, decrypted,
+// always as a download.
+func (h *Handlers) scaricaAllegato(c *fiber.Ctx) error {
+	r, err := h.richiestaPropria(c)
+	if err != nil {
+		return err
+	}
+	a, ok := r.Allegati[domain.TipoAllegato(c.Params("tipo"))]
+	if !ok {
+		return domain.NonTrovato("Allegato non trovato.")
+	}
+	rc, err := h.Archive.Apri(metaDi(a))
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, a.Tipo)
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+c.Params("tipo")+estensione(a.Tipo)+`"`)
+	return c.SendStream(rc, int(a.Byte))
+}
+
+func estensione(mime string) string {
+	switch mime {
+	case "application/pdf":
+		return ".pdf"
+	case "image/jpeg":
+		return ".jpg"
+	case "image/png":
+		return ".png"
+	}
+	return ""
+}

@@ -1,0 +1,72 @@
+// Package handlers holds Abilita's HTTP routes: one small handler per action,
+// the middleware every request passes through and the render helper.
+package handlers
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/template/html/v2"
+
+	"abilita/attach"
+	"abilita/security"
+	"abilita/store"
+	"abilita/views"
+)
+
+// Config is what the handlers need to know about the installation.
+type Config struct {
+	PublicURL     string        // base of the links written in e-mails, e.g. https://abilita.example.it
+	SecureCookies bool          // served over TLS: __Host- cookies with Secure, HSTS
+	FormLimit     int64         // largest non-upload request body
+	UploadLimit   int64         // largest upload request body (all files together)
+	FileLimit     int64         // largest single attachment, as configured in the archive
+	TokenTTL      time.Duration // validity of e-mail verification and reset links
+	SessionIdle   time.Duration
+	SessionMax    time.Duration
+}
+
+// Deps are the services the handlers use.
+type Deps struct {
+	Store   *store.Store
+	Archive *attach.Archivio
+	Hasher  *security.Hasher
+	Log     *slog.Logger
+	Now     func() time.Time
+}
+
+// Handlers carries the dependencies of every route.
+type Handlers struct {
+	cfg Config
+	Deps
+}
+
+// New builds the Fiber application with every route. main and the tests call it.
+func New(cfg Config, d Deps) (*fiber.App, error) {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	engine := html.NewFileSystem(http.FS(views.FS), ".html")
+	engine.AddFuncMap(views.Funcs())
+	if err := engine.Load(); err != nil {
+		return nil, err
+	}
+	h := &Handlers{cfg: cfg, Deps: d}
+	app := fiber.New(fiber.Config{
+		Views:                        engine,
+		ErrorHandler:                 h.errore,
+		StreamRequestBody:            true,
+		DisablePreParseMultipartForm: true,
+		BodyLimit:                    int(cfg.UploadLimit),
+		ReadTimeout:                  2 * time.Minute,
+		WriteTimeout:                 2 * time.Minute,
+		IdleTimeout:                  2 * time.Minute,
+		DisableStartupMessage:        true,
+		AppName:                      "Abilita",
+		ProxyHeader:                  "",
+	})
+	h.routes(app)
+	return app, nil
+}

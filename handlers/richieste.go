@@ -1,0 +1,163 @@
+package handlers
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"abilita/cf"
+	"abilita/domain"
+	"abilita/store"
+	"abilita/views"
+)
+
+var errRichiestaNonTrovata = domain.NonTrovato("Richiesta non trovata.")
+
+// richiestaPropria loads the request in the URL if the logged-in user filed
+// it. Someone else's request answers 404, exactly like a missing one, so
+// that request numbers reveal nothing.
+func (h *Handlers) richiestaPropria(c *fiber.Ctx) (*domain.Richiesta, error) {
+	id, err := strconv.ParseUint(c.Params("id"), 10, 64)
+	if err != nil {
+		return nil, errRichiestaNonTrovata
+	}
+	r, err := h.Store.Richiesta(id)
+	if err != nil {
+		return nil, err
+	}
+	if u := utenteDi(c); u == nil || r.Richiedente != u.ID {
+		return nil, errRichiestaNonTrovata
+	}
+	return r, nil
+}
+
+// propria is the check every change runs inside its transaction.
+func propria(u *domain.Utente) func(*domain.Richiesta) error {
+	return func(r *domain.Richiesta) error {
+		if r.Richiedente != u.ID {
+			return errRichiestaNonTrovata
+		}
+		return nil
+	}
+}
+
+// modificabile also requires the request to be a draft.
+func modificabile(u *domain.Utente) func(*domain.Richiesta) error {
+	return func(r *domain.Richiesta) error {
+		if err := propria(u)(r); err != nil {
+			return err
+		}
+		if !r.Modificabile() {
+			return domain.Conflitto("La richiesta è già stata inviata e non può più essere modificata.")
+		}
+		return nil
+	}
+}
+
+type mieRichiesteVM struct {
+	views.Base
+	Richieste []domain.Richiesta
+}
+
+func (h *Handlers) mieRichieste(c *fiber.Ctx) error {
+	richieste, err := h.Store.RichiesteUtente(utenteDi(c).ID)
+	if err != nil {
+		return err
+	}
+	return h.render(c, fiber.StatusOK, views.PaginaMieRichieste, mieRichiesteVM{Base: h.personale(c, "Le mie richieste"), Richieste: richieste})
+}
+
+// nuovaRichiesta starts a draft with what the account already knows.
+func (h *Handlers) nuovaRichiesta(c *fiber.Ctx) error {
+	u := utenteDi(c)
+	now := h.Now()
+	r := &domain.Richiesta{
+		Percorso: domain.PercorsoOnline, Richiedente: u.ID, Tipo: domain.TipoNuova, Creata: now, Aggiornata: now,
+		Anagrafica: domain.Anagrafica{Cognome: u.Cognome, Nome: u.Nome, CodiceFiscale: u.CodiceFiscale},
+		Contatti:   domain.Contatti{Email: u.Email},
+	}
+	if err := h.Store.CreaBozza(r); err != nil {
+		return err
+	}
+	return h.redirect(c, urlPasso(r.ID, domain.PassoProfilo))
+}
+
+func urlPasso(id uint64, p domain.Passo) string {
+	return "/richieste/" + strconv.FormatUint(id, 10) + "/passo/" + string(p)
+}
+
+func urlRichiesta(id uint64) string { return "/richieste/" + strconv.FormatUint(id, 10) }
+
+type richiestaVM struct {
+	views.Base
+	R        *domain.Richiesta
+	Luogo    string
+	SedeNome string
+	Allegati []allegatoVM
+	Completa bool
+	Errori   domain.Errori
+	PassoErr domain.Passo
+}
+
+type allegatoVM struct {
+	Tipo     domain.TipoAllegato
+	Allegato domain.Allegato
+	Presente bool
+}
+
+func allegatiVM(r *domain.Richiesta) []allegatoVM {
+	var out []allegatoVM
+	for _, t := range domain.TipiAllegato {
+		a, ok := r.Allegati[t]
+		out = append(out, allegatoVM{Tipo: t, Allegato: a, Presente: ok})
+	}
+	return out
+}
+
+func (h *Handlers) richiestaVM(c *fiber.Ctx, titolo string, r *domain.Richiesta) richiestaVM {
+	vm := richiestaVM{Base: h.personale(c, titolo), R: r, Allegati: allegatiVM(r), Errori: domain.Errori{}}
+	if l, ok := cf.LuogoPerCodice(r.Anagrafica.CodiceLuogo, h.dataNascita(r)); ok {
+		vm.Luogo = l.Display() + " (" + l.Provincia + ")"
+	}
+	if r.Sede != "" {
+		if sd, err := h.Store.Sede(r.Sede); err == nil {
+			vm.SedeNome = sd.Nome
+		}
+	}
+	return vm
+}
+
+func (h *Handlers) dataNascita(r *domain.Richiesta) time.Time {
+	t, _ := domain.ParseData(r.Anagrafica.DataNascita)
+	return t
+}
+
+func (h *Handlers) dettaglioRichiesta(c *fiber.Ctx) error {
+	r, err := h.richiestaPropria(c)
+	if err != nil {
+		return err
+	}
+	return h.render(c, fiber.StatusOK, views.PaginaRichiesta, h.richiestaVM(c, "Richiesta "+etichettaRichiesta(r), r))
+}
+
+// etichettaRichiesta is the protocol number, or the draft number before submission.
+func etichettaRichiesta(r *domain.Richiesta) string {
+	if r.Protocollo != "" {
+		return r.Protocollo
+	}
+	return "in bozza n. " + strconv.FormatUint(r.ID, 10)
+}
+
+func (h *Handlers) annullaRichiesta(c *fiber.Ctx) error {
+	u := utenteDi(c)
+	r, err := h.richiestaPropria(c)
+	if err != nil {
+		return err
+	}
+	_, err = h.Store.Esegui(r.ID, store.Transizione{Azione: domain.AzioneAnnulla, Chi: u.ID, Quando: h.Now(), Nota: "Annullata dal richiedente", Check: propria(u)})
+	if err != nil {
+		return err
+	}
+	return h.avviso(c, "/richieste", "La richiesta "+etichettaRichiesta(r)+" è stata annullata.")
+}

@@ -1,0 +1,87 @@
+// Command abilita serves the Abilita web application and its administrative
+// commands. See README.md.
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	_ "time/tzdata" // dates are shown in Europe/Rome even where the system has no zoneinfo
+
+	"abilita/app"
+)
+
+const uso = `Uso:
+  abilita [serve] [opzioni]     avvia il servizio (predefinito)
+  abilita admin create [opzioni] stampa un collegamento monouso per creare il primo amministratore
+  abilita help                  mostra questo aiuto
+
+Opzioni di serve e admin: abilita serve -h`
+
+func main() {
+	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	if err := run(os.Args[1:], log); err != nil {
+		fmt.Fprintln(os.Stderr, "abilita:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string, log *slog.Logger) error {
+	cmd := "serve"
+	if len(args) > 0 && (args[0] == "serve" || args[0] == "admin" || args[0] == "help" || args[0] == "-h" || args[0] == "--help") {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		return serve(args, log)
+	case "admin":
+		if len(args) == 0 || args[0] != "create" {
+			return fmt.Errorf("sottocomando di admin sconosciuto\n%s", uso)
+		}
+		return adminCreate(args[1:], log)
+	}
+	fmt.Println(uso)
+	return nil
+}
+
+func serve(args []string, log *slog.Logger) error {
+	cfg, err := app.ParseConfig(args, app.Getenv)
+	if err != nil {
+		return err
+	}
+	a, err := app.Open(cfg, log, nil)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	link, err := a.SetupLink()
+	if err != nil {
+		return err
+	}
+	if link != "" {
+		fmt.Fprintf(os.Stderr, "\nNessun amministratore configurato. Apri questo collegamento monouso per creare il primo amministratore:\n\n  %s\n\n", link)
+	}
+	return a.Serve(context.Background())
+}
+
+func adminCreate(args []string, log *slog.Logger) error {
+	cfg, err := app.ParseConfig(args, app.Getenv)
+	if err != nil {
+		return err
+	}
+	a, err := app.Open(cfg, log, nil)
+	if err != nil {
+		return fmt.Errorf("%w (se il servizio è in esecuzione, usa il collegamento stampato al suo avvio)", err)
+	}
+	defer a.Close()
+	link, err := a.SetupLink()
+	if err != nil {
+		return err
+	}
+	if link == "" {
+		return fmt.Errorf("esiste già un amministratore")
+	}
+	fmt.Printf("Collegamento monouso per creare il primo amministratore (vale 7 giorni):\n\n  %s\n", link)
+	return nil
+}

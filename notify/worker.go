@@ -1,0 +1,178 @@
+package notify
+
+import (
+	"context"
+	"log/slog"
+	"math/rand/v2"
+	"time"
+)
+
+// Pending is a notification waiting in the outbox.
+type Pending struct {
+	ID       uint64
+	Message  Message
+	Attempts int // failed attempts so far
+}
+
+// Outbox is the store side of the transactional outbox: notifications are
+// written there in the same transaction as the state change they announce.
+type Outbox interface {
+	// Due returns up to limit notifications whose next attempt time is ≤ now,
+	// oldest first.
+	Due(now time.Time, limit int) ([]Pending, error)
+	MarkSent(id uint64, at time.Time) error
+	// MarkRetry records a failed attempt and when to try again; MarkFailed
+	// gives up (permanent error or too many attempts) — the message stays
+	// visible with its error, never silently dropped.
+	MarkRetry(id uint64, attempts int, next time.Time, lastErr string) error
+	MarkFailed(id uint64, attempts int, lastErr string) error
+}
+
+// Worker delivers the outbox. Set its fields before calling Run.
+type Worker struct {
+	Interval    time.Duration    // how often to look for due notifications
+	Batch       int              // notifications per pass
+	MaxAttempts int              // attempts before giving up
+	BaseDelay   time.Duration    // wait after the first failure, doubled after each
+	MaxDelay    time.Duration    // longest wait between attempts
+	Now         func() time.Time // clock, replaceable in tests
+
+	outbox Outbox
+	sender Sender
+	log    *slog.Logger
+	wake   chan struct{}
+}
+
+// NewWorker returns a worker that polls every 2 s, 20 notifications at a time,
+// and gives up after 12 attempts; the wait between attempts starts at 10 s and
+// doubles up to 1 h, with ±20 % jitter so that messages failed together don't
+// retry together.
+func NewWorker(o Outbox, s Sender, log *slog.Logger) *Worker {
+	return &Worker{
+		Interval:    2 * time.Second,
+		Batch:       20,
+		MaxAttempts: 12,
+		BaseDelay:   10 * time.Second,
+		MaxDelay:    time.Hour,
+		Now:         time.Now,
+		outbox:      o,
+		sender:      s,
+		log:         log,
+		wake:        make(chan struct{}, 1),
+	}
+}
+
+// Run delivers until ctx is done. Notifications left behind, even halfway
+// through a pass, stay in the outbox for the next start.
+func (w *Worker) Run(ctx context.Context) {
+	ticker := time.NewTicker(w.Interval)
+	defer ticker.Stop()
+	for {
+		w.drain(ctx)
+		select {
+		case <-ctx.Done():
+			return
+		case <-ticker.C:
+		case <-w.wake:
+		}
+	}
+}
+
+// Wake makes Run look at the outbox now instead of at the next tick. It never
+// blocks; call it after committing a new notification.
+func (w *Worker) Wake() {
+	select {
+	case w.wake <- struct{}{}:
+	default:
+	}
+}
+
+// drain repeats passes while they come back full, so a backlog doesn't wait
+// one interval per batch.
+func (w *Worker) drain(ctx context.Context) {
+	for ctx.Err() == nil {
+		sent, retried, failed := w.RunOnce(ctx)
+		if sent+retried+failed < w.Batch {
+			return
+		}
+	}
+}
+
+// RunOnce makes one attempt at each due notification, up to Batch of them,
+// and reports how many were sent, rescheduled and given up.
+func (w *Worker) RunOnce(ctx context.Context) (sent, retried, failed int) {
+	due, err := w.outbox.Due(w.Now(), w.Batch)
+	if err != nil {
+		w.log.Error("posta: lettura della coda non riuscita", "err", err)
+		return 0, 0, 0
+	}
+	for _, p := range due {
+		if ctx.Err() != nil {
+			return sent, retried, failed
+		}
+		switch w.deliver(ctx, p) {
+		case outcomeSent:
+			sent++
+		case outcomeRetry:
+			retried++
+		case outcomeFailed:
+			failed++
+		}
+	}
+	return sent, retried, failed
+}
+
+type outcome int
+
+const (
+	outcomeNone outcome = iota // interrupted, or the outbox could not record it
+	outcomeSent
+	outcomeRetry
+	outcomeFailed
+)
+
+// deliver makes one attempt and records it. Logs carry the id, the attempt
+// and the error, never the message: it holds personal data.
+func (w *Worker) deliver(ctx context.Context, p Pending) outcome {
+	err := w.sender.Send(ctx, p.Message)
+	if err == nil {
+		if err := w.outbox.MarkSent(p.ID, w.Now()); err != nil {
+			// The message went out but will be sent again: better twice than
+			// never.
+			w.log.Error("posta: consegna non registrata", "id", p.ID, "err", err)
+			return outcomeNone
+		}
+		return outcomeSent
+	}
+	if ctx.Err() != nil {
+		// Shutting down: the attempt was ours to abandon, not the relay's
+		// failure, so it isn't counted.
+		return outcomeNone
+	}
+	attempts := p.Attempts + 1
+	if Permanent(err) || attempts >= w.MaxAttempts {
+		w.log.Error("posta: consegna abbandonata", "id", p.ID, "attempt", attempts, "err", err)
+		if err := w.outbox.MarkFailed(p.ID, attempts, err.Error()); err != nil {
+			w.log.Error("posta: abbandono non registrato", "id", p.ID, "err", err)
+			return outcomeNone
+		}
+		return outcomeFailed
+	}
+	next := w.Now().Add(w.backoff(attempts))
+	w.log.Warn("posta: consegna rinviata", "id", p.ID, "attempt", attempts, "next", next, "err", err)
+	if err := w.outbox.MarkRetry(p.ID, attempts, next, err.Error()); err != nil {
+		w.log.Error("posta: rinvio non registrato", "id", p.ID, "err", err)
+		return outcomeNone
+	}
+	return outcomeRetry
+}
+
+// backoff returns the wait after the given number of failed attempts.
+func (w *Worker) backoff(attempts int) time.Duration {
+	d := w.BaseDelay
+	for i := 1; i < attempts && d < w.MaxDelay; i++ {
+		d *= 2
+	}
+	d = time.Duration(float64(d) * (0.8 + 0.4*rand.Float64()))
+	return min(d, w.MaxDelay)
+}

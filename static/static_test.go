@@ -1,0 +1,240 @@
+package static
+
+import (
+	"io"
+	"io/fs"
+	"net/http"
+	"net/http/httptest"
+	"path"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+func newApp() *fiber.App {
+	app := fiber.New()
+	app.Get("/static/*", Handler())
+	return app
+}
+
+func get(t *testing.T, app *fiber.App, method, url string, header ...string) (*http.Response, string) {
+	t.Helper()
+	req := httptest.NewRequest(method, url, nil)
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	resp, err := app.Test(req, -1)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, url, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("%s %s: reading body: %v", method, url, err)
+	}
+	return resp, string(body)
+}
+
+func TestEveryAssetIsServedImmutable(t *testing.T) {
+	app := newApp()
+	for name, a := range assets {
+		url := URL(name)
+		if !regexp.MustCompile(`^/static/[0-9a-f]{10}/`).MatchString(url) {
+			t.Errorf("URL(%q) = %q, want /static/<10 hex>/%s", name, url, name)
+		}
+		resp, body := get(t, app, http.MethodGet, url)
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("GET %s: status %d, want 200", url, resp.StatusCode)
+			continue
+		}
+		if got := resp.Header.Get("Cache-Control"); got != cacheImmutable {
+			t.Errorf("GET %s: Cache-Control %q, want %q", url, got, cacheImmutable)
+		}
+		if body != string(a.body) {
+			t.Errorf("GET %s: body differs from the embedded file", url)
+		}
+	}
+}
+
+func TestContentTypes(t *testing.T) {
+	app := newApp()
+	tests := []struct{ name, want string }{
+		{"vendor/bootstrap-italia/css/bootstrap-italia.min.css", "text/css; charset=utf-8"},
+		{"css/app.css", "text/css; charset=utf-8"},
+		{"js/app.js", "text/javascript; charset=utf-8"},
+		{"vendor/htmx/htmx.min.js", "text/javascript; charset=utf-8"},
+		{"vendor/bootstrap-italia/js/bootstrap-italia.bundle.min.js", "text/javascript; charset=utf-8"},
+		{"vendor/bootstrap-italia/fonts/Titillium_Web/titillium-web-v10-latin-ext_latin-regular.woff2", "font/woff2"},
+		{spriteSheet, "image/svg+xml"},
+		{"img/logo.svg", "image/svg+xml"},
+		{"vendor/htmx/LICENSE", "text/plain; charset=utf-8"},
+	}
+	for _, tt := range tests {
+		resp, _ := get(t, app, http.MethodGet, URL(tt.name))
+		if got := resp.Header.Get("Content-Type"); got != tt.want {
+			t.Errorf("%s: Content-Type %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestWrongHashIsServedButNotImmutable(t *testing.T) {
+	app := newApp()
+	name := "css/app.css"
+	resp, body := get(t, app, http.MethodGet, "/static/0123456789/"+name)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("status %d, want 200", resp.StatusCode)
+	}
+	if got := resp.Header.Get("Cache-Control"); got != cacheRevalidate {
+		t.Errorf("Cache-Control %q, want %q", got, cacheRevalidate)
+	}
+	if body != string(assets[name].body) {
+		t.Error("body differs from the embedded file")
+	}
+}
+
+func TestUnknownIsNotFound(t *testing.T) {
+	app := newApp()
+	hash := assets["css/app.css"].hash
+	for _, url := range []string{
+		"/static/" + hash + "/css/nope.css",
+		"/static/css/app.css",
+		"/static/" + hash + "/css/../js/app.js",
+		"/static/" + hash + "/",
+		"/static/",
+		"/static/" + hash + "/css",
+	} {
+		resp, _ := get(t, app, http.MethodGet, url)
+		if resp.StatusCode != http.StatusNotFound {
+			t.Errorf("GET %s: status %d, want 404", url, resp.StatusCode)
+		}
+	}
+}
+
+func TestHeadAndConditionalGet(t *testing.T) {
+	app := newApp()
+	url := URL("js/app.js")
+
+	resp, body := get(t, app, http.MethodHead, url)
+	if resp.StatusCode != http.StatusOK || body != "" {
+		t.Errorf("HEAD: status %d, body %d bytes; want 200 and no body", resp.StatusCode, len(body))
+	}
+	etag := resp.Header.Get("ETag")
+	if etag == "" {
+		t.Fatal("HEAD: no ETag")
+	}
+
+	resp, body = get(t, app, http.MethodGet, url, "If-None-Match", etag)
+	if resp.StatusCode != http.StatusNotModified || body != "" {
+		t.Errorf("conditional GET: status %d, body %d bytes; want 304 and no body", resp.StatusCode, len(body))
+	}
+}
+
+func TestURLPanicsOnUnknownName(t *testing.T) {
+	defer func() {
+		if recover() == nil {
+			t.Error("URL of a missing file did not panic")
+		}
+	}()
+	URL("css/missing.css")
+}
+
+func TestSprite(t *testing.T) {
+	got := Sprite("it-check")
+	want := URL(spriteSheet) + "#it-check"
+	if got != want {
+		t.Errorf("Sprite = %q, want %q", got, want)
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("Sprite of a missing icon did not panic")
+		}
+	}()
+	Sprite("it-no-such-icon")
+}
+
+// TestCSSReferencesResolve reads the stylesheets as vendored: every url(...) that
+// is not a data: URI must name an embedded file, relative to the stylesheet. A
+// font left out of vendor/ fails here.
+func TestCSSReferencesResolve(t *testing.T) {
+	checked := 0
+	err := fs.WalkDir(files, ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || path.Ext(name) != ".css" {
+			return err
+		}
+		body, err := fs.ReadFile(files, name)
+		if err != nil {
+			return err
+		}
+		for _, m := range cssURL.FindAllString(string(body), -1) {
+			if strings.Contains(m, "data:") {
+				continue
+			}
+			checked++
+			target, ok := resolve(name, m)
+			if !ok {
+				t.Errorf("%s: %s does not point to a file of this package", name, m)
+				continue
+			}
+			file, _, _ := strings.Cut(target, "#")
+			if _, err := fs.Stat(files, file); err != nil {
+				t.Errorf("%s: %s: %s is not embedded", name, m, file)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if checked == 0 {
+		t.Error("no url(...) reference found: the fonts stylesheet is missing")
+	}
+}
+
+// TestServedCSSPointsToHashedURLs checks the start-up rewriting: what the browser
+// receives references each font by its own immutable URL.
+func TestServedCSSPointsToHashedURLs(t *testing.T) {
+	app := newApp()
+	for name, a := range assets {
+		if !isCSS(name) {
+			continue
+		}
+		for _, m := range cssURL.FindAllStringSubmatch(string(a.body), -1) {
+			ref := m[1] + m[2] + m[3]
+			if strings.HasPrefix(ref, "data:") {
+				continue
+			}
+			ref, _, _ = strings.Cut(ref, "#")
+			if !strings.HasPrefix(ref, prefix) {
+				t.Errorf("%s: served with unrewritten reference %q", name, ref)
+				continue
+			}
+			resp, _ := get(t, app, http.MethodGet, ref)
+			if resp.StatusCode != http.StatusOK || resp.Header.Get("Cache-Control") != cacheImmutable {
+				t.Errorf("%s: %s: status %d, Cache-Control %q", name, ref, resp.StatusCode, resp.Header.Get("Cache-Control"))
+			}
+		}
+	}
+}
+
+func TestResolve(t *testing.T) {
+	tests := []struct {
+		match, want string
+		ok          bool
+	}{
+		{`url("../vendor/a/b.woff2")`, "vendor/a/b.woff2", true},
+		{`url('../img/x.svg#frag')`, "img/x.svg#frag", true},
+		{`url(x.png?v=1)`, "css/x.png", true},
+		{`url(data:image/png;base64,AAAA)`, "", false},
+		{`url("https://example.org/x.woff2")`, "", false},
+		{`url(/static/x)`, "", false},
+		{`url("../../etc/passwd")`, "", false},
+	}
+	for _, tt := range tests {
+		got, ok := resolve("css/fonts.css", tt.match)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("resolve(%s) = %q, %v; want %q, %v", tt.match, got, ok, tt.want, tt.ok)
+		}
+	}
+}

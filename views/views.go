@@ -1,0 +1,152 @@
+// Package views holds Abilita's templates (embedded) and the functions they use.
+// Pages include the header and footer partials; no layout is used (DESIGN.md §5).
+// Each page file pages/NAME.html renders the whole document and defines its
+// content block "contenuto/NAME", which htmx requests get alone.
+package views
+
+import (
+	"embed"
+	"fmt"
+	"html/template"
+	"strings"
+	"time"
+
+	"abilita/domain"
+	"abilita/static"
+)
+
+// FS holds every template.
+//
+//go:embed pages partials mail
+var FS embed.FS
+
+// Pagina names a page template.
+type Pagina string
+
+// The pages.
+const (
+	PaginaHome                  Pagina = "home"
+	PaginaGuida                 Pagina = "guida"
+	PaginaPercorsoSportello     Pagina = "percorso_sportello"
+	PaginaPercorsoInailRisponde Pagina = "percorso_inailrisponde"
+	PaginaPercorsoOnline        Pagina = "percorso_online"
+	PaginaSedi                  Pagina = "sedi"
+	PaginaPrivacy               Pagina = "privacy"
+	PaginaRegole                Pagina = "regole"
+	PaginaRegistrazione         Pagina = "registrazione"
+	PaginaRegistrazioneInviata  Pagina = "registrazione_inviata"
+	PaginaVerificaEmail         Pagina = "verifica_email"
+	PaginaAccedi                Pagina = "accedi"
+	PaginaPasswordDimenticata   Pagina = "password_dimenticata"
+	PaginaReimpostaPassword     Pagina = "reimposta_password"
+	PaginaConfigurazione        Pagina = "configurazione"
+	PaginaArea                  Pagina = "area"
+	PaginaMieRichieste          Pagina = "mie_richieste"
+	PaginaRichiesta             Pagina = "richiesta"
+	PaginaPasso                 Pagina = "passo"
+	PaginaRicevuta              Pagina = "ricevuta"
+	PaginaAmministrazione       Pagina = "amministrazione"
+	PaginaErrore                Pagina = "errore"
+)
+
+// Pagine lists every page, so that a test can render each one.
+var Pagine = []Pagina{PaginaHome, PaginaGuida, PaginaPercorsoSportello, PaginaPercorsoInailRisponde, PaginaPercorsoOnline,
+	PaginaSedi, PaginaPrivacy, PaginaRegole, PaginaRegistrazione, PaginaRegistrazioneInviata, PaginaVerificaEmail,
+	PaginaAccedi, PaginaPasswordDimenticata, PaginaReimpostaPassword, PaginaConfigurazione, PaginaArea,
+	PaginaMieRichieste, PaginaRichiesta, PaginaPasso, PaginaRicevuta, PaginaAmministrazione, PaginaErrore}
+
+// Documento is the template name of the whole page.
+func (p Pagina) Documento() string { return "pages/" + string(p) }
+
+// Blocco is the template name of the page's content block.
+func (p Pagina) Blocco() string { return "contenuto/" + string(p) }
+
+// Base is what every page's view model embeds.
+type Base struct {
+	Titolo    string
+	CSRF      string
+	Utente    *domain.Utente
+	Personale bool   // the page holds personal data: kept out of htmx's history cache
+	Avviso    string // one-time message after a redirect
+	Percorso  string // path of the page, to mark the active menu entry
+}
+
+// Campo is one form field as the "campo" partial draws it.
+type Campo struct {
+	Nome, Etichetta, Valore, Errore string
+	Tipo, Autocomplete, Aiuto       string
+	Lista, Modo, Max                string
+	Richiesto                       bool
+}
+
+// Con returns the field with options set, each "key=value": tipo, auto,
+// aiuto, lista, modo (inputmode), max (maxlength); "richiesto" alone marks it required.
+func (c Campo) Con(opts ...string) Campo {
+	for _, o := range opts {
+		k, v, _ := strings.Cut(o, "=")
+		switch k {
+		case "tipo":
+			c.Tipo = v
+		case "auto":
+			c.Autocomplete = v
+		case "aiuto":
+			c.Aiuto = v
+		case "lista":
+			c.Lista = v
+		case "modo":
+			c.Modo = v
+		case "max":
+			c.Max = v
+		case "richiesto":
+			c.Richiesto = true
+		default:
+			panic(fmt.Sprintf("views: unknown field option %q", o))
+		}
+	}
+	return c
+}
+
+// Rome is the time zone of every date shown to users.
+var Rome = func() *time.Location {
+	loc, err := time.LoadLocation("Europe/Rome")
+	if err != nil {
+		return time.FixedZone("CET", 3600)
+	}
+	return loc
+}()
+
+// Funcs are the functions templates may call.
+func Funcs() template.FuncMap {
+	return template.FuncMap{
+		"asset":  static.URL,
+		"sprite": static.Sprite,
+		"campo": func(nome, etichetta, valore string, errori domain.Errori) Campo {
+			return Campo{Nome: nome, Etichetta: etichetta, Valore: valore, Errore: errori[nome], Tipo: "text"}
+		},
+		"data": func(s string) string { // YYYY-MM-DD → dd/mm/yyyy
+			if t, ok := domain.ParseData(s); ok {
+				return t.Format("02/01/2006")
+			}
+			return s
+		},
+		"quando": func(t time.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			return t.In(Rome).Format("02/01/2006 alle 15:04")
+		},
+		"kb": func(n int64) string { return fmt.Sprintf("%d KB", (n+1023)/1024) },
+		"selezionato": func(a, b string) template.HTMLAttr {
+			if a == b {
+				return "selected"
+			}
+			return ""
+		},
+		"spuntato": func(b bool) template.HTMLAttr {
+			if b {
+				return "checked"
+			}
+			return ""
+		},
+	}
+}
