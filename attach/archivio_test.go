@@ -56,8 +56,8 @@ func TestSalvaRifiuta(t *testing.T) {
 			minimalPDF("4 0 obj\n<< /S /Launch /F (cmd.exe) >>\nendobj\n"), "avviano programmi"},
 		{"pdf embedded file", "carta.pdf", "application/pdf",
 			minimalPDF("4 0 obj\n<< /Type /EmbeddedFile /Length 0 >>\nendobj\n"), "altri file"},
-		{"pdf embedded files tree", "carta.pdf", "application/pdf",
-			minimalPDF("4 0 obj\n<< /EmbeddedFiles 5 0 R >>\nendobj\n"), "altri file"},
+		{"pdf file specification", "carta.pdf", "application/pdf",
+			minimalPDF("4 0 obj\n<< /Type /Filespec /F (a.exe) /EF << /F 5 0 R >> >>\nendobj\n"), "altri file"},
 		{"pdf rich media", "carta.pdf", "application/pdf",
 			minimalPDF("4 0 obj\n<< /Subtype /RichMedia >>\nendobj\n"), "multimediali"},
 		{"pdf xfa", "carta.pdf", "application/pdf",
@@ -116,6 +116,8 @@ func TestSalvaApriElimina(t *testing.T) {
 		width, height           int
 	}{
 		{"pdf", "Carta identità.PDF", "application/pdf", minimalPDF(""), TipoPDF, 0, 0},
+		{"pdf with empty attachment tree, as fpdf writes", "modulo.pdf", "application/pdf",
+			minimalPDF("7 0 obj\n<< /Type /Catalog /Names << /EmbeddedFiles << /Names [\n] >> >> >>\nendobj\n"), TipoPDF, 0, 0},
 		{"pdf with harmless object stream", "carta.pdf", "application/octet-stream",
 			minimalPDF(objStm(t, "<< /OpenAction [3 0 R /Fit] /Title (JS e JavaScript nel testo) >>")), TipoPDF, 0, 0},
 		{"pdf with /JS in binary data", "scansione.pdf", "application/pdf",

@@ -10,7 +10,7 @@ import (
 //
 //	/JavaScript, /JS     scripts (document-level or in actions)
 //	/Launch              actions that start programs or open files
-//	/EmbeddedFile(s)     files inside the PDF, which may be anything
+//	/EmbeddedFile, /EF   files inside the PDF, which may be anything
 //	/RichMedia           Flash and video annotations, scriptable
 //	/XFA                 XML forms, which carry their own scripts
 //	/Encrypt             encrypted PDFs: their content cannot be checked
@@ -18,7 +18,11 @@ import (
 // /OpenAction and /AA (actions run on opening or on events) are allowed on
 // their own: they are common in ordinary PDFs (opening at a page or zoom)
 // and are only dangerous when they point at one of the actions above, which
-// are refused by name.
+// are refused by name. /EmbeddedFiles, the catalog's name tree of
+// attachments, is allowed because some writers (fpdf, which makes this
+// application's own modules) always write it, empty; an actual attachment
+// needs a file specification with /EF, and its stream may omit
+// /Type /EmbeddedFile, so /EF is what counts.
 //
 // Names are compared after decoding #xx escapes (/J#61vaScript is
 // /JavaScript). Object streams compressed with FlateDecode, where modern
@@ -31,14 +35,14 @@ import (
 // about where streams start and end may get through. It is one layer of
 // defence; documents are also only ever served as downloads.
 var pdfForbidden = map[string]*Rifiuto{
-	"JavaScript":    {"Il PDF contiene codice eseguibile (JavaScript) e non può essere accettato."},
-	"JS":            {"Il PDF contiene codice eseguibile (JavaScript) e non può essere accettato."},
-	"Launch":        {"Il PDF contiene comandi che avviano programmi e non può essere accettato."},
-	"EmbeddedFile":  {"Il PDF contiene altri file al suo interno e non può essere accettato."},
-	"EmbeddedFiles": {"Il PDF contiene altri file al suo interno e non può essere accettato."},
-	"RichMedia":     {"Il PDF contiene contenuti multimediali interattivi e non può essere accettato."},
-	"XFA":           {"Il PDF contiene un modulo interattivo (XFA) e non può essere accettato: stampalo come PDF e caricalo di nuovo."},
-	"Encrypt":       {"Il PDF è protetto da password o cifrato e non può essere verificato: carica una copia senza protezione."},
+	"JavaScript":   {"Il PDF contiene codice eseguibile (JavaScript) e non può essere accettato."},
+	"JS":           {"Il PDF contiene codice eseguibile (JavaScript) e non può essere accettato."},
+	"Launch":       {"Il PDF contiene comandi che avviano programmi e non può essere accettato."},
+	"EmbeddedFile": {"Il PDF contiene altri file al suo interno e non può essere accettato."},
+	"EF":           {"Il PDF contiene altri file al suo interno e non può essere accettato."},
+	"RichMedia":    {"Il PDF contiene contenuti multimediali interattivi e non può essere accettato."},
+	"XFA":          {"Il PDF contiene un modulo interattivo (XFA) e non può essere accettato: stampalo come PDF e caricalo di nuovo."},
+	"Encrypt":      {"Il PDF è protetto da password o cifrato e non può essere verificato: carica una copia senza protezione."},
 }
 
 var rifiutoPDFIllegibile = &Rifiuto{"Il PDF è danneggiato o usa una codifica che non può essere verificata."}
@@ -112,11 +116,7 @@ func (s *pdfScanner) Write(p []byte) (int, error) {
 		}
 	}
 	if s.inStream {
-		s.feed(p[start:])
-	}
-	if s.found != nil {
-		s.close()
-		return len(p), s.found
+		s.feed(p[start:]) // a sink reports what it finds when the stream ends
 	}
 	return len(p), nil
 }
@@ -170,7 +170,7 @@ func (s *pdfScanner) endStream() {
 
 func (s *pdfScanner) feed(data []byte) {
 	if s.sink != nil && len(data) > 0 {
-		s.sink.Write(data) // a sink reports its findings in finish
+		s.sink.Write(data) // a sink reports in finish, not here
 	}
 }
 

@@ -101,7 +101,8 @@ func (e *encryptWriter) Write(p []byte) (int, error) {
 	return written, nil
 }
 
-// Close seals the final chunk. Writing after Close is an error.
+// Close seals the final chunk. Writing or closing again afterwards is an
+// error.
 func (e *encryptWriter) Close() error {
 	if e.err != nil {
 		return e.err

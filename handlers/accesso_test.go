@@ -1,0 +1,323 @@
+package handlers_test
+
+import (
+	"bytes"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"abilita/domain"
+	"abilita/internal/testapp"
+	"abilita/static"
+)
+
+// The access matrix (DESIGN.md §6): every route the Fiber app registers,
+// called by every kind of user. A route added without a line here fails
+// the test.
+
+// Who calls.
+const (
+	anonimo  = "anonimo"
+	altro    = "altro richiedente"
+	titolare = "titolare"
+	admin    = "amministratore"
+)
+
+// ruoli in the order they run: the owner last, since its calls change its
+// requests.
+var ruoli = []string{anonimo, altro, admin, titolare}
+
+// Which of the owner's requests a route's :id is.
+const (
+	inviata     = "inviata"     // submitted, with its attachments
+	bozza       = "bozza"       // a draft
+	annullabile = "annullabile" // a draft the owner withdraws
+)
+
+// esito is what one role gets: a status and, for redirects, where to.
+type esito struct {
+	status int
+	dove   string
+}
+
+func ok() esito              { return esito{status: http.StatusOK} }
+func vai(dove string) esito  { return esito{http.StatusSeeOther, dove} }
+func stato(status int) esito { return esito{status: status} }
+func tutti(e esito) map[string]esito {
+	return map[string]esito{anonimo: e, altro: e, titolare: e, admin: e}
+}
+
+// Private pages: the login page for strangers, nothing of the owner's for
+// another applicant, forbidden to the administrator.
+func privataGet() map[string]esito {
+	return map[string]esito{anonimo: vai("/accedi?dopo="), altro: stato(http.StatusNotFound), titolare: ok(), admin: stato(http.StatusForbidden)}
+}
+
+func privataPost(titolareOttiene esito) map[string]esito {
+	return map[string]esito{anonimo: stato(http.StatusUnauthorized), altro: stato(http.StatusNotFound), titolare: titolareOttiene, admin: stato(http.StatusForbidden)}
+}
+
+// rotta is the expectation for one registered route.
+type rotta struct {
+	richiesta string               // which request :id is; inviata by default
+	query     string               // added to the URL
+	corpo     func(*matrice) corpo // POST body; an empty form with the CSRF token by default
+	esiti     map[string]esito
+	ultima    bool // run after every other route (it ends the session)
+}
+
+type corpo struct {
+	form  url.Values
+	parti []parte // an upload instead of a form
+}
+
+// attese is the whole table, keyed by method and path as registered.
+func attese() map[string]rotta {
+	loggato := func(anon, utenti esito) map[string]esito {
+		return map[string]esito{anonimo: anon, altro: utenti, titolare: utenti, admin: utenti}
+	}
+	return map[string]rotta{
+		"GET /healthz":                {esiti: tutti(ok())},
+		"GET /readyz":                 {esiti: tutti(ok())},
+		"GET /static/*":               {esiti: tutti(ok())},
+		"GET /":                       {esiti: tutti(ok())},
+		"GET /guida":                  {query: "?forti=si", esiti: tutti(ok())},
+		"GET /percorsi/sportello":     {esiti: tutti(ok())},
+		"GET /percorsi/inailrisponde": {esiti: tutti(ok())},
+		"GET /percorsi/online":        {esiti: tutti(ok())},
+		"GET /sedi":                   {query: "?comune=Pisa", esiti: tutti(ok())},
+		"GET /modulo.pdf":             {esiti: tutti(ok())},
+		"GET /luoghi":                 {query: "?q=Pisa", esiti: tutti(ok())},
+		"GET /privacy":                {esiti: tutti(ok())},
+		"GET /regole-riservatezza":    {esiti: tutti(ok())},
+
+		"GET /registrazione":         {esiti: loggato(ok(), vai("/area"))},
+		"POST /registrazione":        {esiti: tutti(stato(http.StatusUnprocessableEntity))},
+		"GET /verifica-email":        {esiti: tutti(ok())},
+		"POST /verifica-email":       {esiti: tutti(stato(http.StatusUnprocessableEntity))},
+		"POST /verifica-email/invia": {esiti: loggato(stato(http.StatusUnauthorized), vai("/area"))},
+		"GET /accedi":                {esiti: loggato(ok(), vai("/area"))},
+		"POST /accedi":               {esiti: tutti(stato(http.StatusUnauthorized))},
+		"POST /esci":                 {esiti: tutti(vai("/")), ultima: true},
+		"GET /password-dimenticata":  {esiti: tutti(ok())},
+		"POST /password-dimenticata": {esiti: tutti(stato(http.StatusUnprocessableEntity))},
+		"GET /reimposta-password":    {esiti: tutti(ok())},
+		"POST /reimposta-password":   {esiti: tutti(stato(http.StatusUnprocessableEntity))},
+		"GET /configurazione":        {esiti: tutti(ok())},
+		"POST /configurazione":       {esiti: tutti(stato(http.StatusUnprocessableEntity))},
+
+		"GET /area":      {esiti: map[string]esito{anonimo: vai("/accedi?dopo="), altro: ok(), titolare: ok(), admin: vai("/amministrazione")}},
+		"GET /richieste": {esiti: map[string]esito{anonimo: vai("/accedi?dopo="), altro: ok(), titolare: ok(), admin: stato(http.StatusForbidden)}},
+		"POST /richieste": {esiti: map[string]esito{anonimo: stato(http.StatusUnauthorized), altro: vai("/richieste/"), titolare: vai("/richieste/"),
+			admin: stato(http.StatusForbidden)}},
+		"GET /richieste/:id":                        {esiti: privataGet()},
+		"GET /richieste/:id/passo/:passo":           {richiesta: bozza, esiti: privataGet()},
+		"POST /richieste/:id/passo/:passo":          {richiesta: bozza, corpo: anagraficaDelTitolare, esiti: privataPost(vai("/richieste/"))},
+		"POST /richieste/:id/passo/:passo/verifica": {richiesta: bozza, corpo: anagraficaDelTitolare, esiti: privataPost(ok())},
+		"POST /richieste/:id/allegati":              {richiesta: bozza, corpo: unFile, esiti: privataPost(vai("/richieste/"))},
+		"GET /richieste/:id/allegati/:tipo":         {esiti: privataGet()},
+		"GET /richieste/:id/modulo.pdf":             {esiti: privataGet()},
+		// An incomplete draft goes back to its first incomplete step.
+		"POST /richieste/:id/invia":       {richiesta: bozza, esiti: privataPost(vai("/richieste/"))},
+		"GET /richieste/:id/ricevuta":     {esiti: privataGet()},
+		"GET /richieste/:id/ricevuta.pdf": {esiti: privataGet()},
+		"POST /richieste/:id/annulla":     {richiesta: annullabile, esiti: privataPost(vai("/richieste"))},
+
+		"GET /amministrazione": {esiti: map[string]esito{anonimo: vai("/accedi?dopo="), altro: stato(http.StatusForbidden),
+			titolare: stato(http.StatusForbidden), admin: ok()}},
+	}
+}
+
+func anagraficaDelTitolare(m *matrice) corpo {
+	return corpo{form: datiPassi(m.persona, m.oggi)[domain.PassoAnagrafica]}
+}
+
+func unFile(m *matrice) corpo {
+	return corpo{parti: []parte{{Campo: "documento_retro", File: "retro.png", Tipo: "image/png", Dati: pngPiccolo(m.t)}}}
+}
+
+// matrice is the installation the matrix runs against.
+type matrice struct {
+	t         *testing.T
+	app       *testapp.T
+	persona   persona
+	oggi      time.Time
+	richieste map[string]uint64
+	utenti    map[string]*visitatore
+}
+
+func TestAccessoOgniRottaOgniRuolo(t *testing.T) {
+	t.Parallel()
+	app := testapp.Start(t)
+	p := mario()
+	m := &matrice{t: t, app: app, persona: p, oggi: time.Now(), richieste: map[string]uint64{}, utenti: map[string]*visitatore{}}
+	proprietario := nuovoRichiedente(t, app, p)
+	m.utenti[titolare] = proprietario
+	m.richieste[inviata] = proprietario.richiestaInviata(p)
+	m.richieste[bozza] = proprietario.nuovaBozza()
+	m.richieste[annullabile] = proprietario.nuovaBozza()
+	m.utenti[altro] = nuovoRichiedente(t, app, anna())
+	m.utenti[admin] = amministratore(t, app)
+	m.utenti[anonimo] = nuovoVisitatore(t, app)
+	prot := mustRichiesta(t, app, m.richieste[inviata]).Protocollo
+
+	tabella := attese()
+	var chiavi []string
+	registrate := map[string]bool{}
+	for _, r := range app.App.Fiber.GetRoutes(true) {
+		k := r.Method + " " + r.Path
+		if registrate[k] {
+			continue
+		}
+		registrate[k] = true
+		if r.Method == http.MethodHead {
+			if _, ok := tabella["GET "+r.Path]; !ok {
+				t.Errorf("route %s has no expectation in the access matrix", k)
+			}
+			continue
+		}
+		rt, ok := tabella[k]
+		if !ok {
+			t.Errorf("route %s has no expectation in the access matrix", k)
+			continue
+		}
+		for _, ruolo := range ruoli {
+			if _, ok := rt.esiti[ruolo]; !ok {
+				t.Errorf("route %s has no expectation for %s", k, ruolo)
+			}
+		}
+		chiavi = append(chiavi, k)
+	}
+	for k := range tabella {
+		if !registrate[k] {
+			t.Errorf("the access matrix expects %s, which is not registered", k)
+		}
+	}
+	sort.SliceStable(chiavi, func(i, j int) bool { return !tabella[chiavi[i]].ultima && tabella[chiavi[j]].ultima })
+
+	// What no one but the owner may see.
+	segreti := []string{p.CF, p.Email, prot, "Via Roma 1", "CA12345AB"}
+	prima := map[string]string{}
+	for k, id := range m.richieste {
+		prima[k] = salvata(t, app, id)
+	}
+	for _, ruolo := range ruoli {
+		t.Run(ruolo, func(t *testing.T) {
+			for _, k := range chiavi {
+				rt := tabella[k]
+				metodo, _, _ := strings.Cut(k, " ")
+				metodi := []string{metodo}
+				if metodo == http.MethodGet {
+					metodi = append(metodi, http.MethodHead)
+				}
+				for _, metodo := range metodi {
+					t.Run(metodo+" "+strings.TrimPrefix(k, strings.SplitN(k, " ", 2)[0]+" "), func(t *testing.T) {
+						r := m.chiama(t, ruolo, metodo, k, rt)
+						want := rt.esiti[ruolo]
+						if r.Status != want.status {
+							t.Errorf("%s %s as %s: status %d, want %d (Location %q)\n%s", metodo, m.url(k, rt), ruolo, r.Status, want.status, r.Location(), estratto(r.Testo))
+						}
+						if want.dove != "" && !strings.HasPrefix(r.Location(), want.dove) {
+							t.Errorf("%s %s as %s: Location %q, want %q…", metodo, m.url(k, rt), ruolo, r.Location(), want.dove)
+						}
+						if ruolo == altro || ruolo == anonimo {
+							for _, s := range segreti {
+								if strings.Contains(r.Body, s) {
+									t.Errorf("%s %s as %s: the body shows the owner's %q", metodo, m.url(k, rt), ruolo, s)
+								}
+							}
+						}
+					})
+				}
+			}
+		})
+		if ruolo != titolare {
+			for k, id := range m.richieste {
+				if salvata(t, app, id) != prima[k] {
+					t.Errorf("%s changed the owner's request %s", ruolo, k)
+				}
+			}
+		}
+	}
+	if r := mustRichiesta(t, app, m.richieste[annullabile]); r.Stato != domain.StatoAnnullata {
+		t.Errorf("the owner's annulla left the draft %s", r.Stato)
+	}
+}
+
+// url is the route's path with its parameters filled in.
+func (m *matrice) url(k string, rt rotta) string {
+	_, path, _ := strings.Cut(k, " ")
+	quale := rt.richiesta
+	if quale == "" {
+		quale = inviata
+	}
+	path = strings.NewReplacer(
+		":id", strconv.FormatUint(m.richieste[quale], 10),
+		":passo", string(domain.PassoAnagrafica),
+		":tipo", string(domain.AllegatoDocumentoFronte),
+	).Replace(path)
+	if strings.HasSuffix(path, "/*") {
+		path = static.URL("css/app.css")
+	}
+	return path + rt.query
+}
+
+func (m *matrice) chiama(t *testing.T, ruolo, metodo, k string, rt rotta) risposta {
+	v := m.utenti[ruolo]
+	v.t = t
+	path := m.url(k, rt)
+	if metodo != http.MethodPost {
+		return v.do(v.richiesta(metodo, path, nil))
+	}
+	c := corpo{}
+	if rt.corpo != nil {
+		c = rt.corpo(m)
+	}
+	if c.parti != nil {
+		body, ct := corpoMultipart(t, v.csrf(), c.parti...)
+		req := v.richiesta(http.MethodPost, path, bytes.NewReader(body))
+		req.Header.Set("Content-Type", ct)
+		return v.do(req)
+	}
+	return v.post(path, c.form)
+}
+
+func TestAllegatoScaricatoComeCaricato(t *testing.T) {
+	t.Parallel()
+	app := testapp.Start(t)
+	p := mario()
+	v := nuovoRichiedente(t, app, p)
+	id := v.nuovaBozza()
+	v.compila(id, p)
+	files := v.caricaValidi(id)
+	v.invia(id)
+	for _, f := range files {
+		t.Run(f.Campo, func(t *testing.T) {
+			r := v.get(urlRichiesta(id) + "/allegati/" + f.Campo)
+			vuole(t, r, http.StatusOK)
+			if r.Body != string(f.Dati) {
+				t.Errorf("downloaded %d bytes, uploaded %d; they differ", len(r.Body), len(f.Dati))
+			}
+			if cd := r.Header.Get("Content-Disposition"); !strings.HasPrefix(cd, "attachment;") {
+				t.Errorf("Content-Disposition %q", cd)
+			}
+			if ct := r.Header.Get("Content-Type"); ct != f.Tipo {
+				t.Errorf("Content-Type %q, want %q", ct, f.Tipo)
+			}
+			if got := r.Header.Get("X-Content-Type-Options"); got != "nosniff" {
+				t.Errorf("X-Content-Type-Options %q", got)
+			}
+		})
+	}
+	// The files are stored encrypted: no plaintext on disk.
+	for _, f := range files {
+		if trovaNelDisco(t, app.App.Config.AllegatiDir(), f.Dati) {
+			t.Errorf("%s is stored in clear", f.Campo)
+		}
+	}
+	controlla(t, v.get(urlRichiesta(id)+"/allegati/nessuno"), http.StatusNotFound, "", []string{"Allegato non trovato."}, nil)
+}
