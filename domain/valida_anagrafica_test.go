@@ -163,7 +163,7 @@ func TestValidaDateAMezzanotte(t *testing.T) {
 	})
 }
 
-func TestValidaAnagraficaNonTrattieneTesto(t *testing.T) {
+func TestValidaAnagraficaLuogoSconosciutoAzzeraIlCodice(t *testing.T) {
 	r := richiestaValida()
 	r.Anagrafica.LuogoNascita = strings.Repeat("x", 50)
 	if e := r.Valida(domain.PassoAnagrafica, oggi); r.Anagrafica.CodiceLuogo != "" || e["luogo_nascita"] == "" {

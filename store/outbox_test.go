@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -176,28 +177,16 @@ func TestDueOrdineELimite(t *testing.T) {
 
 	now := t0.Add(time.Minute)
 	want := []string{"prima", "prima bis", "seconda", "terza"}
-	if got := due(t, s, now, 10); !equal(got, want) {
+	if got := due(t, s, now, 10); !slices.Equal(got, want) {
 		t.Errorf("Due = %v, want %v", got, want)
 	}
-	if got := due(t, s, now, 2); !equal(got, want[:2]) {
+	if got := due(t, s, now, 2); !slices.Equal(got, want[:2]) {
 		t.Errorf("Due(limit 2) = %v, want %v", got, want[:2])
 	}
 	nn, _ := s.Notifiche(2)
 	if len(nn) != 2 || nn[0].Messaggio.Subject != "futura" || nn[1].Messaggio.Subject != "prima bis" {
 		t.Errorf("Notifiche(2) = %+v, want le due più recenti", nn)
 	}
-}
-
-func equal(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // fakeSender records what it delivers; it fails the first fallimenti sends.
@@ -249,7 +238,7 @@ func TestWorkerConsegnaLaCodaDelloStore(t *testing.T) {
 	if sent, retried, failed := w.RunOnce(context.Background()); sent != 1 || retried+failed != 0 {
 		t.Fatalf("RunOnce = %d, %d, %d", sent, retried, failed)
 	}
-	if got := snd.oggetti(); !equal(got, []string{"Verifica l'indirizzo"}) {
+	if got := snd.oggetti(); !slices.Equal(got, []string{"Verifica l'indirizzo"}) {
 		t.Errorf("consegnati %v", got)
 	}
 	if sent, _, _ := w.RunOnce(context.Background()); sent != 0 {
@@ -332,7 +321,7 @@ func TestWorkerDopoLaRiapertura(t *testing.T) {
 		t.Fatalf("dopo la riapertura consegnate %d notifiche, want 2", sent)
 	}
 	// "In attesa" was due first: the other one's retry is later.
-	if got := snd.oggetti(); !equal(got, []string{"In attesa", "Prima del riavvio"}) {
+	if got := snd.oggetti(); !slices.Equal(got, []string{"In attesa", "Prima del riavvio"}) {
 		t.Errorf("consegnati %v", got)
 	}
 }
