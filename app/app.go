@@ -99,6 +99,9 @@ func (a *App) mittente() (notify.Sender, error) {
 	if cfg.SMTP.From == "" {
 		cfg.SMTP.From = cfg.MailFrom
 	}
+	if cfg.PEC.From == "" {
+		cfg.PEC.From = cfg.MailFrom
+	}
 	email, err := notify.NewSMTPSender(cfg.SMTP)
 	if err != nil {
 		return nil, err

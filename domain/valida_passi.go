@@ -66,7 +66,7 @@ func (r *Richiesta) validaAnagrafica(e Errori, oggi time.Time) {
 		switch {
 		case nascita.After(giorno(oggi)):
 			e.Add("data_nascita", "La data di nascita non può essere nel futuro.")
-		case nascita.AddDate(18, 0, 0).After(oggi):
+		case nascita.AddDate(18, 0, 0).After(giorno(oggi)):
 			e.Add("data_nascita", "Il richiedente deve essere maggiorenne.")
 		}
 	}
@@ -74,7 +74,7 @@ func (r *Richiesta) validaAnagrafica(e Errori, oggi time.Time) {
 		r.risolviLuogoNascita(e, nascita)
 	}
 	richiesto(e, "cittadinanza", a.Cittadinanza, "Indica la cittadinanza.")
-	r.validaCodiceFiscale(e, nascita, okNascita && e["luogo_nascita"] == "", oggi)
+	r.validaCodiceFiscale(e, nascita, okNascita && a.CodiceLuogo != "", oggi)
 
 	res := &r.Residenza
 	richiesto(e, "res_indirizzo", res.Indirizzo, "Indica l'indirizzo di residenza.")
@@ -165,7 +165,7 @@ func (r *Richiesta) validaProfessione(e Errori, oggi time.Time) {
 		if richiesto(e, "ordine_numero", o.Numero, "Indica il numero di iscrizione all'Ordine.") && !reNumero.MatchString(o.Numero) {
 			e.Add("ordine_numero", "Il numero di iscrizione può contenere solo lettere, cifre, / e -.")
 		}
-		if t, ok := data(e, "ordine_data", o.DataIscrizione, "la data di iscrizione all'Ordine"); ok && t.After(oggi) {
+		if t, ok := data(e, "ordine_data", o.DataIscrizione, "la data di iscrizione all'Ordine"); ok && t.After(giorno(oggi)) {
 			e.Add("ordine_data", "La data di iscrizione non può essere nel futuro.")
 		}
 		if r.Profilo == ProfiloMedicoPatronato {
@@ -199,7 +199,7 @@ func (r *Richiesta) validaDocumento(e Errori, oggi time.Time) {
 	}
 	richiesto(e, "doc_rilasciato_da", d.RilasciatoDa, "Indica l'ente che ha rilasciato il documento.")
 	rilascio, okR := data(e, "doc_rilascio", d.DataRilascio, "la data di rilascio")
-	if okR && rilascio.After(oggi) {
+	if okR && rilascio.After(giorno(oggi)) {
 		e.Add("doc_rilascio", "La data di rilascio non può essere nel futuro.")
 	}
 	scadenza, okS := data(e, "doc_scadenza", d.DataScadenza, "la data di scadenza")

@@ -44,7 +44,7 @@ type esito struct {
 	dove   string
 }
 
-func ok() esito              { return esito{status: http.StatusOK} }
+func bene() esito            { return esito{status: http.StatusOK} }
 func vai(dove string) esito  { return esito{http.StatusSeeOther, dove} }
 func stato(status int) esito { return esito{status: status} }
 func tutti(e esito) map[string]esito {
@@ -54,7 +54,7 @@ func tutti(e esito) map[string]esito {
 // Private pages: the login page for strangers, nothing of the owner's for
 // another applicant, forbidden to the administrator.
 func privataGet() map[string]esito {
-	return map[string]esito{anonimo: vai("/accedi?dopo="), altro: stato(http.StatusNotFound), titolare: ok(), admin: stato(http.StatusForbidden)}
+	return map[string]esito{anonimo: vai("/accedi?dopo="), altro: stato(http.StatusNotFound), titolare: bene(), admin: stato(http.StatusForbidden)}
 }
 
 func privataPost(titolareOttiene esito) map[string]esito {
@@ -81,43 +81,43 @@ func attese() map[string]rotta {
 		return map[string]esito{anonimo: anon, altro: utenti, titolare: utenti, admin: utenti}
 	}
 	return map[string]rotta{
-		"GET /healthz":                {esiti: tutti(ok())},
-		"GET /readyz":                 {esiti: tutti(ok())},
-		"GET /static/*":               {esiti: tutti(ok())},
-		"GET /":                       {esiti: tutti(ok())},
-		"GET /guida":                  {query: "?forti=si", esiti: tutti(ok())},
-		"GET /percorsi/sportello":     {esiti: tutti(ok())},
-		"GET /percorsi/inailrisponde": {esiti: tutti(ok())},
-		"GET /percorsi/online":        {esiti: tutti(ok())},
-		"GET /sedi":                   {query: "?comune=Pisa", esiti: tutti(ok())},
-		"GET /modulo.pdf":             {esiti: tutti(ok())},
-		"GET /luoghi":                 {query: "?q=Pisa", esiti: tutti(ok())},
-		"GET /privacy":                {esiti: tutti(ok())},
-		"GET /regole-riservatezza":    {esiti: tutti(ok())},
+		"GET /healthz":                {esiti: tutti(bene())},
+		"GET /readyz":                 {esiti: tutti(bene())},
+		"GET /static/*":               {esiti: tutti(bene())},
+		"GET /":                       {esiti: tutti(bene())},
+		"GET /guida":                  {query: "?forti=si", esiti: tutti(bene())},
+		"GET /percorsi/sportello":     {esiti: tutti(bene())},
+		"GET /percorsi/inailrisponde": {esiti: tutti(bene())},
+		"GET /percorsi/online":        {esiti: tutti(bene())},
+		"GET /sedi":                   {query: "?comune=Pisa", esiti: tutti(bene())},
+		"GET /modulo.pdf":             {esiti: tutti(bene())},
+		"GET /luoghi":                 {query: "?q=Pisa", esiti: tutti(bene())},
+		"GET /privacy":                {esiti: tutti(bene())},
+		"GET /regole-riservatezza":    {esiti: tutti(bene())},
 
-		"GET /registrazione":         {esiti: loggato(ok(), vai("/area"))},
+		"GET /registrazione":         {esiti: loggato(bene(), vai("/area"))},
 		"POST /registrazione":        {esiti: tutti(stato(http.StatusUnprocessableEntity))},
-		"GET /verifica-email":        {esiti: tutti(ok())},
+		"GET /verifica-email":        {esiti: tutti(bene())},
 		"POST /verifica-email":       {esiti: tutti(stato(http.StatusUnprocessableEntity))},
 		"POST /verifica-email/invia": {esiti: loggato(stato(http.StatusUnauthorized), vai("/area"))},
-		"GET /accedi":                {esiti: loggato(ok(), vai("/area"))},
+		"GET /accedi":                {esiti: loggato(bene(), vai("/area"))},
 		"POST /accedi":               {esiti: tutti(stato(http.StatusUnauthorized))},
 		"POST /esci":                 {esiti: tutti(vai("/")), ultima: true},
-		"GET /password-dimenticata":  {esiti: tutti(ok())},
+		"GET /password-dimenticata":  {esiti: tutti(bene())},
 		"POST /password-dimenticata": {esiti: tutti(stato(http.StatusUnprocessableEntity))},
-		"GET /reimposta-password":    {esiti: tutti(ok())},
+		"GET /reimposta-password":    {esiti: tutti(bene())},
 		"POST /reimposta-password":   {esiti: tutti(stato(http.StatusUnprocessableEntity))},
-		"GET /configurazione":        {esiti: tutti(ok())},
+		"GET /configurazione":        {esiti: tutti(bene())},
 		"POST /configurazione":       {esiti: tutti(stato(http.StatusUnprocessableEntity))},
 
-		"GET /area":      {esiti: map[string]esito{anonimo: vai("/accedi?dopo="), altro: ok(), titolare: ok(), admin: vai("/amministrazione")}},
-		"GET /richieste": {esiti: map[string]esito{anonimo: vai("/accedi?dopo="), altro: ok(), titolare: ok(), admin: stato(http.StatusForbidden)}},
+		"GET /area":      {esiti: map[string]esito{anonimo: vai("/accedi?dopo="), altro: bene(), titolare: bene(), admin: vai("/amministrazione")}},
+		"GET /richieste": {esiti: map[string]esito{anonimo: vai("/accedi?dopo="), altro: bene(), titolare: bene(), admin: stato(http.StatusForbidden)}},
 		"POST /richieste": {esiti: map[string]esito{anonimo: stato(http.StatusUnauthorized), altro: vai("/richieste/"), titolare: vai("/richieste/"),
 			admin: stato(http.StatusForbidden)}},
 		"GET /richieste/:id":                        {esiti: privataGet()},
 		"GET /richieste/:id/passo/:passo":           {richiesta: bozza, esiti: privataGet()},
 		"POST /richieste/:id/passo/:passo":          {richiesta: bozza, corpo: anagraficaDelTitolare, esiti: privataPost(vai("/richieste/"))},
-		"POST /richieste/:id/passo/:passo/verifica": {richiesta: bozza, corpo: anagraficaDelTitolare, esiti: privataPost(ok())},
+		"POST /richieste/:id/passo/:passo/verifica": {richiesta: bozza, corpo: anagraficaDelTitolare, esiti: privataPost(bene())},
 		"POST /richieste/:id/allegati":              {richiesta: bozza, corpo: unFile, esiti: privataPost(vai("/richieste/"))},
 		"GET /richieste/:id/allegati/:tipo":         {esiti: privataGet()},
 		"GET /richieste/:id/modulo.pdf":             {esiti: privataGet()},
@@ -128,7 +128,7 @@ func attese() map[string]rotta {
 		"POST /richieste/:id/annulla":     {richiesta: annullabile, esiti: privataPost(vai("/richieste"))},
 
 		"GET /amministrazione": {esiti: map[string]esito{anonimo: vai("/accedi?dopo="), altro: stato(http.StatusForbidden),
-			titolare: stato(http.StatusForbidden), admin: ok()}},
+			titolare: stato(http.StatusForbidden), admin: bene()}},
 	}
 }
 
@@ -209,13 +209,13 @@ func TestAccessoOgniRottaOgniRuolo(t *testing.T) {
 		t.Run(ruolo, func(t *testing.T) {
 			for _, k := range chiavi {
 				rt := tabella[k]
-				metodo, _, _ := strings.Cut(k, " ")
+				metodo, path, _ := strings.Cut(k, " ")
 				metodi := []string{metodo}
 				if metodo == http.MethodGet {
 					metodi = append(metodi, http.MethodHead)
 				}
 				for _, metodo := range metodi {
-					t.Run(metodo+" "+strings.TrimPrefix(k, strings.SplitN(k, " ", 2)[0]+" "), func(t *testing.T) {
+					t.Run(metodo+" "+path, func(t *testing.T) {
 						r := m.chiama(t, ruolo, metodo, k, rt)
 						want := rt.esiti[ruolo]
 						if r.Status != want.status {
@@ -307,6 +307,9 @@ func TestAllegatoScaricatoComeCaricato(t *testing.T) {
 			}
 			if ct := r.Header.Get("Content-Type"); ct != f.Tipo {
 				t.Errorf("Content-Type %q, want %q", ct, f.Tipo)
+			}
+			if cc := r.Header.Get("Cache-Control"); !strings.Contains(cc, "no-store") {
+				t.Errorf("Cache-Control %q", cc)
 			}
 			if got := r.Header.Get("X-Content-Type-Options"); got != "nosniff" {
 				t.Errorf("X-Content-Type-Options %q", got)

@@ -77,6 +77,9 @@ func (h *Handlers) caricaAllegati(c *fiber.Ctx) error {
 		}
 		return h.render(c, fiber.StatusUnprocessableEntity, views.PaginaPasso, h.passoVM(c, r, domain.PassoAllegati, errori))
 	}
+	if len(nuovi) == 0 {
+		return h.render(c, fiber.StatusUnprocessableEntity, views.PaginaPasso, h.passoVM(c, r, domain.PassoAllegati, domain.Errori{"documento_fronte": "Scegli almeno un file da caricare."}))
+	}
 	var sostituiti []domain.Allegato
 	_, err = h.Store.AggiornaRichiesta(r.ID, h.Now(), func(stored *domain.Richiesta) error {
 		if err := modificabile(u)(stored); err != nil {
@@ -98,9 +101,6 @@ func (h *Handlers) caricaAllegati(c *fiber.Ctx) error {
 		return err
 	}
 	h.eliminaFile(sostituiti...)
-	if len(nuovi) == 0 {
-		return h.render(c, fiber.StatusUnprocessableEntity, views.PaginaPasso, h.passoVM(c, r, domain.PassoAllegati, domain.Errori{"documento_fronte": "Scegli almeno un file da caricare."}))
-	}
 	return h.avviso(c, urlPasso(r.ID, domain.PassoAllegati), "File caricati.")
 }
 
@@ -144,6 +144,8 @@ func (h *Handlers) leggiAllegati(c *fiber.Ctx, mr *multipart.Reader) (map[domain
 			if _, err := io.Copy(io.Discard, part); err != nil {
 				return nuovi, nil, err
 			}
+		case errors.Is(err, io.ErrUnexpectedEOF):
+			return nuovi, nil, errors.Join(fiber.ErrBadRequest, err)
 		case err != nil:
 			return nuovi, nil, err
 		default:

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"net/url"
 	"strings"
 	"time"
 
@@ -261,10 +262,15 @@ func (h *Handlers) apriSessione(c *fiber.Ctx, u *domain.Utente) error {
 // destinazioneSicura keeps only local paths, so the login cannot be turned
 // into an open redirect.
 func destinazioneSicura(p string) string {
-	if strings.HasPrefix(p, "/") && !strings.HasPrefix(p, "//") && !strings.Contains(p, "\\") {
-		return p
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.Contains(p, "\\") {
+		return ""
 	}
-	return ""
+	// url.Parse refuses control characters, which would otherwise reach the
+	// Location header (header injection) or be dropped by browsers ("/\t/x").
+	if u, err := url.Parse(p); err != nil || u.Scheme != "" || u.Host != "" {
+		return ""
+	}
+	return p
 }
 
 func (h *Handlers) esci(c *fiber.Ctx) error {

@@ -8,10 +8,10 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/fasthttp"
 
 	"abilita/domain"
 	"abilita/security"
-	"abilita/store"
 )
 
 const (
@@ -64,7 +64,12 @@ func (h *Handlers) setCookie(c *fiber.Ctx, name, value string, maxAge time.Durat
 	})
 }
 
-func (h *Handlers) clearCookie(c *fiber.Ctx, name string) { h.setCookie(c, name, "", -time.Second) }
+func (h *Handlers) clearCookie(c *fiber.Ctx, name string) {
+	c.Cookie(&fiber.Cookie{
+		Name: h.cookieName(name), Path: "/", Expires: fasthttp.CookieExpireDelete,
+		Secure: h.cfg.SecureCookies, HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode,
+	})
+}
 
 // sessione loads the logged-in user, if any, ending sessions that are idle
 // or too old and those of suspended users.
@@ -141,7 +146,8 @@ func troppoGrande(c *fiber.Ctx) error {
 // rottaDiCaricamento reports whether the request is an upload, the one kind
 // of request whose body is streamed and may be multipart.
 func rottaDiCaricamento(c *fiber.Ctx) bool {
-	return c.Method() == fiber.MethodPost && strings.HasPrefix(c.Path(), "/richieste/") && strings.HasSuffix(c.Path(), "/allegati")
+	return c.Method() == fiber.MethodPost && strings.HasPrefix(c.Path(), "/richieste/") && strings.HasSuffix(c.Path(), "/allegati") &&
+		strings.HasPrefix(string(c.Request().Header.ContentType()), "multipart/")
 }
 
 // csrf gives every visitor a random token in a cookie and requires it back,
@@ -222,7 +228,7 @@ func (h *Handlers) stessaOrigine(c *fiber.Ctx) bool {
 // utente lets only logged-in users through; others go to the login page.
 func (h *Handlers) utente(c *fiber.Ctx) error {
 	if utenteDi(c) == nil {
-		if c.Method() == fiber.MethodGet {
+		if c.Method() == fiber.MethodGet || c.Method() == fiber.MethodHead {
 			return h.redirect(c, "/accedi?dopo="+url.QueryEscape(c.OriginalURL()))
 		}
 		return &domain.Errore{Codice: domain.ErrNonAutentico, Messaggio: "Accedi per continuare."}
@@ -282,6 +288,11 @@ func (h *Handlers) errore(c *fiber.Ctx, err error) error {
 		h.Log.Error("request failed", "method", c.Method(), "path", c.Path(), "err", err)
 	}
 	c.Set("Cache-Control", "no-store")
+	if rottaDiCaricamento(c) {
+		// The streamed body may be left unread: on a kept-alive connection
+		// its rest would be parsed as the next request.
+		c.Context().SetConnectionClose()
+	}
 	return h.paginaErrore(c, status, msg)
 }
 
@@ -319,4 +330,3 @@ func (h *Handlers) readyz(c *fiber.Ctx) error {
 	return c.SendString("ok")
 }
 
-var _ = store.Sessione{}

@@ -68,13 +68,14 @@ func TestSMTPSenderErrors(t *testing.T) {
 		setup         func(t *testing.T)
 		ctx           context.Context
 		to            string
+		wantErr       string
 		wantPermanent bool
 	}{
-		{name: "relay busy (451)", setup: func(*testing.T) { srv.SetFailing(true) }, to: "maria.rossi@example.it"},
-		{name: "relay down", setup: func(*testing.T) { srv.Stop() }, to: "maria.rossi@example.it"},
-		{name: "shutting down", ctx: canceled, to: "maria.rossi@example.it"},
-		{name: "mailbox refused (550)", to: "rifiuta.rossi@example.it", wantPermanent: true},
-		{name: "invalid address", to: "maria.rossi@", wantPermanent: true},
+		{name: "relay busy (451)", setup: func(*testing.T) { srv.SetFailing(true) }, to: "maria.rossi@example.it", wantErr: "451"},
+		{name: "relay down", setup: func(*testing.T) { srv.Stop() }, to: "maria.rossi@example.it", wantErr: "connection refused"},
+		{name: "shutting down", ctx: canceled, to: "maria.rossi@example.it", wantErr: "canceled"},
+		{name: "mailbox refused (550)", to: "rifiuta.rossi@example.it", wantErr: "550", wantPermanent: true},
+		{name: "invalid address", to: "maria.rossi@", wantErr: "recipient address", wantPermanent: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -83,10 +84,13 @@ func TestSMTPSenderErrors(t *testing.T) {
 			if tt.setup != nil {
 				tt.setup(t)
 			}
-			ctx := cmpContext(tt.ctx)
+			ctx := tt.ctx
+			if ctx == nil {
+				ctx = context.Background()
+			}
 			err := s.Send(ctx, ricevuta(tt.to))
-			if err == nil {
-				t.Fatal("Send succeeded")
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Fatalf("Send: err = %v, want one about %q", err, tt.wantErr)
 			}
 			if got := Permanent(err); got != tt.wantPermanent {
 				t.Errorf("Permanent(%v) = %v, want %v", err, got, tt.wantPermanent)
@@ -96,13 +100,6 @@ func TestSMTPSenderErrors(t *testing.T) {
 	if n := len(srv.Messages()); n != 0 {
 		t.Errorf("the relay received %d messages", n)
 	}
-}
-
-func cmpContext(ctx context.Context) context.Context {
-	if ctx == nil {
-		return context.Background()
-	}
-	return ctx
 }
 
 func TestSMTPSenderRequiresSTARTTLS(t *testing.T) {

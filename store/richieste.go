@@ -208,5 +208,11 @@ func chiaveCoda(r *domain.Richiesta) []byte {
 	if r.Urgente {
 		urg = []byte{0}
 	}
-	return key([]byte(r.Sede), []byte(r.Stato), urg, itob(uint64(r.Inviata.UnixNano())), itob(r.ID))
+	// A request withdrawn before submission (a counter draft, say) has no
+	// submission time: its creation time orders it instead.
+	quando := r.Inviata
+	if quando.IsZero() {
+		quando = r.Creata
+	}
+	return key([]byte(r.Sede), []byte(r.Stato), urg, itob(uint64(quando.UnixNano())), itob(r.ID))
 }

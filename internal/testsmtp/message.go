@@ -32,21 +32,18 @@ func (m Message) Header(name string) string {
 // Subject returns the decoded subject.
 func (m Message) Subject() string { return m.Header("Subject") }
 
-// Text returns the decoded text/plain body, "" if there is none.
-func (m Message) Text() string {
-	for _, p := range m.parts() {
-		if p.mediaType == "text/plain" && p.filename == "" {
-			return string(p.body)
-		}
-	}
-	return ""
-}
+// Text returns the decoded text/plain body with LF line ends, "" if there is
+// none.
+func (m Message) Text() string { return m.body("text/plain") }
 
-// HTML returns the decoded text/html body, "" if there is none.
-func (m Message) HTML() string {
+// HTML returns the decoded text/html body with LF line ends, "" if there is
+// none.
+func (m Message) HTML() string { return m.body("text/html") }
+
+func (m Message) body(mediaType string) string {
 	for _, p := range m.parts() {
-		if p.mediaType == "text/html" && p.filename == "" {
-			return string(p.body)
+		if p.mediaType == mediaType && p.filename == "" {
+			return strings.ReplaceAll(string(p.body), "\r\n", "\n")
 		}
 	}
 	return ""

@@ -43,6 +43,7 @@ type Server struct {
 
 	mu       sync.Mutex
 	srv      *smtp.Server
+	listener net.Listener
 	serving  chan struct{} // closed when the Serve goroutine returns
 	failing  bool
 	messages []Message
@@ -79,18 +80,20 @@ func (s *Server) Port() int {
 // server does nothing.
 func (s *Server) Stop() {
 	s.mu.Lock()
-	srv, serving := s.srv, s.serving
-	s.srv = nil
+	srv, l, serving := s.srv, s.listener, s.serving
+	s.srv, s.listener = nil, nil
 	s.mu.Unlock()
 	if srv == nil {
 		return
 	}
 	_ = srv.Close()
+	// srv.Close misses the listener if Serve has not registered it yet.
+	_ = l.Close()
 	<-serving
 }
 
-// Restart listens again on the same port after Stop. Messages received before
-// are kept.
+// Restart listens again on the same port, stopping the server first if it is
+// running. Messages received before are kept.
 func (s *Server) Restart(tb testing.TB) {
 	tb.Helper()
 	s.Stop()
@@ -126,7 +129,8 @@ func (s *Server) Messages() []Message {
 }
 
 // WaitFor waits until a received message satisfies match and returns it. On
-// timeout it fails the test, listing what did arrive.
+// timeout it fails the test, listing what did arrive; like tb.Fatal, call it
+// from the test's goroutine.
 func (s *Server) WaitFor(tb testing.TB, timeout time.Duration, match func(Message) bool) Message {
 	tb.Helper()
 	deadline := time.Now().Add(timeout)
@@ -167,7 +171,7 @@ func (s *Server) serve(l net.Listener) {
 
 	serving := make(chan struct{})
 	s.mu.Lock()
-	s.srv, s.serving = srv, serving
+	s.srv, s.listener, s.serving = srv, l, serving
 	s.mu.Unlock()
 	go func() {
 		defer close(serving)
