@@ -230,6 +230,11 @@ type Richiesta struct {
 	Allegati map[TipoAllegato]Allegato `json:"allegati,omitempty"`
 	Storia   []Evento                  `json:"storia,omitempty"`
 
+	Operatore    uint64         `json:"operatore,omitempty"` // who took it in charge
+	Checklist    Checklist      `json:"checklist"`
+	Esito        *Esito         `json:"esito,omitempty"`
+	Integrazioni []Integrazione `json:"integrazioni,omitempty"`
+
 	Creata     time.Time `json:"creata"`
 	Aggiornata time.Time `json:"aggiornata"`
 	Inviata    time.Time `json:"inviata,omitzero"`

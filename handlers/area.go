@@ -85,6 +85,8 @@ func (h *Handlers) area(c *fiber.Ctx) error {
 	switch u.Ruolo {
 	case domain.RuoloAmministratore:
 		return h.redirect(c, "/amministrazione")
+	case domain.RuoloOperatore:
+		return h.redirect(c, "/operatore")
 	case domain.RuoloRichiedente:
 		richieste, err := h.Store.RichiesteUtente(u.ID)
 		if err != nil {

@@ -146,7 +146,9 @@ func troppoGrande(c *fiber.Ctx) error {
 // rottaDiCaricamento reports whether the request is an upload, the one kind
 // of request whose body is streamed and may be multipart.
 func rottaDiCaricamento(c *fiber.Ctx) bool {
-	return c.Method() == fiber.MethodPost && strings.HasPrefix(c.Path(), "/richieste/") && strings.HasSuffix(c.Path(), "/allegati") &&
+	p := c.Path()
+	return c.Method() == fiber.MethodPost && strings.HasPrefix(p, "/richieste/") &&
+		(strings.HasSuffix(p, "/allegati") || strings.HasSuffix(p, "/risposta")) &&
 		strings.HasPrefix(string(c.Request().Header.ContentType()), "multipart/")
 }
 
@@ -329,4 +331,3 @@ func (h *Handlers) readyz(c *fiber.Ctx) error {
 	}
 	return c.SendString("ok")
 }
-

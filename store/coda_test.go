@@ -124,7 +124,7 @@ func TestIndiceCodaCoincideConLeRichieste(t *testing.T) {
 			}
 		}
 		// No stale entries anywhere else in the index.
-		if all, err := s.Coda(); err != nil || len(all) != nellaCoda {
+		if all, err := s.IndiceCoda(); err != nil || len(all) != nellaCoda {
 			t.Errorf("seed %d: l'indice ha %d voci, le richieste in coda sono %d (%v)", seed, len(all), nellaCoda, err)
 		}
 		if nellaCoda == 0 {

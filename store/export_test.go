@@ -41,8 +41,8 @@ func (s *Store) CodaPer(sede string, stato domain.Stato) ([]VoceCoda, error) {
 	return s.scansioneCoda(key([]byte(sede), []byte(stato), nil))
 }
 
-// Coda returns every entry of the queue index.
-func (s *Store) Coda() ([]VoceCoda, error) { return s.scansioneCoda(nil) }
+// IndiceCoda returns every entry of the queue index.
+func (s *Store) IndiceCoda() ([]VoceCoda, error) { return s.scansioneCoda(nil) }
 
 func (s *Store) scansioneCoda(prefix []byte) ([]VoceCoda, error) {
 	var out []VoceCoda

@@ -67,9 +67,15 @@ func (s *Store) RichiesteUtente(utenteID uint64) ([]domain.Richiesta, error) {
 // indexes. fn decides whether the change is allowed; an error from it
 // changes nothing.
 func (s *Store) AggiornaRichiesta(id uint64, now time.Time, fn func(*domain.Richiesta) error) (*domain.Richiesta, error) {
+	return s.ModificaRichiesta(id, now, fn, nil)
+}
+
+// ModificaRichiesta is AggiornaRichiesta that also appends e, when not nil,
+// to the audit log in the same transaction.
+func (s *Store) ModificaRichiesta(id uint64, now time.Time, fn func(*domain.Richiesta) error, e *EventoAudit) (*domain.Richiesta, error) {
 	var out domain.Richiesta
 	err := s.db.Update(func(tx *bolt.Tx) error {
-		return aggiornaRichiesta(tx, id, func(r *domain.Richiesta) error {
+		err := aggiornaRichiesta(tx, id, func(r *domain.Richiesta) error {
 			if err := fn(r); err != nil {
 				return err
 			}
@@ -77,6 +83,12 @@ func (s *Store) AggiornaRichiesta(id uint64, now time.Time, fn func(*domain.Rich
 			out = *r
 			return nil
 		})
+		if err != nil || e == nil {
+			return err
+		}
+		ev := *e
+		ev.Richiesta = id
+		return audit(tx, ev)
 	})
 	return &out, err
 }
@@ -93,6 +105,9 @@ type Transizione struct {
 	Nota    string
 	Check   func(*domain.Richiesta) error
 	Prepare func(*domain.Richiesta) ([]notify.Message, error)
+	// Audit, when set, is appended to the audit log in the same transaction;
+	// its Richiesta is filled in.
+	Audit *EventoAudit
 }
 
 // Esegui runs the transition t on request id.
@@ -110,8 +125,13 @@ func (s *Store) Esegui(id uint64, t Transizione) (*domain.Richiesta, error) {
 			if err := r.Esegui(t.Azione, t.Chi, t.Quando, t.Nota); err != nil {
 				return err
 			}
-			if t.Azione == domain.AzioneInvia {
+			switch {
+			case t.Azione == domain.AzioneInvia:
 				if err := assegnaProtocollo(tx, r); err != nil {
+					return err
+				}
+			case t.Azione == domain.AzioneApprova && r.Profilo.Medico():
+				if err := assegnaCodiceMedico(tx, r); err != nil {
 					return err
 				}
 			}
@@ -132,6 +152,11 @@ func (s *Store) Esegui(id uint64, t Transizione) (*domain.Richiesta, error) {
 				return err
 			}
 			queued = true
+		}
+		if t.Audit != nil {
+			e := *t.Audit
+			e.Richiesta = id
+			return audit(tx, e)
 		}
 		return nil
 	})
@@ -160,6 +185,29 @@ func assegnaProtocollo(tx *bolt.Tx, r *domain.Richiesta) error {
 	}
 	r.Protocollo = fmt.Sprintf("%s-%s-%06d", r.Sede, year, n)
 	return tx.Bucket(bucketProtocolli).Put([]byte(r.Protocollo), itob(r.ID))
+}
+
+// assegnaCodiceMedico gives an approved doctor a codice medico from a
+// counter that never goes back, so no code is ever given twice.
+func assegnaCodiceMedico(tx *bolt.Tx, r *domain.Richiesta) error {
+	if r.Esito == nil {
+		r.Esito = &domain.Esito{}
+	}
+	if r.Esito.CodiceMedico != "" {
+		return nil
+	}
+	b := tx.Bucket(bucketContatori)
+	counter := []byte("codice_medico")
+	var n uint64
+	if v := b.Get(counter); v != nil {
+		n = btoi(v)
+	}
+	n++
+	if err := b.Put(counter, itob(n)); err != nil {
+		return err
+	}
+	r.Esito.CodiceMedico = fmt.Sprintf("MED%07d", n)
+	return nil
 }
 
 var romeTZ = func() *time.Location {

@@ -69,3 +69,13 @@ func (s *Store) SedePerProvincia(sigla string) (sedi.Sede, error) {
 	}
 	return sedi.Sede{}, domain.NonTrovato("Nessuna sede serve la provincia " + sigla + ".")
 }
+
+// SalvaSede stores a sede's data (new or changed) and records it in the audit log.
+func (s *Store) SalvaSede(sd sedi.Sede, e EventoAudit) error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		if err := put(tx.Bucket(bucketSedi), []byte(sd.Codice), sd); err != nil {
+			return err
+		}
+		return audit(tx, e)
+	})
+}

@@ -32,7 +32,10 @@ var (
 	bucketOutbox          = []byte("outbox")
 	bucketOutboxScadenze  = []byte("idx_outbox_scadenze")
 	bucketSedi            = []byte("sedi")
-	allBuckets            = [][]byte{bucketMeta, bucketUtenti, bucketUtentiEmail, bucketSessioni, bucketSessioniUtente, bucketToken, bucketRichieste, bucketRichiesteUtente, bucketCoda, bucketProtocolli, bucketContatori, bucketOutbox, bucketOutboxScadenze, bucketSedi}
+	bucketAudit           = []byte("audit")
+	bucketPrecompilate    = []byte("precompilate")
+	bucketUtentiSede      = []byte("idx_utenti_sede")
+	allBuckets            = [][]byte{bucketMeta, bucketUtenti, bucketUtentiEmail, bucketSessioni, bucketSessioniUtente, bucketToken, bucketRichieste, bucketRichiesteUtente, bucketCoda, bucketProtocolli, bucketContatori, bucketOutbox, bucketOutboxScadenze, bucketSedi, bucketAudit, bucketPrecompilate, bucketUtentiSede}
 )
 
 // Store is the bbolt database.

@@ -33,6 +33,11 @@ func creaUtente(tx *bolt.Tx, u *domain.Utente) error {
 	if err := idx.Put([]byte(u.Email), itob(id)); err != nil {
 		return err
 	}
+	if u.Sede != "" {
+		if err := tx.Bucket(bucketUtentiSede).Put(key([]byte(u.Sede), itob(id)), nil); err != nil {
+			return err
+		}
+	}
 	return put(b, itob(id), u)
 }
 
@@ -77,11 +82,24 @@ func aggiornaUtente(tx *bolt.Tx, id uint64, fn func(*domain.Utente) error) error
 		}
 		return err
 	}
-	email := u.Email
+	email, sede := u.Email, u.Sede
 	if err := fn(&u); err != nil {
 		return err
 	}
 	u.Email = email
+	if u.Sede != sede {
+		idx := tx.Bucket(bucketUtentiSede)
+		if sede != "" {
+			if err := idx.Delete(key([]byte(sede), itob(id))); err != nil {
+				return err
+			}
+		}
+		if u.Sede != "" {
+			if err := idx.Put(key([]byte(u.Sede), itob(id)), nil); err != nil {
+				return err
+			}
+		}
+	}
 	return put(b, itob(id), &u)
 }
 

@@ -47,13 +47,29 @@ const (
 	PaginaRicevuta              Pagina = "ricevuta"
 	PaginaAmministrazione       Pagina = "amministrazione"
 	PaginaErrore                Pagina = "errore"
+
+	PaginaCoda        Pagina = "coda"
+	PaginaRevisione   Pagina = "revisione"
+	PaginaPostaUscita Pagina = "posta_uscita"
+
+	PaginaOperatori   Pagina = "operatori"
+	PaginaAttivazione Pagina = "attivazione"
+	PaginaSede        Pagina = "sede"
+	PaginaAudit       Pagina = "audit"
+	PaginaStatistiche Pagina = "statistiche"
+
+	PaginaPrecompila   Pagina = "precompila"
+	PaginaPrecompilata Pagina = "precompilata"
+	PaginaSportello    Pagina = "sportello"
 )
 
 // Pagine lists every page, so that a test can render each one.
 var Pagine = []Pagina{PaginaHome, PaginaGuida, PaginaPercorsoSportello, PaginaPercorsoInailRisponde, PaginaPercorsoOnline,
 	PaginaSedi, PaginaPrivacy, PaginaRegole, PaginaRegistrazione, PaginaRegistrazioneInviata, PaginaVerificaEmail,
 	PaginaAccedi, PaginaPasswordDimenticata, PaginaReimpostaPassword, PaginaConfigurazione, PaginaArea,
-	PaginaMieRichieste, PaginaRichiesta, PaginaPasso, PaginaRicevuta, PaginaAmministrazione, PaginaErrore}
+	PaginaMieRichieste, PaginaRichiesta, PaginaPasso, PaginaRicevuta, PaginaAmministrazione, PaginaErrore,
+	PaginaCoda, PaginaRevisione, PaginaPostaUscita, PaginaOperatori, PaginaAttivazione, PaginaSede, PaginaAudit,
+	PaginaStatistiche, PaginaPrecompila, PaginaPrecompilata, PaginaSportello}
 
 // Documento is the template name of the whole page.
 func (p Pagina) Documento() string { return "pages/" + string(p) }
