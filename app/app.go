@@ -27,6 +27,7 @@ type App struct {
 	Store  *store.Store
 	Fiber  *fiber.App
 	Worker *notify.Worker
+	Hasher *security.Hasher
 	Log    *slog.Logger
 }
 
@@ -75,7 +76,7 @@ func (a *App) open(sender notify.Sender) error {
 	}
 	a.Worker = notify.NewWorker(a.Store, sender, a.Log)
 	a.Store.SetWaker(a.Worker.Wake)
-	hasher := security.NewHasher(cfg.Argon, security.DefaultCeiling(), runtime.NumCPU())
+	a.Hasher = security.NewHasher(cfg.Argon, security.DefaultCeiling(), runtime.NumCPU())
 	a.Fiber, err = handlers.New(handlers.Config{
 		PublicURL:     cfg.PublicURL,
 		SecureCookies: cfg.TLS(),
@@ -85,7 +86,7 @@ func (a *App) open(sender notify.Sender) error {
 		TokenTTL:      cfg.TokenTTL,
 		SessionIdle:   30 * time.Minute,
 		SessionMax:    12 * time.Hour,
-	}, handlers.Deps{Store: a.Store, Archive: archive, Hasher: hasher, Log: a.Log})
+	}, handlers.Deps{Store: a.Store, Archive: archive, Hasher: a.Hasher, Log: a.Log})
 	return err
 }
 
