@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"fmt"
 	"net/url"
 	"strings"
 	"time"
@@ -193,35 +194,76 @@ const errCredenziali = "Indirizzo e-mail o password non corretti."
 func (h *Handlers) accedi(c *fiber.Ctx) error {
 	vm := accediVM{Base: h.base(c, "Accedi"), Email: store.NormalizzaEmail(c.FormValue("email")), Dopo: destinazioneSicura(c.FormValue("dopo"))}
 	password := c.FormValue("password")
-	u, err := h.Store.UtentePerEmail(vm.Email)
-	if err != nil && domain.CodiceDi(err) != domain.ErrNonTrovato {
+	esito, attesa := h.prenotaAccesso(c, vm.Email)
+	if esito == nil {
+		vm.Errore = messaggioAttesa(attesa)
+		return h.render(c, fiber.StatusTooManyRequests, views.PaginaAccedi, vm)
+	}
+	u, ok, err := h.verificaPassword(c, vm.Email, password)
+	esito(ok)
+	if err != nil {
 		return err
 	}
-	ok := false
-	if u == nil || u.PasswordHash == "" {
-		h.Hasher.VerifyDummy(c.Context(), password)
-	} else {
-		var rehash bool
-		ok, rehash, err = h.Hasher.Verify(c.Context(), password, u.PasswordHash)
-		if err != nil {
-			h.Log.Warn("password hash refused", "user", u.ID, "err", err)
-			ok = false
-		}
-		if ok && rehash {
-			h.aggiornaHash(c, u.ID, password)
-		}
-	}
-	if !ok || u.Sospeso {
+	if !ok {
 		vm.Errore = errCredenziali
 		return h.render(c, fiber.StatusUnauthorized, views.PaginaAccedi, vm)
 	}
 	if err := h.apriSessione(c, u); err != nil {
 		return err
 	}
+	h.limiteAccount.Sblocca(vm.Email)
 	if vm.Dopo != "" {
 		return h.redirect(c, vm.Dopo)
 	}
 	return h.redirect(c, "/area")
+}
+
+// prenotaAccesso reserves a login attempt for the typed account and the
+// client address. Unknown accounts are throttled like real ones, so the
+// answer tells nothing about who is registered.
+func (h *Handlers) prenotaAccesso(c *fiber.Ctx, account string) (func(bool), time.Duration) {
+	esitoIP, attesa := h.limiteIP.Prenota(c.IP())
+	if esitoIP == nil {
+		return nil, attesa
+	}
+	esitoAccount, attesa := h.limiteAccount.Prenota(account)
+	if esitoAccount == nil {
+		esitoIP(true) // the address did nothing wrong this time
+		return nil, attesa
+	}
+	return func(ok bool) { esitoAccount(ok); esitoIP(ok) }, 0
+}
+
+func messaggioAttesa(d time.Duration) string {
+	if d == security.Bloccato {
+		return "Troppi tentativi non riusciti: l'accesso è bloccato. Reimposta la password con «Hai dimenticato la password?»."
+	}
+	if d < time.Minute {
+		return "Troppi tentativi non riusciti. Riprova tra qualche secondo."
+	}
+	return fmt.Sprintf("Troppi tentativi non riusciti. Riprova tra %d minuti.", int(d.Round(time.Minute)/time.Minute))
+}
+
+// verificaPassword checks the password of the account with that e-mail.
+// An unknown address costs the same hash computation as a wrong password.
+func (h *Handlers) verificaPassword(c *fiber.Ctx, email, password string) (*domain.Utente, bool, error) {
+	u, err := h.Store.UtentePerEmail(email)
+	if err != nil && domain.CodiceDi(err) != domain.ErrNonTrovato {
+		return nil, false, err
+	}
+	if u == nil || u.PasswordHash == "" {
+		h.Hasher.VerifyDummy(c.Context(), password)
+		return nil, false, nil
+	}
+	ok, rehash, err := h.Hasher.Verify(c.Context(), password, u.PasswordHash)
+	if err != nil {
+		h.Log.Warn("password hash refused", "user", u.ID, "err", err)
+		ok = false
+	}
+	if ok && rehash {
+		h.aggiornaHash(c, u.ID, password)
+	}
+	return u, ok && !u.Sospeso, nil
 }
 
 // aggiornaHash re-hashes a password whose hash has old parameters. A failure
@@ -366,5 +408,6 @@ func (h *Handlers) reimpostaPassword(c *fiber.Ctx) error {
 		return err
 	}
 	h.clearCookie(c, "sessione")
+	h.limiteAccount.Sblocca(u.Email) // proving the mailbox lifts a lock
 	return h.avviso(c, "/accedi", "Password aggiornata. Accedi con la nuova password.")
 }

@@ -41,6 +41,8 @@ type Deps struct {
 type Handlers struct {
 	cfg Config
 	Deps
+	// Failed logins are throttled per account and per client address.
+	limiteAccount, limiteIP *security.Limitatore
 }
 
 // New builds the Fiber application with every route. main and the tests call it.
@@ -53,7 +55,11 @@ func New(cfg Config, d Deps) (*fiber.App, error) {
 	if err := engine.Load(); err != nil {
 		return nil, err
 	}
-	h := &Handlers{cfg: cfg, Deps: d}
+	h := &Handlers{cfg: cfg, Deps: d,
+		limiteAccount: security.NuovoLimitatore(5, time.Second, 15*time.Minute, 100),
+		limiteIP:      security.NuovoLimitatore(30, time.Second, 15*time.Minute, 0),
+	}
+	h.limiteAccount.Now, h.limiteIP.Now = d.Now, d.Now
 	app := fiber.New(fiber.Config{
 		Views:                        engine,
 		ErrorHandler:                 h.errore,
