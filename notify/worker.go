@@ -32,7 +32,7 @@ type Outbox interface {
 type Worker struct {
 	Interval    time.Duration    // how often to look for due notifications
 	Batch       int              // notifications per pass
-	MaxAttempts int              // attempts before giving up
+	MaxAttempts int              // attempts before giving up on temporary failures; 0: never give up
 	BaseDelay   time.Duration    // wait after the first failure, doubled after each
 	MaxDelay    time.Duration    // longest wait between attempts
 	Now         func() time.Time // clock, replaceable in tests
@@ -44,14 +44,16 @@ type Worker struct {
 }
 
 // NewWorker returns a worker that polls every 2 s, 20 notifications at a time,
-// and gives up after 12 attempts; the wait between attempts starts at 10 s and
-// doubles up to 1 h, with ±20 % jitter so that messages failed together don't
-// retry together.
+// and keeps retrying temporary failures for as long as they last — a relay
+// down for a day must not turn an outcome into an undelivered one — while
+// permanent failures are given up at once and stay visible. The wait between
+// attempts starts at 10 s and doubles up to 1 h, with ±20 % jitter so that
+// messages failed together don't retry together.
 func NewWorker(o Outbox, s Sender, log *slog.Logger) *Worker {
 	return &Worker{
 		Interval:    2 * time.Second,
 		Batch:       20,
-		MaxAttempts: 12,
+		MaxAttempts: 0,
 		BaseDelay:   10 * time.Second,
 		MaxDelay:    time.Hour,
 		Now:         time.Now,
@@ -150,7 +152,7 @@ func (w *Worker) deliver(ctx context.Context, p Pending) outcome {
 		return outcomeNone
 	}
 	attempts := p.Attempts + 1
-	if Permanent(err) || attempts >= w.MaxAttempts {
+	if Permanent(err) || (w.MaxAttempts > 0 && attempts >= w.MaxAttempts) {
 		w.log.Error("posta: consegna abbandonata", "id", p.ID, "attempt", attempts, "err", err)
 		if err := w.outbox.MarkFailed(p.ID, attempts, err.Error()); err != nil {
 			w.log.Error("posta: abbandono non registrato", "id", p.ID, "err", err)

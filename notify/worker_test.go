@@ -211,6 +211,23 @@ func TestWorkerGivesUpAfterMaxAttempts(t *testing.T) {
 	}
 }
 
+// TestWorkerNeverGivesUpOnTemporaryFailures: by default a relay that stays
+// down for days delays the message, it does not lose it.
+func TestWorkerNeverGivesUpOnTemporaryFailures(t *testing.T) {
+	wt := newWorkerTest(t)
+	id := wt.outbox.add(ricevuta("maria.rossi@example.it"), wt.clock.Now())
+	wt.srv.SetFailing(true)
+	for range 60 { // more than two days at the 1 h cap
+		wt.runOnce(t, 0, 1, 0)
+		wt.clock.advance(2 * time.Hour)
+	}
+	if e := wt.outbox.get(id); e.failed || e.Attempts != 60 {
+		t.Fatalf("after 60 temporary failures: failed %v, attempts %d", e.failed, e.Attempts)
+	}
+	wt.srv.SetFailing(false)
+	wt.runOnce(t, 1, 0, 0)
+}
+
 func TestWorkerLogsNoPersonalData(t *testing.T) {
 	wt := newWorkerTest(t)
 	wt.outbox.add(ricevuta("maria.rossi@example.it"), wt.clock.Now())
