@@ -42,6 +42,14 @@ type Utente struct {
 	Sede            string    `json:"sede,omitempty"` // operators only
 	Sospeso         bool      `json:"sospeso,omitempty"`
 	Creato          time.Time `json:"creato"`
+
+	// Credentials (DESIGN.md §4); see credenziali.go.
+	Abilitazioni     []Abilitazione `json:"abilitazioni,omitempty"`
+	Revocato         bool           `json:"revocato,omitempty"`        // for good: a revoked user never logs in again
+	TOTP             *TOTP          `json:"totp,omitempty"`            // nil until enrolment is confirmed
+	CodiciRecupero   []string       `json:"codici_recupero,omitempty"` // security.HashToken of each normalised code, unused ones only
+	Regole           *Accettazione  `json:"regole,omitempty"`          // the confidentiality rules accepted at activation
+	PasswordCambiata time.Time      `json:"password_cambiata,omitzero"`
 }
 
 // Verificato reports whether the user proved it owns its e-mail address.

@@ -108,6 +108,10 @@ type Transizione struct {
 	// Audit, when set, is appended to the audit log in the same transaction;
 	// its Richiesta is filled in.
 	Audit *EventoAudit
+	// Credenziali, when set on an approval, issues the credentials in the
+	// same transaction (account, profile, activation code) before Prepare
+	// runs, and receives the account's ID and e-mail.
+	Credenziali *Emissione
 }
 
 // Esegui runs the transition t on request id.
@@ -132,6 +136,11 @@ func (s *Store) Esegui(id uint64, t Transizione) (*domain.Richiesta, error) {
 				}
 			case t.Azione == domain.AzioneApprova && r.Profilo.Medico():
 				if err := assegnaCodiceMedico(tx, r); err != nil {
+					return err
+				}
+			}
+			if t.Credenziali != nil {
+				if err := emettiCredenziali(tx, r, t); err != nil {
 					return err
 				}
 			}

@@ -35,7 +35,12 @@ var (
 	bucketAudit           = []byte("audit")
 	bucketPrecompilate    = []byte("precompilate")
 	bucketUtentiSede      = []byte("idx_utenti_sede")
-	allBuckets            = [][]byte{bucketMeta, bucketUtenti, bucketUtentiEmail, bucketSessioni, bucketSessioniUtente, bucketToken, bucketRichieste, bucketRichiesteUtente, bucketCoda, bucketProtocolli, bucketContatori, bucketOutbox, bucketOutboxScadenze, bucketSedi, bucketAudit, bucketPrecompilate, bucketUtentiSede}
+	bucketUtentiCF        = []byte("idx_utenti_cf")
+	bucketAttivazioni     = []byte("attivazioni")          // user id → its one live activation code
+	bucketInAttivazione   = []byte("attivazioni_in_corso") // hash of an activation session token → its progress
+	bucketAccessi         = []byte("accessi")              // user id | time | seq → login attempt
+	bucketDispositivi     = []byte("dispositivi")          // user id | device fingerprint → last successful login
+	allBuckets            = [][]byte{bucketMeta, bucketUtenti, bucketUtentiEmail, bucketSessioni, bucketSessioniUtente, bucketToken, bucketRichieste, bucketRichiesteUtente, bucketCoda, bucketProtocolli, bucketContatori, bucketOutbox, bucketOutboxScadenze, bucketSedi, bucketAudit, bucketPrecompilate, bucketUtentiSede, bucketUtentiCF, bucketAttivazioni, bucketInAttivazione, bucketAccessi, bucketDispositivi}
 )
 
 // Store is the bbolt database.

@@ -12,8 +12,8 @@ import (
 // NormalizzaEmail is the form in which e-mail addresses are compared and indexed.
 func NormalizzaEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 
-// CreaUtente stores a new user and gives it an ID. An e-mail already taken is
-// a conflict.
+// CreaUtente stores a new user and gives it an ID. An e-mail or a codice
+// fiscale already taken is a conflict.
 func (s *Store) CreaUtente(u *domain.Utente) error {
 	return s.db.Update(func(tx *bolt.Tx) error { return creaUtente(tx, u) })
 }
@@ -31,6 +31,10 @@ func creaUtente(tx *bolt.Tx, u *domain.Utente) error {
 	}
 	u.ID, u.Schema = id, domain.SchemaUtente
 	if err := idx.Put([]byte(u.Email), itob(id)); err != nil {
+		return err
+	}
+	u.CodiceFiscale = NormalizzaCodiceFiscale(u.CodiceFiscale)
+	if err := indicizzaCF(tx, id, "", u.CodiceFiscale); err != nil {
 		return err
 	}
 	if u.Sede != "" {
@@ -68,7 +72,8 @@ func (s *Store) UtentePerEmail(email string) (*domain.Utente, error) {
 }
 
 // AggiornaUtente applies fn to the stored user and saves it. The e-mail is
-// the key of an index and cannot change here.
+// the key of an index and cannot change here; a codice fiscale may change
+// unless another account holds it.
 func (s *Store) AggiornaUtente(id uint64, fn func(*domain.Utente) error) error {
 	return s.db.Update(func(tx *bolt.Tx) error { return aggiornaUtente(tx, id, fn) })
 }
@@ -82,11 +87,15 @@ func aggiornaUtente(tx *bolt.Tx, id uint64, fn func(*domain.Utente) error) error
 		}
 		return err
 	}
-	email, sede := u.Email, u.Sede
+	email, sede, cf := u.Email, u.Sede, u.CodiceFiscale
 	if err := fn(&u); err != nil {
 		return err
 	}
 	u.Email = email
+	u.CodiceFiscale = NormalizzaCodiceFiscale(u.CodiceFiscale)
+	if err := indicizzaCF(tx, id, cf, u.CodiceFiscale); err != nil {
+		return err
+	}
 	if u.Sede != sede {
 		idx := tx.Bucket(bucketUtentiSede)
 		if sede != "" {
