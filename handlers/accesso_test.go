@@ -25,17 +25,21 @@ const (
 	altro    = "altro richiedente"
 	titolare = "titolare"
 	admin    = "amministratore"
+	opSede   = "operatore della sede" // Pisa, where the owner's requests are
+	opAltra  = "operatore di un'altra sede"
 )
 
-// ruoli in the order they run: the owner last, since its calls change its
-// requests.
-var ruoli = []string{anonimo, altro, admin, titolare}
+// ruoli in the order they run: the operator of the sede and the owner
+// last, since their calls change the requests.
+var ruoli = []string{anonimo, altro, opAltra, admin, opSede, titolare}
 
 // Which of the owner's requests a route's :id is.
 const (
 	inviata     = "inviata"     // submitted, with its attachments
 	bozza       = "bozza"       // a draft
 	annullabile = "annullabile" // a draft the owner withdraws
+	lavorazione = "lavorazione" // submitted and taken in charge by the operator of the sede
+	daPrendere  = "da prendere" // submitted, taken in charge during the matrix
 )
 
 // esito is what one role gets: a status and, for redirects, where to.
@@ -48,17 +52,46 @@ func bene() esito            { return esito{status: http.StatusOK} }
 func vai(dove string) esito  { return esito{http.StatusSeeOther, dove} }
 func stato(status int) esito { return esito{status: status} }
 func tutti(e esito) map[string]esito {
-	return map[string]esito{anonimo: e, altro: e, titolare: e, admin: e}
+	return map[string]esito{anonimo: e, altro: e, titolare: e, admin: e, opSede: e, opAltra: e}
 }
 
-// Private pages: the login page for strangers, nothing of the owner's for
-// another applicant, forbidden to the administrator.
+// Private pages of applicants: the login page for strangers, nothing of the
+// owner's for another applicant, forbidden to administrators and operators.
 func privataGet() map[string]esito {
-	return map[string]esito{anonimo: vai("/accedi?dopo="), altro: stato(http.StatusNotFound), titolare: bene(), admin: stato(http.StatusForbidden)}
+	return map[string]esito{anonimo: vai("/accedi?dopo="), altro: stato(http.StatusNotFound), titolare: bene(),
+		admin: stato(http.StatusForbidden), opSede: stato(http.StatusForbidden), opAltra: stato(http.StatusForbidden)}
 }
 
 func privataPost(titolareOttiene esito) map[string]esito {
-	return map[string]esito{anonimo: stato(http.StatusUnauthorized), altro: stato(http.StatusNotFound), titolare: titolareOttiene, admin: stato(http.StatusForbidden)}
+	return map[string]esito{anonimo: stato(http.StatusUnauthorized), altro: stato(http.StatusNotFound), titolare: titolareOttiene,
+		admin: stato(http.StatusForbidden), opSede: stato(http.StatusForbidden), opAltra: stato(http.StatusForbidden)}
+}
+
+// The request form also serves operators at the counter, for their own
+// drafts only: the owner's drafts are not found for them.
+func modulo(e map[string]esito) map[string]esito {
+	e[opSede], e[opAltra] = stato(http.StatusNotFound), stato(http.StatusNotFound)
+	return e
+}
+
+// Operators' pages: their own sede's requests only.
+func daOperatore(get bool, sede, altra, amministratore esito) map[string]esito {
+	anon, app := stato(http.StatusUnauthorized), stato(http.StatusForbidden)
+	if get {
+		anon = vai("/accedi?dopo=")
+	}
+	return map[string]esito{anonimo: anon, altro: app, titolare: app, admin: amministratore, opSede: sede, opAltra: altra}
+}
+
+func conTitolare(e map[string]esito, t esito) map[string]esito {
+	e[titolare] = t
+	return e
+}
+
+// Administrators' pages.
+func daAmministratore(get bool, amministratore esito) map[string]esito {
+	e := daOperatore(get, stato(http.StatusForbidden), stato(http.StatusForbidden), amministratore)
+	return e
 }
 
 // rotta is the expectation for one registered route.
@@ -78,8 +111,9 @@ type corpo struct {
 // attese is the whole table, keyed by method and path as registered.
 func attese() map[string]rotta {
 	loggato := func(anon, utenti esito) map[string]esito {
-		return map[string]esito{anonimo: anon, altro: utenti, titolare: utenti, admin: utenti}
+		return map[string]esito{anonimo: anon, altro: utenti, titolare: utenti, admin: utenti, opSede: utenti, opAltra: utenti}
 	}
+	proibito, assente := stato(http.StatusForbidden), stato(http.StatusNotFound)
 	return map[string]rotta{
 		"GET /healthz":                {esiti: tutti(bene())},
 		"GET /readyz":                 {esiti: tutti(bene())},
@@ -101,7 +135,7 @@ func attese() map[string]rotta {
 		"POST /verifica-email":       {esiti: tutti(stato(http.StatusUnprocessableEntity))},
 		"POST /verifica-email/invia": {esiti: loggato(stato(http.StatusUnauthorized), vai("/area"))},
 		"GET /accedi":                {esiti: loggato(bene(), vai("/area"))},
-		"POST /accedi":               {esiti: tutti(stato(http.StatusUnauthorized))},
+		"POST /accedi":               {esiti: tutti(stato(http.StatusUnprocessableEntity))},
 		"POST /esci":                 {esiti: tutti(vai("/")), ultima: true},
 		"GET /password-dimenticata":  {esiti: tutti(bene())},
 		"POST /password-dimenticata": {esiti: tutti(stato(http.StatusUnprocessableEntity))},
@@ -110,25 +144,60 @@ func attese() map[string]rotta {
 		"GET /configurazione":        {esiti: tutti(bene())},
 		"POST /configurazione":       {esiti: tutti(stato(http.StatusUnprocessableEntity))},
 
-		"GET /area":      {esiti: map[string]esito{anonimo: vai("/accedi?dopo="), altro: bene(), titolare: bene(), admin: vai("/amministrazione")}},
-		"GET /richieste": {esiti: map[string]esito{anonimo: vai("/accedi?dopo="), altro: bene(), titolare: bene(), admin: stato(http.StatusForbidden)}},
+		"GET /area": {esiti: map[string]esito{anonimo: vai("/accedi?dopo="), altro: bene(), titolare: bene(), admin: vai("/amministrazione"),
+			opSede: vai("/operatore"), opAltra: vai("/operatore")}},
+		"GET /richieste": {esiti: map[string]esito{anonimo: vai("/accedi?dopo="), altro: bene(), titolare: bene(), admin: proibito,
+			opSede: proibito, opAltra: proibito}},
 		"POST /richieste": {esiti: map[string]esito{anonimo: stato(http.StatusUnauthorized), altro: vai("/richieste/"), titolare: vai("/richieste/"),
-			admin: stato(http.StatusForbidden)}},
+			admin: proibito, opSede: proibito, opAltra: proibito}},
 		"GET /richieste/:id":                        {esiti: privataGet()},
-		"GET /richieste/:id/passo/:passo":           {richiesta: bozza, esiti: privataGet()},
-		"POST /richieste/:id/passo/:passo":          {richiesta: bozza, corpo: anagraficaDelTitolare, esiti: privataPost(vai("/richieste/"))},
-		"POST /richieste/:id/passo/:passo/verifica": {richiesta: bozza, corpo: anagraficaDelTitolare, esiti: privataPost(bene())},
-		"POST /richieste/:id/allegati":              {richiesta: bozza, corpo: unFile, esiti: privataPost(vai("/richieste/"))},
+		"GET /richieste/:id/passo/:passo":           {richiesta: bozza, esiti: modulo(privataGet())},
+		"POST /richieste/:id/passo/:passo":          {richiesta: bozza, corpo: anagraficaDelTitolare, esiti: modulo(privataPost(vai("/richieste/")))},
+		"POST /richieste/:id/passo/:passo/verifica": {richiesta: bozza, corpo: anagraficaDelTitolare, esiti: modulo(privataPost(bene()))},
+		"POST /richieste/:id/allegati":              {richiesta: bozza, corpo: unFile, esiti: modulo(privataPost(vai("/richieste/")))},
 		"GET /richieste/:id/allegati/:tipo":         {esiti: privataGet()},
-		"GET /richieste/:id/modulo.pdf":             {esiti: privataGet()},
+		"GET /richieste/:id/modulo.pdf":             {esiti: modulo(privataGet())},
 		// An incomplete draft goes back to its first incomplete step.
-		"POST /richieste/:id/invia":       {richiesta: bozza, esiti: privataPost(vai("/richieste/"))},
-		"GET /richieste/:id/ricevuta":     {esiti: privataGet()},
-		"GET /richieste/:id/ricevuta.pdf": {esiti: privataGet()},
+		"POST /richieste/:id/invia":       {richiesta: bozza, esiti: modulo(privataPost(vai("/richieste/")))},
+		"GET /richieste/:id/ricevuta":     {esiti: modulo(privataGet())},
+		"GET /richieste/:id/ricevuta.pdf": {esiti: modulo(privataGet())},
 		"POST /richieste/:id/annulla":     {richiesta: annullabile, esiti: privataPost(vai("/richieste"))},
+		// A request not waiting for an answer refuses one.
+		"POST /richieste/:id/risposta": {esiti: privataPost(stato(http.StatusConflict))},
 
-		"GET /amministrazione": {esiti: map[string]esito{anonimo: vai("/accedi?dopo="), altro: stato(http.StatusForbidden),
-			titolare: stato(http.StatusForbidden), admin: bene()}},
+		"GET /precompila":  {esiti: tutti(bene())},
+		"POST /precompila": {esiti: tutti(stato(http.StatusUnprocessableEntity))},
+		// Ten downloads per address in ten minutes, and every role calls from
+		// the same one: GET and HEAD of the five roles before the owner use them up.
+		"GET /precompila/modulo.pdf": {query: "?c=ABCDEFGHJKMNPQRS", esiti: conTitolare(tutti(assente), stato(http.StatusTooManyRequests))},
+
+		"GET /operatore":          {esiti: daOperatore(true, bene(), bene(), proibito)},
+		"GET /operatore/conteggi": {esiti: daOperatore(true, bene(), bene(), proibito)},
+		"GET /operatore/posta":    {esiti: daOperatore(true, bene(), bene(), bene())},
+		// Another sede's request is not found, as if it did not exist.
+		"GET /operatore/richieste/:id":                {esiti: daOperatore(true, bene(), assente, bene())},
+		"GET /operatore/richieste/:id/allegati/:tipo": {esiti: daOperatore(true, bene(), assente, bene())},
+		"POST /operatore/richieste/:id/prendi":        {richiesta: daPrendere, esiti: daOperatore(false, vai("/operatore/richieste/"), assente, proibito)},
+		"POST /operatore/richieste/:id/checklist":     {richiesta: lavorazione, esiti: daOperatore(false, vai("/operatore/richieste/"), assente, proibito)},
+		// Empty decisions: refused with the errors, nothing decided.
+		"POST /operatore/richieste/:id/approva":      {richiesta: lavorazione, esiti: daOperatore(false, stato(http.StatusUnprocessableEntity), assente, proibito)},
+		"POST /operatore/richieste/:id/respingi":     {richiesta: lavorazione, esiti: daOperatore(false, stato(http.StatusUnprocessableEntity), assente, proibito)},
+		"POST /operatore/richieste/:id/integrazione": {richiesta: lavorazione, esiti: daOperatore(false, stato(http.StatusUnprocessableEntity), assente, proibito)},
+		"GET /operatore/sportello":                   {esiti: daOperatore(true, bene(), bene(), proibito)},
+		"POST /operatore/sportello":                  {esiti: daOperatore(false, vai("/richieste/"), vai("/richieste/"), proibito)},
+		"GET /statistiche":                           {esiti: daOperatore(true, bene(), bene(), bene())},
+		"GET /statistiche.csv":                       {esiti: daOperatore(true, bene(), bene(), bene())},
+
+		"GET /amministrazione":                             {esiti: daAmministratore(true, bene())},
+		"GET /amministrazione/operatori":                   {esiti: daAmministratore(true, bene())},
+		"POST /amministrazione/operatori":                  {esiti: daAmministratore(false, stato(http.StatusUnprocessableEntity))},
+		"POST /amministrazione/operatori/:uid/sospensione": {esiti: daAmministratore(false, stato(http.StatusUnprocessableEntity))},
+		"GET /amministrazione/sedi/:codice":                {esiti: daAmministratore(true, bene())},
+		"POST /amministrazione/sedi/:codice":               {esiti: daAmministratore(false, stato(http.StatusUnprocessableEntity))},
+		"POST /amministrazione/richieste/:id/sede":         {esiti: daAmministratore(false, stato(http.StatusUnprocessableEntity))},
+		"GET /amministrazione/audit":                       {esiti: daAmministratore(true, bene())},
+		"GET /attivazione":                                 {esiti: tutti(bene())},
+		"POST /attivazione":                                {esiti: tutti(stato(http.StatusUnprocessableEntity))},
 	}
 }
 
@@ -148,6 +217,7 @@ type matrice struct {
 	oggi      time.Time
 	richieste map[string]uint64
 	utenti    map[string]*visitatore
+	operatore uint64 // the operator of the other sede, whom the administrator may suspend
 }
 
 func TestAccessoOgniRottaOgniRuolo(t *testing.T) {
@@ -160,9 +230,16 @@ func TestAccessoOgniRottaOgniRuolo(t *testing.T) {
 	m.richieste[inviata] = proprietario.richiestaInviata(p)
 	m.richieste[bozza] = proprietario.nuovaBozza()
 	m.richieste[annullabile] = proprietario.nuovaBozza()
+	m.richieste[lavorazione] = proprietario.richiestaInviata(p)
+	m.richieste[daPrendere] = proprietario.richiestaInviata(p)
 	m.utenti[altro] = nuovoRichiedente(t, app, anna())
 	m.utenti[admin] = amministratore(t, app)
 	m.utenti[anonimo] = nuovoVisitatore(t, app)
+	m.utenti[opSede], _ = nuovoOperatore(t, app, "Paola", "Pisani", "PI")
+	var altra *domain.Utente
+	m.utenti[opAltra], altra = nuovoOperatore(t, app, "Marco", "Milanesi", "MI")
+	m.operatore = altra.ID
+	m.utenti[opSede].prendi(m.richieste[lavorazione])
 	prot := mustRichiesta(t, app, m.richieste[inviata]).Protocollo
 
 	tabella := attese()
@@ -224,7 +301,7 @@ func TestAccessoOgniRottaOgniRuolo(t *testing.T) {
 						if want.dove != "" && !strings.HasPrefix(r.Location(), want.dove) {
 							t.Errorf("%s %s as %s: Location %q, want %q…", metodo, m.url(k, rt), ruolo, r.Location(), want.dove)
 						}
-						if ruolo == altro || ruolo == anonimo {
+						if ruolo == altro || ruolo == anonimo || ruolo == opAltra {
 							for _, s := range segreti {
 								if strings.Contains(r.Body, s) {
 									t.Errorf("%s %s as %s: the body shows the owner's %q", metodo, m.url(k, rt), ruolo, s)
@@ -237,6 +314,9 @@ func TestAccessoOgniRottaOgniRuolo(t *testing.T) {
 		})
 		if ruolo != titolare {
 			for k, id := range m.richieste {
+				if ruolo == opSede && (k == lavorazione || k == daPrendere) {
+					continue // the operator of the sede works on these
+				}
 				if salvata(t, app, id) != prima[k] {
 					t.Errorf("%s changed the owner's request %s", ruolo, k)
 				}
@@ -259,6 +339,8 @@ func (m *matrice) url(k string, rt rotta) string {
 		":id", strconv.FormatUint(m.richieste[quale], 10),
 		":passo", string(domain.PassoAnagrafica),
 		":tipo", string(domain.AllegatoDocumentoFronte),
+		":codice", "PI",
+		":uid", strconv.FormatUint(m.operatore, 10),
 	).Replace(path)
 	if strings.HasSuffix(path, "/*") {
 		path = static.URL("css/app.css")

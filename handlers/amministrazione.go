@@ -1,17 +1,224 @@
 package handlers
 
-import "github.com/gofiber/fiber/v2"
+import (
+	"strconv"
+	"strings"
+	"time"
 
-// Owned by the administration work: to be written.
+	"github.com/gofiber/fiber/v2"
 
-func (h *Handlers) operatori(c *fiber.Ctx) error            { return fiber.ErrNotImplemented }
-func (h *Handlers) creaOperatore(c *fiber.Ctx) error        { return fiber.ErrNotImplemented }
-func (h *Handlers) sospensioneOperatore(c *fiber.Ctx) error { return fiber.ErrNotImplemented }
-func (h *Handlers) sedeForm(c *fiber.Ctx) error             { return fiber.ErrNotImplemented }
-func (h *Handlers) salvaSede(c *fiber.Ctx) error            { return fiber.ErrNotImplemented }
-func (h *Handlers) reinstrada(c *fiber.Ctx) error           { return fiber.ErrNotImplemented }
-func (h *Handlers) registroAudit(c *fiber.Ctx) error        { return fiber.ErrNotImplemented }
-func (h *Handlers) attivazioneForm(c *fiber.Ctx) error      { return fiber.ErrNotImplemented }
-func (h *Handlers) attivazione(c *fiber.Ctx) error          { return fiber.ErrNotImplemented }
-func (h *Handlers) statistiche(c *fiber.Ctx) error          { return fiber.ErrNotImplemented }
-func (h *Handlers) statisticheCSV(c *fiber.Ctx) error       { return fiber.ErrNotImplemented }
+	"abilita/domain"
+	"abilita/security"
+	"abilita/sedi"
+	"abilita/store"
+	"abilita/views"
+)
+
+// attivazioneTTL is the validity of the link with which a new operator or
+// administrator chooses its password (DESIGN.md §4).
+const attivazioneTTL = 72 * time.Hour
+
+// moduloAccount is the form that creates an operator or administrator.
+// It has no password: the new user chooses it through the activation link.
+type moduloAccount struct {
+	Nome, Cognome, Email, Sede string
+	Ruolo                      domain.Ruolo
+}
+
+// rigaAccount is one staff account in the list.
+type rigaAccount struct {
+	domain.Utente
+	NomeSede string
+	Io       bool // the administrator looking at the page
+}
+
+// Stato is the account's state as the list shows it.
+func (r rigaAccount) Stato() string {
+	switch {
+	case r.Sospeso:
+		return "Sospeso"
+	case r.PasswordHash == "":
+		return "In attesa di attivazione"
+	}
+	return "Attivo"
+}
+
+// Colore is the badge colour of the state.
+func (r rigaAccount) Colore() string {
+	switch {
+	case r.Sospeso:
+		return "danger"
+	case r.PasswordHash == "":
+		return "warning"
+	}
+	return "success"
+}
+
+type operatoriVM struct {
+	views.Base
+	Account []rigaAccount
+	Sedi    []sedi.Sede
+	Ruoli   []domain.Ruolo
+	Modulo  moduloAccount
+	Errori  domain.Errori
+}
+
+// operatori lists operators and administrators, with the form that creates one.
+func (h *Handlers) operatori(c *fiber.Ctx) error {
+	return h.paginaOperatori(c, fiber.StatusOK, moduloAccount{Ruolo: domain.RuoloOperatore}, domain.Errori{})
+}
+
+func (h *Handlers) paginaOperatori(c *fiber.Ctx, status int, m moduloAccount, e domain.Errori) error {
+	elenco, err := h.Store.Sedi()
+	if err != nil {
+		return err
+	}
+	utenti, err := h.Store.Utenti(domain.RuoloOperatore, domain.RuoloAmministratore)
+	if err != nil {
+		return err
+	}
+	nomi := nomiSedi(elenco)
+	me := utenteDi(c)
+	vm := operatoriVM{Base: h.personale(c, "Operatori e amministratori"), Sedi: elenco, Modulo: m, Errori: e,
+		Ruoli: []domain.Ruolo{domain.RuoloOperatore, domain.RuoloAmministratore}}
+	for _, u := range utenti {
+		vm.Account = append(vm.Account, rigaAccount{Utente: u, NomeSede: nomi[u.Sede], Io: u.ID == me.ID})
+	}
+	return h.render(c, status, views.PaginaOperatori, vm)
+}
+
+// creaOperatore creates an account bound to a sede and mails it the
+// activation link. The administrator never sees or sets the password.
+func (h *Handlers) creaOperatore(c *fiber.Ctx) error {
+	m := moduloAccount{
+		Nome: strings.TrimSpace(c.FormValue("nome")), Cognome: strings.TrimSpace(c.FormValue("cognome")),
+		Email: store.NormalizzaEmail(c.FormValue("email")), Sede: strings.TrimSpace(c.FormValue("sede")),
+		Ruolo: domain.Ruolo(c.FormValue("ruolo")),
+	}
+	e, sede, err := h.validaAccount(&m)
+	if err != nil {
+		return err
+	}
+	if len(e) > 0 {
+		return h.paginaOperatori(c, fiber.StatusUnprocessableEntity, m, e)
+	}
+	now := h.Now()
+	u := &domain.Utente{Ruolo: m.Ruolo, Email: m.Email, Nome: m.Nome, Cognome: m.Cognome, Sede: m.Sede, Creato: now}
+	token := security.NewToken()
+	t := store.Token{Scopo: store.ScopoAttivazione, Creato: now, Scade: now.Add(attivazioneTTL)}
+	dettaglio := "Creato l'account di " + strings.ToLower(m.Ruolo.Etichetta()) + " " + u.NomeCompleto()
+	if sede.Codice != "" {
+		dettaglio += " per la " + sede.Nome
+	}
+	err = h.Store.CreaAccount(u, security.HashToken(token), t, h.evento(c, store.AuditAccount, dettaglio))
+	if domain.CodiceDi(err) == domain.ErrConflitto {
+		e.Add("email", domain.MessaggioDi(err))
+		return h.paginaOperatori(c, fiber.StatusUnprocessableEntity, m, e)
+	}
+	if err != nil {
+		return err
+	}
+	if err := h.inviaAttivazione(u, sede, token); err != nil {
+		return err
+	}
+	return h.avviso(c, "/amministrazione/operatori", "Account creato per "+u.NomeCompleto()+". Il collegamento per scegliere la password è stato inviato a "+u.Email+" e vale "+durata(attivazioneTTL)+".")
+}
+
+// validaAccount checks the creation form; an operator needs a sede, an
+// administrator sees every sede and gets none.
+func (h *Handlers) validaAccount(m *moduloAccount) (domain.Errori, sedi.Sede, error) {
+	e := domain.Errori{}
+	for field, v := range map[string]string{"nome": m.Nome, "cognome": m.Cognome, "email": m.Email, "sede": m.Sede} {
+		if msg := domain.ControllaTesto(v); msg != "" {
+			e.Add(field, msg)
+		}
+	}
+	if m.Nome == "" {
+		e.Add("nome", "Indica il nome.")
+	}
+	if m.Cognome == "" {
+		e.Add("cognome", "Indica il cognome.")
+	}
+	if !domain.EmailValida(m.Email) {
+		e.Add("email", "L'indirizzo e-mail non è valido (esempio: nome.cognome@inail.it).")
+	}
+	var sede sedi.Sede
+	switch m.Ruolo {
+	case domain.RuoloAmministratore:
+		m.Sede = ""
+	case domain.RuoloOperatore:
+		if m.Sede == "" {
+			e.Add("sede", "Scegli la sede dell'operatore.")
+			break
+		}
+		var err error
+		sede, err = h.Store.Sede(m.Sede)
+		if domain.CodiceDi(err) == domain.ErrNonTrovato {
+			e.Add("sede", "Sede non trovata.")
+		} else if err != nil {
+			return nil, sede, err
+		}
+	default:
+		e.Add("ruolo", "Scegli il ruolo: operatore di sede o amministratore.")
+	}
+	return e, sede, nil
+}
+
+// inviaAttivazione queues the e-mail with the activation link.
+func (h *Handlers) inviaAttivazione(u *domain.Utente, sede sedi.Sede, token string) error {
+	m, err := messaggio("attivazione", u.Email, map[string]string{
+		"Nome": u.Nome, "Ruolo": strings.ToLower(u.Ruolo.Etichetta()), "Sede": sede.Nome, "Email": u.Email,
+		"Link": h.link("/attivazione?t=" + token), "Validita": durata(attivazioneTTL),
+	})
+	if err != nil {
+		return err
+	}
+	return h.Store.Accoda(m, h.Now())
+}
+
+// sospensioneOperatore suspends a staff account, ending its sessions at
+// once, or reactivates it.
+func (h *Handlers) sospensioneOperatore(c *fiber.Ctx) error {
+	id, err := strconv.ParseUint(c.Params("uid"), 10, 64)
+	if err != nil {
+		return errAccountNonTrovato
+	}
+	u, err := h.Store.Utente(id)
+	if err != nil {
+		return err
+	}
+	if u.Ruolo != domain.RuoloOperatore && u.Ruolo != domain.RuoloAmministratore {
+		return errAccountNonTrovato
+	}
+	var sospeso bool
+	switch c.FormValue("azione") {
+	case "sospendi":
+		sospeso = true
+	case "riattiva":
+	default:
+		return &domain.Errore{Codice: domain.ErrNonValido, Messaggio: "Operazione non valida: scegli se sospendere o riattivare l'account."}
+	}
+	if sospeso && u.ID == utenteDi(c).ID {
+		return domain.Conflitto("Non puoi sospendere il tuo stesso account.")
+	}
+	azione, esito := "Riattivato", " è stato riattivato."
+	if sospeso {
+		azione, esito = "Sospeso", " è stato sospeso e le sue sessioni sono state chiuse."
+	}
+	ev := h.evento(c, store.AuditAccount, azione+" l'account di "+u.NomeCompleto()+" ("+u.Email+")")
+	if err := h.Store.ImpostaSospensione(u.ID, sospeso, ev); err != nil {
+		return err
+	}
+	return h.avviso(c, "/amministrazione/operatori", "L'account di "+u.NomeCompleto()+esito)
+}
+
+var errAccountNonTrovato = domain.NonTrovato("Account non trovato.")
+
+// nomiSedi maps each sede code to its name.
+func nomiSedi(elenco []sedi.Sede) map[string]string {
+	m := make(map[string]string, len(elenco))
+	for _, s := range elenco {
+		m[s.Codice] = s.Nome
+	}
+	return m
+}

@@ -194,6 +194,10 @@ const errCredenziali = "Indirizzo e-mail o password non corretti."
 func (h *Handlers) accedi(c *fiber.Ctx) error {
 	vm := accediVM{Base: h.base(c, "Accedi"), Email: store.NormalizzaEmail(c.FormValue("email")), Dopo: destinazioneSicura(c.FormValue("dopo"))}
 	password := c.FormValue("password")
+	if vm.Email == "" || password == "" {
+		vm.Errore = "Indica l'indirizzo e-mail e la password."
+		return h.render(c, fiber.StatusUnprocessableEntity, views.PaginaAccedi, vm)
+	}
 	esito, attesa := h.prenotaAccesso(c, vm.Email)
 	if esito == nil {
 		vm.Errore = messaggioAttesa(attesa)

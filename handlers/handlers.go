@@ -43,6 +43,8 @@ type Handlers struct {
 	Deps
 	// Failed logins are throttled per account and per client address.
 	limiteAccount, limiteIP *security.Limitatore
+	// Precompila has no account: it is limited per client address.
+	limitiPrecompila limitiPrecompila
 }
 
 // New builds the Fiber application with every route. main and the tests call it.
@@ -56,8 +58,9 @@ func New(cfg Config, d Deps) (*fiber.App, error) {
 		return nil, err
 	}
 	h := &Handlers{cfg: cfg, Deps: d,
-		limiteAccount: security.NuovoLimitatore(5, time.Second, 15*time.Minute, 100),
-		limiteIP:      security.NuovoLimitatore(30, time.Second, 15*time.Minute, 0),
+		limiteAccount:    security.NuovoLimitatore(5, time.Second, 15*time.Minute, 100),
+		limiteIP:         security.NuovoLimitatore(30, time.Second, 15*time.Minute, 0),
+		limitiPrecompila: nuoviLimitiPrecompila(),
 	}
 	h.limiteAccount.Now, h.limiteIP.Now = d.Now, d.Now
 	app := fiber.New(fiber.Config{

@@ -12,11 +12,12 @@ import (
 )
 
 // inviaRichiesta submits a complete draft: the sede comes from the comune of
-// residence; the protocol number, the state change and the acknowledgement
-// e-mail are written in one transaction.
+// residence, or is the operator's for a request registered at the counter;
+// the protocol number, the state change and the acknowledgement e-mail are
+// written in one transaction.
 func (h *Handlers) inviaRichiesta(c *fiber.Ctx) error {
 	u := utenteDi(c)
-	r, err := h.richiestaPropria(c)
+	r, err := h.richiestaCompilata(c)
 	if err != nil {
 		return err
 	}
@@ -27,16 +28,24 @@ func (h *Handlers) inviaRichiesta(c *fiber.Ctx) error {
 	if p, _ := r.ValidaTutto(now); p != "" {
 		return h.avviso(c, urlPasso(r.ID, p), "Prima di inviare completa i dati di questo passo.")
 	}
-	comune, ok := r.ComuneResidenza(now)
-	if !ok {
-		return h.avviso(c, urlPasso(r.ID, domain.PassoAnagrafica), "Prima di inviare controlla il comune di residenza.")
+	nota, sd := "Inviata online", sedi.Sede{}
+	if r.Percorso == domain.PercorsoSportello {
+		// The sede that receives the applicant handles the request, wherever
+		// the applicant lives: urgent cases go to the nearest sede.
+		nota = "Registrata allo sportello"
+		sd, err = h.Store.Sede(u.Sede)
+	} else {
+		comune, ok := r.ComuneResidenza(now)
+		if !ok {
+			return h.avviso(c, urlPasso(r.ID, domain.PassoAnagrafica), "Prima di inviare controlla il comune di residenza.")
+		}
+		sd, err = h.Store.SedePerProvincia(comune.Provincia)
 	}
-	sd, err := h.Store.SedePerProvincia(comune.Provincia)
 	if err != nil {
 		return err
 	}
 	_, err = h.Store.Esegui(r.ID, store.Transizione{
-		Azione: domain.AzioneInvia, Chi: u.ID, Quando: now, Nota: "Inviata online",
+		Azione: domain.AzioneInvia, Chi: u.ID, Quando: now, Nota: nota,
 		Check: func(stored *domain.Richiesta) error {
 			if err := modificabile(u)(stored); err != nil {
 				return err
@@ -61,8 +70,13 @@ func (h *Handlers) messaggioRicevuta(r *domain.Richiesta, sd sedi.Sede) (notify.
 	if err != nil {
 		return notify.Message{}, err
 	}
+	// An applicant served at the counter has no account to follow the request with.
+	link := h.link(urlRichiesta(r.ID))
+	if r.Percorso == domain.PercorsoSportello {
+		link = ""
+	}
 	m, err := messaggio("ricevuta", r.Contatti.Email, map[string]any{
-		"R": r, "Sede": sd, "Inviata": r.Inviata.In(rome).Format("02/01/2006 alle 15:04"), "Link": h.link(urlRichiesta(r.ID)),
+		"R": r, "Sede": sd, "Inviata": r.Inviata.In(rome).Format("02/01/2006 alle 15:04"), "Link": link,
 	})
 	if err != nil {
 		return m, err
@@ -91,19 +105,36 @@ func (h *Handlers) sedeDi(r *domain.Richiesta) sedi.Sede {
 	return sedi.Sede{}
 }
 
+// urlDettaglio is where a request is followed: the applicant's page, or for
+// a counter request the review page once submitted and the last step of its
+// form before.
+func urlDettaglio(r *domain.Richiesta) string {
+	switch {
+	case r.Percorso != domain.PercorsoSportello:
+		return urlRichiesta(r.ID)
+	case r.Modificabile():
+		return urlPasso(r.ID, domain.PassoRiepilogo)
+	}
+	return "/operatore/richieste/" + itoa(r.ID)
+}
+
 func (h *Handlers) ricevuta(c *fiber.Ctx) error {
-	r, err := h.richiestaPropria(c)
+	r, err := h.richiestaCompilata(c)
 	if err != nil {
 		return err
 	}
 	if r.Protocollo == "" {
-		return h.redirect(c, urlRichiesta(r.ID))
+		return h.redirect(c, urlDettaglio(r))
 	}
-	return h.render(c, fiber.StatusOK, views.PaginaRicevuta, h.richiestaVM(c, "Richiesta inviata", r))
+	titolo := "Richiesta inviata"
+	if r.Percorso == domain.PercorsoSportello {
+		titolo = "Richiesta registrata"
+	}
+	return h.render(c, fiber.StatusOK, views.PaginaRicevuta, h.richiestaVM(c, titolo, r))
 }
 
 func (h *Handlers) ricevutaPDF(c *fiber.Ctx) error {
-	r, err := h.richiestaPropria(c)
+	r, err := h.richiestaCompilata(c)
 	if err != nil {
 		return err
 	}
@@ -119,7 +150,7 @@ func (h *Handlers) ricevutaPDF(c *fiber.Ctx) error {
 
 // moduloRichiesta is the module pre-filled with the applicant's data, to sign.
 func (h *Handlers) moduloRichiesta(c *fiber.Ctx) error {
-	r, err := h.richiestaPropria(c)
+	r, err := h.richiestaCompilata(c)
 	if err != nil {
 		return err
 	}

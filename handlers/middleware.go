@@ -27,6 +27,19 @@ const (
 const csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self' data:; " +
 	"connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
 
+// registro logs every request once it is answered: method, path (never the
+// query, which may carry single-use tokens), status and duration.
+func (h *Handlers) registro(c *fiber.Ctx) error {
+	inizio := time.Now()
+	err := c.Next()
+	status := c.Response().StatusCode()
+	if err != nil {
+		status = statusDi(err)
+	}
+	h.Log.Info("richiesta", "metodo", c.Method(), "percorso", c.Path(), "stato", status, "durata_ms", time.Since(inizio).Milliseconds(), "ip", c.IP())
+	return err
+}
+
 // sicurezza sets the security headers of every dynamic response. Pages are
 // never cached: most hold personal data.
 func (h *Handlers) sicurezza(c *fiber.Ctx) error {
@@ -265,26 +278,11 @@ func (h *Handlers) verificato(c *fiber.Ctx) error {
 // errore is the one place that turns errors into pages: domain codes become
 // statuses, internal errors are logged and never shown.
 func (h *Handlers) errore(c *fiber.Ctx, err error) error {
-	status := fiber.StatusInternalServerError
+	status := statusDi(err)
 	msg := domain.MessaggioDi(err)
 	var fe *fiber.Error
-	switch {
-	case errors.As(err, &fe):
-		status = fe.Code
+	if errors.As(err, &fe) {
 		msg = messaggioHTTP(fe.Code)
-	default:
-		switch domain.CodiceDi(err) {
-		case domain.ErrNonValido:
-			status = fiber.StatusUnprocessableEntity
-		case domain.ErrNonTrovato:
-			status = fiber.StatusNotFound
-		case domain.ErrNonAmmesso:
-			status = fiber.StatusForbidden
-		case domain.ErrConflitto:
-			status = fiber.StatusConflict
-		case domain.ErrNonAutentico:
-			status = fiber.StatusUnauthorized
-		}
 	}
 	if status >= 500 {
 		h.Log.Error("request failed", "method", c.Method(), "path", c.Path(), "err", err)
@@ -296,6 +294,27 @@ func (h *Handlers) errore(c *fiber.Ctx, err error) error {
 		c.Context().SetConnectionClose()
 	}
 	return h.paginaErrore(c, status, msg)
+}
+
+// statusDi maps an error to its HTTP status.
+func statusDi(err error) int {
+	var fe *fiber.Error
+	if errors.As(err, &fe) {
+		return fe.Code
+	}
+	switch domain.CodiceDi(err) {
+	case domain.ErrNonValido:
+		return fiber.StatusUnprocessableEntity
+	case domain.ErrNonTrovato:
+		return fiber.StatusNotFound
+	case domain.ErrNonAmmesso:
+		return fiber.StatusForbidden
+	case domain.ErrConflitto:
+		return fiber.StatusConflict
+	case domain.ErrNonAutentico:
+		return fiber.StatusUnauthorized
+	}
+	return fiber.StatusInternalServerError
 }
 
 func messaggioHTTP(code int) string {

@@ -1,16 +1,268 @@
 package handlers
 
-import "github.com/gofiber/fiber/v2"
+import (
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
 
-// Owned by the review work (queue, review page, decisions): to be written.
+	"github.com/gofiber/fiber/v2"
 
-func (h *Handlers) coda(c *fiber.Ctx) error               { return fiber.ErrNotImplemented }
-func (h *Handlers) conteggi(c *fiber.Ctx) error           { return fiber.ErrNotImplemented }
-func (h *Handlers) postaInUscita(c *fiber.Ctx) error      { return fiber.ErrNotImplemented }
-func (h *Handlers) revisione(c *fiber.Ctx) error          { return fiber.ErrNotImplemented }
-func (h *Handlers) documentoOperatore(c *fiber.Ctx) error { return fiber.ErrNotImplemented }
-func (h *Handlers) prendiInCarico(c *fiber.Ctx) error     { return fiber.ErrNotImplemented }
-func (h *Handlers) salvaChecklist(c *fiber.Ctx) error     { return fiber.ErrNotImplemented }
-func (h *Handlers) approva(c *fiber.Ctx) error            { return fiber.ErrNotImplemented }
-func (h *Handlers) respingi(c *fiber.Ctx) error           { return fiber.ErrNotImplemented }
-func (h *Handlers) chiediIntegrazione(c *fiber.Ctx) error { return fiber.ErrNotImplemented }
+	"abilita/domain"
+	"abilita/store"
+	"abilita/views"
+)
+
+// The operators' queue: the requests of the operator's sede, filtered and
+// paged by the store from its index, never by reading every request.
+
+// perPaginaCoda is the number of requests on one page of the queue.
+const perPaginaCoda = 20
+
+// statiAperti are the states the queue shows when no state is chosen: the
+// requests still waiting for the sede.
+var statiAperti = []domain.Stato{domain.StatoInviata, domain.StatoInLavorazione, domain.StatoIntegrazioneRichiesta}
+
+// giorniAnzianita are the choices of the "older than" filter.
+var giorniAnzianita = []int{3, 7, 15, 30}
+
+// filtriCoda is the filter form of the queue, as read from the query string.
+type filtriCoda struct {
+	Stati    []domain.Stato
+	Percorso domain.Percorso
+	Profilo  domain.Profilo
+	Urgenti  bool
+	Giorni   int
+	Testo    string
+	Pagina   int
+}
+
+func leggiFiltri(c *fiber.Ctx) filtriCoda {
+	f := filtriCoda{
+		Percorso: domain.Percorso(c.Query("percorso")),
+		Profilo:  domain.Profilo(c.Query("profilo")),
+		Urgenti:  c.Query("urgenti") == "si",
+		Testo:    strings.TrimSpace(c.Query("q")),
+	}
+	for _, v := range c.Context().QueryArgs().PeekMulti("stato") {
+		if s := domain.Stato(v); slices.Contains(domain.Stati, s) && s != domain.StatoBozza && !slices.Contains(f.Stati, s) {
+			f.Stati = append(f.Stati, s)
+		}
+	}
+	if len(f.Stati) == 0 {
+		f.Stati = statiAperti
+	}
+	if !slices.Contains([]domain.Percorso{domain.PercorsoSportello, domain.PercorsoInailRisponde, domain.PercorsoOnline}, f.Percorso) {
+		f.Percorso = ""
+	}
+	if !slices.Contains(domain.Profili, f.Profilo) {
+		f.Profilo = ""
+	}
+	if g, err := strconv.Atoi(c.Query("giorni")); err == nil && slices.Contains(giorniAnzianita, g) {
+		f.Giorni = g
+	}
+	if domain.ControllaTesto(f.Testo) != "" {
+		f.Testo = ""
+	}
+	f.Pagina, _ = strconv.Atoi(c.Query("pagina"))
+	f.Pagina = max(f.Pagina, 1)
+	return f
+}
+
+// query is the address of the queue with these filters, on page n.
+func (f filtriCoda) query(n int) string {
+	v := url.Values{}
+	for _, s := range f.Stati {
+		v.Add("stato", string(s))
+	}
+	if f.Percorso != "" {
+		v.Set("percorso", string(f.Percorso))
+	}
+	if f.Profilo != "" {
+		v.Set("profilo", string(f.Profilo))
+	}
+	if f.Urgenti {
+		v.Set("urgenti", "si")
+	}
+	if f.Giorni > 0 {
+		v.Set("giorni", strconv.Itoa(f.Giorni))
+	}
+	if f.Testo != "" {
+		v.Set("q", f.Testo)
+	}
+	if n > 1 {
+		v.Set("pagina", strconv.Itoa(n))
+	}
+	return "/operatore?" + v.Encode()
+}
+
+// opzione is one choice of a filter, as the form draws it.
+type opzione struct {
+	Valore, Etichetta string
+	Scelta            bool
+}
+
+// rigaCoda is one request in the queue table.
+type rigaCoda struct {
+	R         domain.Richiesta
+	Inviata   string // dd/mm/yyyy
+	Giorni    int
+	Operatore string
+}
+
+// paginaCoda is one link of the pagination.
+type paginaCoda struct {
+	Numero  int
+	URL     string
+	Attuale bool
+}
+
+// conteggioCoda is the number of requests of the sede in one state.
+type conteggioCoda struct {
+	Stato  domain.Stato
+	Numero int
+	URL    string
+}
+
+type codaVM struct {
+	views.Base
+	SedeNome  string
+	Conteggi  []conteggioCoda
+	Stati     []opzione
+	Percorsi  []opzione
+	Profili   []opzione
+	Giorni    []opzione
+	Urgenti   bool
+	Testo     string
+	Righe     []rigaCoda
+	Totale    int
+	Pagine    []paginaCoda
+	Prec      string
+	Succ      string
+	Filtrata  bool
+	Pagina    int
+	NumPagine int
+	Aggiorna  bool // an htmx answer: the announcement is swapped out of band
+}
+
+// coda is the dashboard of the sede. An htmx request from the filter form
+// or the pagination gets the results block alone.
+func (h *Handlers) coda(c *fiber.Ctx) error {
+	u := utenteDi(c)
+	f := leggiFiltri(c)
+	now := h.Now()
+	res, err := h.Store.Coda(store.QueryCoda{
+		Sede: u.Sede, Stati: f.Stati, Percorso: f.Percorso, Profilo: f.Profilo, Urgenti: f.Urgenti,
+		Vecchie: time.Duration(f.Giorni) * 24 * time.Hour, Testo: f.Testo, Ora: now, Pagina: f.Pagina, PerPag: perPaginaCoda,
+	})
+	if err != nil {
+		return err
+	}
+	conteggi, err := h.conteggiSede(u.Sede)
+	if err != nil {
+		return err
+	}
+	vm := codaVM{
+		Base: h.personale(c, "Coda della sede"), SedeNome: h.nomeSede(u.Sede), Conteggi: conteggi,
+		Urgenti: f.Urgenti, Testo: f.Testo, Totale: res.Totale, Pagina: f.Pagina,
+		Filtrata: f.Percorso != "" || f.Profilo != "" || f.Urgenti || f.Giorni > 0 || f.Testo != "" || !slices.Equal(f.Stati, statiAperti),
+	}
+	vm.Stati, vm.Percorsi, vm.Profili, vm.Giorni = opzioniFiltri(f)
+	nomi := h.nomiOperatori(u.Sede)
+	for _, r := range res.Richieste {
+		vm.Righe = append(vm.Righe, rigaCoda{R: r, Inviata: r.Inviata.In(rome).Format("02/01/2006"), Giorni: giorniDa(r.Inviata, now), Operatore: nomi[r.Operatore]})
+	}
+	vm.NumPagine = (res.Totale + perPaginaCoda - 1) / perPaginaCoda
+	for n := 1; n <= vm.NumPagine; n++ {
+		vm.Pagine = append(vm.Pagine, paginaCoda{Numero: n, URL: f.query(n), Attuale: n == f.Pagina})
+	}
+	if f.Pagina > 1 {
+		vm.Prec = f.query(f.Pagina - 1)
+	}
+	if f.Pagina < vm.NumPagine {
+		vm.Succ = f.query(f.Pagina + 1)
+	}
+	c.Vary("HX-Target")
+	if c.Get("HX-Request") == "true" && c.Get("HX-Target") == "coda-risultati" {
+		vm.Aggiorna = true
+		return h.partial(c, fiber.StatusOK, "coda_risultati", vm)
+	}
+	return h.render(c, fiber.StatusOK, views.PaginaCoda, vm)
+}
+
+func opzioniFiltri(f filtriCoda) (stati, percorsi, profili, giorni []opzione) {
+	for _, s := range domain.Stati {
+		if s != domain.StatoBozza {
+			stati = append(stati, opzione{Valore: string(s), Etichetta: s.Etichetta(), Scelta: slices.Contains(f.Stati, s)})
+		}
+	}
+	for _, p := range []domain.Percorso{domain.PercorsoSportello, domain.PercorsoInailRisponde, domain.PercorsoOnline} {
+		percorsi = append(percorsi, opzione{Valore: string(p), Etichetta: p.Etichetta(), Scelta: p == f.Percorso})
+	}
+	for _, p := range domain.Profili {
+		profili = append(profili, opzione{Valore: string(p), Etichetta: p.Etichetta(), Scelta: p == f.Profilo})
+	}
+	for _, g := range giorniAnzianita {
+		giorni = append(giorni, opzione{Valore: strconv.Itoa(g), Etichetta: "Più vecchie di " + strconv.Itoa(g) + " giorni", Scelta: g == f.Giorni})
+	}
+	return stati, percorsi, profili, giorni
+}
+
+type conteggiVM struct {
+	Conteggi []conteggioCoda
+}
+
+// conteggi is the counts block, which refreshes itself every 30 seconds.
+func (h *Handlers) conteggi(c *fiber.Ctx) error {
+	conteggi, err := h.conteggiSede(utenteDi(c).Sede)
+	if err != nil {
+		return err
+	}
+	return h.partial(c, fiber.StatusOK, "coda_conteggi", conteggiVM{Conteggi: conteggi})
+}
+
+// conteggiSede counts the sede's requests in each state but draft, each
+// linked to the queue filtered on it.
+func (h *Handlers) conteggiSede(sede string) ([]conteggioCoda, error) {
+	n, err := h.Store.ConteggiCoda(sede)
+	if err != nil {
+		return nil, err
+	}
+	var out []conteggioCoda
+	for _, s := range domain.Stati {
+		if s != domain.StatoBozza {
+			out = append(out, conteggioCoda{Stato: s, Numero: n[s], URL: filtriCoda{Stati: []domain.Stato{s}}.query(1)})
+		}
+	}
+	return out, nil
+}
+
+// nomiOperatori maps the IDs of the sede's operators to their names.
+func (h *Handlers) nomiOperatori(sede string) map[uint64]string {
+	out := map[uint64]string{}
+	ops, err := h.Store.OperatoriSede(sede)
+	if err != nil {
+		h.Log.Error("reading the operators of a sede", "sede", sede, "err", err)
+		return out
+	}
+	for _, o := range ops {
+		out[o.ID] = o.NomeCompleto()
+	}
+	return out
+}
+
+func (h *Handlers) nomeSede(codice string) string {
+	if sd, err := h.Store.Sede(codice); err == nil {
+		return sd.Nome
+	}
+	return codice
+}
+
+// giorniDa is the age in whole days of something that happened at t.
+func giorniDa(t, now time.Time) int {
+	if t.IsZero() || now.Before(t) {
+		return 0
+	}
+	return int(now.Sub(t) / (24 * time.Hour))
+}

@@ -77,6 +77,15 @@ func (h *Handlers) nuovaRichiesta(c *fiber.Ctx) error {
 		Anagrafica: domain.Anagrafica{Cognome: u.Cognome, Nome: u.Nome, CodiceFiscale: u.CodiceFiscale},
 		Contatti:   domain.Contatti{Email: u.Email},
 	}
+	// A new request after a rejection starts from the rejected one's data;
+	// the document and the attachments must be given again.
+	if da, err := strconv.ParseUint(c.FormValue("da"), 10, 64); err == nil {
+		if prec, err := h.Store.Richiesta(da); err == nil && prec.Richiedente == u.ID && prec.Stato == domain.StatoRespinta {
+			r.Tipo, r.Profilo = prec.Tipo, prec.Profilo
+			r.Anagrafica, r.Residenza, r.Contatti = prec.Anagrafica, prec.Residenza, prec.Contatti
+			r.Ordine, r.Struttura, r.Patronato = prec.Ordine, prec.Struttura, prec.Patronato
+		}
+	}
 	if err := h.Store.CreaBozza(r); err != nil {
 		return err
 	}

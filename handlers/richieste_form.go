@@ -86,6 +86,54 @@ func leggiPasso(c *fiber.Ctx, r *domain.Richiesta, p domain.Passo) domain.Errori
 	return e
 }
 
+// delPercorso keeps each form to its own path: an operator fills in only the
+// counter requests of its sede, an applicant only its online ones. With the
+// ownership check (richiestaPropria) a draft is filled in only by whoever
+// started it, in the role it started it with.
+func delPercorso(u *domain.Utente, r *domain.Richiesta) error {
+	sportello := r.Percorso == domain.PercorsoSportello
+	switch {
+	case u == nil || sportello != (u.Ruolo == domain.RuoloOperatore):
+		return errRichiestaNonTrovata
+	case sportello && r.Sede != u.Sede:
+		return errRichiestaNonTrovata
+	}
+	return nil
+}
+
+// richiestaCompilata is richiestaPropria for the request form and its
+// documents: the request must also belong to the user's path (delPercorso).
+func (h *Handlers) richiestaCompilata(c *fiber.Ctx) (*domain.Richiesta, error) {
+	r, err := h.richiestaPropria(c)
+	if err != nil {
+		return nil, err
+	}
+	if err := delPercorso(utenteDi(c), r); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// erroriSportello are the messages of the declarations step at the counter,
+// where the operator records declarations the applicant signed on paper.
+var erroriSportello = map[string]string{
+	"dpr445":       "Verifica sul modulo che il richiedente abbia reso e firmato la dichiarazione sostitutiva.",
+	"privacy":      "Verifica sul modulo che il richiedente abbia firmato la presa visione dell'informativa privacy.",
+	"riservatezza": "Verifica sul modulo che il richiedente abbia firmato l'impegno alle regole di riservatezza.",
+}
+
+// perLoSportello rewrites the errors of r for the operator, when r is a counter request.
+func perLoSportello(r *domain.Richiesta, e domain.Errori) {
+	if r.Percorso != domain.PercorsoSportello {
+		return
+	}
+	for name, msg := range erroriSportello {
+		if _, ok := e[name]; ok {
+			e[name] = msg
+		}
+	}
+}
+
 // campiErrore lists every field of the step with its error, for the
 // out-of-band answer of an inline check.
 func campiErrore(r *domain.Richiesta, p domain.Passo, e domain.Errori) []views.Campo {

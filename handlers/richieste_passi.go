@@ -21,6 +21,9 @@ type passoVM struct {
 	MaxFileMB int64
 	Oggi      string
 
+	Sportello  bool // an operator records the request at the counter (path A)
+	Precompila bool // the module filled in without an account, on one page
+
 	TipiRichiesta []domain.TipoRichiesta
 	TipiDocumento []string
 }
@@ -45,7 +48,7 @@ func (h *Handlers) bozzaPropria(c *fiber.Ctx) (*domain.Richiesta, domain.Passo, 
 	if err != nil {
 		return nil, "", err
 	}
-	r, err := h.richiestaPropria(c)
+	r, err := h.richiestaCompilata(c)
 	if err != nil {
 		return nil, "", err
 	}
@@ -57,6 +60,10 @@ func (h *Handlers) passoVM(c *fiber.Ctx, r *domain.Richiesta, p domain.Passo, e 
 		richiestaVM: h.richiestaVM(c, p.Titolo(), r), Passo: p, Passi: domain.Passi, Indice: slices.Index(domain.Passi, p) + 1, Corrente: slices.Index(domain.Passi, p),
 		Province: cf.Province(), MaxFileMB: h.cfg.FileLimit >> 20, Oggi: h.Now().Format(domain.Data),
 		TipiRichiesta: domain.TipiRichiesta, TipiDocumento: domain.TipiDocumento,
+		Sportello: r.Percorso == domain.PercorsoSportello,
+	}
+	if vm.Sportello {
+		vm.Titolo = p.Titolo() + " – richiesta allo sportello"
 	}
 	if e != nil {
 		vm.Errori = e
@@ -71,6 +78,7 @@ func (h *Handlers) passoVM(c *fiber.Ctx, r *domain.Richiesta, p domain.Passo, e 
 			vm.Errori = domain.Errori{}
 		}
 	}
+	perLoSportello(r, vm.Errori)
 	return vm
 }
 
@@ -99,7 +107,7 @@ func (h *Handlers) passoForm(c *fiber.Ctx) error {
 		return err
 	}
 	if !r.Modificabile() {
-		return h.redirect(c, urlRichiesta(r.ID))
+		return h.redirect(c, urlDettaglio(r))
 	}
 	return h.render(c, fiber.StatusOK, views.PaginaPasso, h.passoVM(c, r, p, nil))
 }
@@ -180,6 +188,7 @@ func (h *Handlers) verificaPasso(c *fiber.Ctx) error {
 	if len(e) == 0 {
 		e = r.Valida(p, h.Now())
 	}
+	perLoSportello(r, e)
 	// A field the applicant has not reached yet is not an error yet.
 	for name := range e {
 		if c.FormValue(name) == "" && c.FormValue("_tutto") != "si" {

@@ -15,7 +15,7 @@ func (h *Handlers) routes(app *fiber.App) {
 	app.Get("/readyz", h.readyz)
 	app.Get("/static/*", static.Handler())
 
-	app.Use(h.sicurezza, h.sessione, h.limitaCorpo, h.csrf)
+	app.Use(h.registro, h.sicurezza, h.sessione, h.limitaCorpo, h.csrf)
 
 	app.Get("/", h.home)
 	app.Get("/guida", h.guida)

@@ -37,25 +37,50 @@ func Modulo(r *domain.Richiesta, s Sede, generato time.Time) ([]byte, error) {
 		return nil, errors.New("pdf: richiesta mancante")
 	}
 	etichetta, rif := riferimento(r)
-	return genera(impostazioni{
+	return genera(impostazioniModulo(r, generato, rif, nil, []campo{
+		casella("Sede Inail competente", sedeCompleta(r, s), 2.2),
+		casella(etichetta, rif, 1),
+		casella("Generato il", generato.In(roma).Format("02/01/2006"), 0.8),
+	}, "Modulo precompilato con i dati inseriti. Verificare i dati, completare a mano le parti vuote, firmare e consegnare o caricare il modulo insieme al documento di riconoscimento."))
+}
+
+// ModuloConCodice is the module filled in with Precompila: it carries the
+// code, printed and as a QR code, that loads its data into a request at the
+// counter, in place of the draft or protocol number.
+func ModuloConCodice(r *domain.Richiesta, s Sede, generato time.Time, c Codice) ([]byte, error) {
+	if r == nil {
+		return nil, errors.New("pdf: richiesta mancante")
+	}
+	cq, err := nuovoCodiceQR(c)
+	if err != nil {
+		return nil, err
+	}
+	return genera(impostazioniModulo(r, generato, "Codice "+c.Testo, cq, []campo{
+		casella("Sede Inail competente", sedeCompleta(r, s), 2.2),
+		casella(etichettaScadenza, c.Scade.In(roma).Format("02/01/2006"), 1),
+		casella("Generato il", generato.In(roma).Format("02/01/2006"), 0.8),
+	}, sottotitoloCodice))
+}
+
+// impostazioniModulo lays out the module named rif: the header with
+// riferimenti and sottotitolo, then the sections of the request.
+func impostazioniModulo(r *domain.Richiesta, generato time.Time, rif string, c *codiceQR, riferimenti []campo, sottotitolo string) impostazioni {
+	return impostazioni{
 		titolo:      titoloModulo,
 		oggetto:     "Modulo di richiesta – " + rif,
 		testata:     "Inail – Richiesta di abilitazione ai servizi telematici",
 		riferimento: unisci(rif, r.NomeCompleto(), r.Anagrafica.CodiceFiscale),
 		nota:        notaAllegati,
 		generato:    generato,
+		codice:      c,
 		disegnaCorpo: func(d *documento) {
-			d.intestazione([]campo{
-				casella("Sede Inail competente", sedeCompleta(r, s), 2.2),
-				casella(etichetta, rif, 1),
-				casella("Generato il", generato.In(roma).Format("02/01/2006"), 0.8),
-			}, titoloModulo, "Modulo precompilato con i dati inseriti. Verificare i dati, completare a mano le parti vuote, firmare e consegnare o caricare il modulo insieme al documento di riconoscimento.")
+			d.intestazione(riferimenti, titoloModulo, sottotitolo)
 			moduloRichiedente(d, r)
 			moduloProfessione(d, r)
 			moduloDocumento(d, r)
 			moduloDichiarazioni(d, r)
 		},
-	})
+	}
 }
 
 func moduloRichiedente(d *documento, r *domain.Richiesta) {

@@ -65,6 +65,7 @@ type impostazioni struct {
 	riferimento  string // right side of the running header
 	nota         string // left side of every footer
 	generato     time.Time
+	codice       *codiceQR // printed with its QR code at the top right of the first page, when set
 	disegnaCorpo func(d *documento)
 }
 
@@ -111,6 +112,9 @@ func nuovo(imp impostazioni, pagine int) *documento {
 	f.SetCatalogSort(true)
 	f.SetHeaderFunc(d.testata)
 	f.SetFooterFunc(d.piede)
+	if imp.codice != nil {
+		f.RegisterImageOptionsReader(nomeQR, fpdf.ImageOptions{ImageType: "PNG"}, bytes.NewReader(imp.codice.png))
+	}
 	f.AddPage()
 	return d
 }
@@ -190,15 +194,23 @@ func (d *documento) riquadro(x, y, w, h float64, c colore, stile string) {
 	d.f.Rect(x, y, w, h, stile)
 }
 
-// intestazione draws the top of the first page: the Institute, the service,
-// boxes with the references of the document, the title and a subtitle.
+// intestazione draws the top of the first page: the Institute, the service
+// (beside the code and its QR code, when the document has one), boxes with
+// the references of the document, the title and a subtitle.
 func (d *documento) intestazione(riferimenti []campo, titolo, sottotitolo string) {
+	w := larghezza
+	if d.imp.codice != nil {
+		w -= latoQR + 4
+	}
 	d.f.SetXY(margine, margine)
 	d.font("B", 11.5, blu)
-	d.f.CellFormat(larghezza, 6, d.tr(istituto), "", 1, "L", false, 0, "")
+	d.f.MultiCell(w, 6, d.tr(istituto), "", "L", false)
 	d.font("", 8.5, grigio)
-	d.f.CellFormat(larghezza, 4.5, d.tr("Abilitazione ai servizi telematici per Medici Esterni/Presidi Ospedalieri"), "", 1, "L", false, 0, "")
+	d.f.MultiCell(w, 4.5, d.tr("Abilitazione ai servizi telematici per Medici Esterni/Presidi Ospedalieri"), "", "L", false)
 	y := d.f.GetY() + 1.5
+	if d.imp.codice != nil {
+		y = d.codice(y, w)
+	}
 	d.linea(margine, y, margine+larghezza, y, blu, 0.8)
 	d.f.SetY(y + 3)
 	if len(riferimenti) > 0 {

@@ -9,7 +9,12 @@ import (
 	"abilita/domain"
 )
 
-const prossimiPassi = "La sede verificherà i dati dichiarati con il documento di riconoscimento. Riceverai l'esito per e-mail (e PEC, se indicata). Puoi seguire la richiesta nella sezione «Le mie richieste»."
+// What happens next, for a request filed online and for one registered at
+// the counter, whose applicant has no account to follow it with.
+const (
+	prossimiPassi          = "La sede verificherà i dati dichiarati con il documento di riconoscimento. Riceverai l'esito per e-mail (e PEC, se indicata). Puoi seguire la richiesta nella sezione «Le mie richieste»."
+	prossimiPassiSportello = "La sede verificherà i dati dichiarati con il documento di riconoscimento. Riceverai l'esito per e-mail (e PEC, se indicata). Per informazioni sulla richiesta rivolgiti alla sede indicando il numero di protocollo."
+)
 
 // Ricevuta renders the receipt the applicant gets after submission: protocol,
 // time of submission, who asked for what, the competent sede, the attachments
@@ -37,7 +42,11 @@ func Ricevuta(r *domain.Richiesta, s Sede, generato time.Time) ([]byte, error) {
 			ricevutaSede(d, r, s)
 			ricevutaAllegati(d, r)
 			d.sezione("Prossimi passi")
-			d.paragrafo(prossimiPassi, "", 10, nero)
+			if r.Percorso == domain.PercorsoSportello {
+				d.paragrafo(prossimiPassiSportello, "", 10, nero)
+			} else {
+				d.paragrafo(prossimiPassi, "", 10, nero)
+			}
 		},
 	})
 }

@@ -1,0 +1,174 @@
+package handlers
+
+import (
+	"cmp"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+
+	"abilita/domain"
+	"abilita/store"
+)
+
+// The automatic checks of DESIGN.md §3 as the operator sees them. They run
+// on a copy of the request: validation normalises fields, and nothing here
+// may be saved.
+
+// The results of a check.
+const (
+	controlloOK         = "ok"
+	controlloAttenzione = "attenzione"
+	controlloErrore     = "errore"
+)
+
+// controlloVM is one automatic check and its result.
+type controlloVM struct {
+	Titolo    string
+	Esito     string // controlloOK, controlloAttenzione or controlloErrore
+	Sintesi   string
+	Dettagli  []string
+	Duplicati []domain.Richiesta
+}
+
+// OK, Attenzione and Errore let the template choose the icon and colour.
+func (c controlloVM) OK() bool         { return c.Esito == controlloOK }
+func (c controlloVM) Attenzione() bool { return c.Esito == controlloAttenzione }
+func (c controlloVM) Errore() bool     { return c.Esito == controlloErrore }
+
+func (h *Handlers) controlliAutomatici(r *domain.Richiesta) []controlloVM {
+	now := h.Now()
+	il := r.Inviata
+	if il.IsZero() {
+		il = now
+	}
+	return []controlloVM{
+		controlloPasso(r, domain.PassoAnagrafica, il, "Codice fiscale e dati anagrafici",
+			"Il codice fiscale è corretto e coerente con cognome, nome, sesso, data e luogo di nascita."),
+		controlloDocumento(r, il, now),
+		h.controlloDuplicati(r),
+		h.controlloEmail(r),
+		controlloPasso(r, domain.PassoAllegati, il, "Allegati", "Fronte e retro del documento e modulo firmato sono presenti."),
+	}
+}
+
+// controlloPasso validates one step of the form on a copy of r.
+func controlloPasso(r *domain.Richiesta, p domain.Passo, il time.Time, titolo, ok string) controlloVM {
+	copia := *r
+	e := copia.Valida(p, il)
+	if len(e) == 0 {
+		return controlloVM{Titolo: titolo, Esito: controlloOK, Sintesi: ok}
+	}
+	c := controlloVM{Titolo: titolo, Esito: controlloErrore, Sintesi: "Il controllo segnala problemi:"}
+	for _, campo := range ordinaCampi(e) {
+		c.Dettagli = append(c.Dettagli, etichettaCampo(campo)+": "+e[campo])
+	}
+	return c
+}
+
+// controlloDocumento checks the document on the request date and warns
+// when it has expired since.
+func controlloDocumento(r *domain.Richiesta, il, now time.Time) controlloVM {
+	c := controlloPasso(r, domain.PassoDocumento, il, "Validità del documento",
+		"Il documento era in corso di validità alla data della richiesta ("+il.In(rome).Format("02/01/2006")+").")
+	if scadenza, ok := domain.ParseData(r.Documento.DataScadenza); ok && c.OK() && scadenza.AddDate(0, 0, 1).Before(now) {
+		c.Esito = controlloAttenzione
+		c.Dettagli = append(c.Dettagli, "Il documento è scaduto dopo l'invio, il "+scadenza.Format("02/01/2006")+".")
+	}
+	return c
+}
+
+// statiDuplicato are the states in which another request of the same person
+// is a duplicate: still open, or already approved.
+var statiDuplicato = []domain.Stato{domain.StatoInviata, domain.StatoInLavorazione, domain.StatoIntegrazioneRichiesta, domain.StatoApprovata, domain.StatoAttiva}
+
+// controlloDuplicati looks for other requests of the same codice fiscale:
+// any open one, or an approved one for the same profile. There is no index
+// by codice fiscale yet, so the search covers the sede's queue only.
+func (h *Handlers) controlloDuplicati(r *domain.Richiesta) controlloVM {
+	c := controlloVM{Titolo: "Richieste duplicate"}
+	res, err := h.Store.Coda(store.QueryCoda{Sede: r.Sede, Stati: statiDuplicato, Testo: r.Anagrafica.CodiceFiscale, PerPag: 100})
+	if err != nil {
+		h.Log.Error("looking for duplicate requests", "id", r.ID, "err", err)
+		c.Esito, c.Sintesi = controlloAttenzione, "Non è stato possibile cercare i duplicati: riprova più tardi."
+		return c
+	}
+	for _, d := range res.Richieste {
+		aperta := d.Stato == domain.StatoInviata || d.Stato == domain.StatoInLavorazione || d.Stato == domain.StatoIntegrazioneRichiesta
+		if d.ID != r.ID && strings.EqualFold(d.Anagrafica.CodiceFiscale, r.Anagrafica.CodiceFiscale) && (aperta || d.Profilo == r.Profilo) {
+			c.Duplicati = append(c.Duplicati, d)
+		}
+	}
+	if len(c.Duplicati) == 0 {
+		c.Esito, c.Sintesi = controlloOK, "Nella sede non ci sono altre richieste aperte né abilitazioni per questo profilo con lo stesso codice fiscale."
+		return c
+	}
+	c.Esito, c.Sintesi = controlloAttenzione, "Con lo stesso codice fiscale nella sede ci sono altre richieste:"
+	return c
+}
+
+// controlloEmail says whether the applicant's address was verified: by the
+// account's link for online requests, by the operator at the counter.
+func (h *Handlers) controlloEmail(r *domain.Richiesta) controlloVM {
+	c := controlloVM{Titolo: "Indirizzo e-mail"}
+	switch r.Percorso {
+	case domain.PercorsoSportello:
+		c.Esito, c.Sintesi = controlloOK, "Verificato allo sportello."
+		return c
+	case domain.PercorsoOnline:
+		u, err := h.Store.Utente(r.Richiedente)
+		switch {
+		case err != nil || !u.Verificato():
+			c.Esito, c.Sintesi = controlloErrore, "L'account del richiedente non ha confermato l'indirizzo e-mail."
+		case !strings.EqualFold(u.Email, r.Contatti.Email):
+			c.Esito, c.Sintesi = controlloAttenzione, "L'indirizzo indicato nella richiesta non è quello verificato dell'account."
+			c.Dettagli = []string{"Nella richiesta: " + r.Contatti.Email, "Verificato con l'account: " + u.Email}
+		default:
+			c.Esito, c.Sintesi = controlloOK, "Verificato con il collegamento inviato all'account del richiedente."
+		}
+		return c
+	}
+	c.Esito, c.Sintesi = controlloAttenzione, "Richiesta giunta tramite "+r.Percorso.Etichetta()+": l'indirizzo e-mail non è stato verificato da Abilita."
+	return c
+}
+
+// etichettaCampo names a form field in the operator's words.
+func etichettaCampo(campo string) string {
+	if l, ok := etichetteCampi[campo]; ok {
+		return l
+	}
+	if t := domain.TipoAllegato(campo); slices.Contains(domain.TipiAllegato, t) {
+		return t.Etichetta()
+	}
+	return campo
+}
+
+var etichetteCampi = map[string]string{
+	"cognome": "Cognome", "nome": "Nome", "codice_fiscale": "Codice fiscale", "sesso": "Sesso",
+	"data_nascita": "Data di nascita", "luogo_nascita": "Luogo di nascita", "provincia_nascita": "Provincia di nascita",
+	"cittadinanza": "Cittadinanza", "res_indirizzo": "Indirizzo di residenza", "res_cap": "CAP", "res_comune": "Comune di residenza",
+	"res_provincia": "Provincia di residenza", "email": "E-mail", "pec": "PEC", "telefono": "Telefono",
+	"doc_tipo": "Tipo di documento", "doc_numero": "Numero del documento", "doc_rilasciato_da": "Rilasciato da",
+	"doc_rilascio": "Data di rilascio", "doc_scadenza": "Data di scadenza",
+}
+
+// ordineCampi is the order of the form's fields.
+var ordineCampi = []string{"cognome", "nome", "codice_fiscale", "sesso", "data_nascita", "luogo_nascita", "provincia_nascita",
+	"cittadinanza", "res_indirizzo", "res_cap", "res_comune", "res_provincia", "email", "pec", "telefono",
+	"doc_tipo", "doc_numero", "doc_rilasciato_da", "doc_rilascio", "doc_scadenza"}
+
+// ordinaCampi lists the fields with errors in the order of the form, any
+// other after them by name.
+func ordinaCampi(e domain.Errori) []string {
+	posizione := func(f string) int {
+		if i := slices.Index(ordineCampi, f); i >= 0 {
+			return i
+		}
+		return len(ordineCampi)
+	}
+	out := slices.Collect(maps.Keys(e))
+	slices.SortFunc(out, func(a, b string) int {
+		return cmp.Or(cmp.Compare(posizione(a), posizione(b)), strings.Compare(a, b))
+	})
+	return out
+}

@@ -1,0 +1,166 @@
+package handlers
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"slices"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"abilita/attach"
+	"abilita/domain"
+)
+
+// The fields of the answer form, after the CSRF token.
+const (
+	campoRisposta = "risposta"
+	campoTipo     = "tipo"
+	campoFile     = "file"
+)
+
+// maxByteRisposta bounds the bytes read of the text: MaxTestoLungo
+// characters of up to four bytes each, with CRLF line ends.
+const maxByteRisposta = 5 * domain.MaxTestoLungo
+
+// moduloRisposta is the answer form as read from the stream.
+type moduloRisposta struct {
+	Testo    string
+	Tipo     domain.TipoAllegato
+	Allegato *domain.Allegato // the replacement file, already stored
+	Errori   domain.Errori
+}
+
+// scarta removes the file of an answer that is not kept.
+func (f *moduloRisposta) scarta(h *Handlers) {
+	if f != nil && f.Allegato != nil {
+		h.eliminaFile(*f.Allegato)
+	}
+}
+
+func (f *moduloRisposta) dettaglioAudit() string {
+	if f.Allegato == nil {
+		return "risposta all'integrazione"
+	}
+	return "risposta all'integrazione, sostituito " + string(f.Tipo)
+}
+
+// leggiRisposta reads the answer form part by part, as leggiAllegati does:
+// the CSRF token first (unless sent as a header), the file streamed to the
+// archive. A file part with nothing in it (no file chosen) is ignored.
+func (h *Handlers) leggiRisposta(c *fiber.Ctx, mr *multipart.Reader) (*moduloRisposta, error) {
+	f := &moduloRisposta{Errori: domain.Errori{}}
+	csrfOK := c.Get(csrfHeader) != "" // the middleware checked the header
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return f, errors.Join(fiber.ErrBadRequest, err)
+		}
+		name := part.FormName()
+		if !csrfOK {
+			token, _ := io.ReadAll(io.LimitReader(part, 256))
+			if name != csrfCampo {
+				token = nil
+			}
+			if err := h.verificaCSRF(c, string(token)); err != nil {
+				return f, err
+			}
+			csrfOK = true
+			continue
+		}
+		switch name {
+		case campoRisposta:
+			err = f.leggiTesto(part)
+		case campoTipo:
+			var v []byte
+			if v, err = io.ReadAll(io.LimitReader(part, 64)); err == nil {
+				f.Tipo = domain.TipoAllegato(strings.TrimSpace(string(v)))
+			}
+		case campoFile:
+			err = h.leggiFileRisposta(f, part)
+		}
+		if err == nil {
+			_, err = io.Copy(io.Discard, part)
+		}
+		if err != nil {
+			return f, err
+		}
+	}
+	if !csrfOK {
+		return f, errCSRF
+	}
+	f.valida()
+	return f, nil
+}
+
+func (f *moduloRisposta) leggiTesto(part io.Reader) error {
+	v, err := io.ReadAll(io.LimitReader(part, maxByteRisposta+1))
+	if err != nil {
+		return err
+	}
+	if len(v) > maxByteRisposta {
+		f.Errori.Add(campoRisposta, fmt.Sprintf("La risposta è troppo lunga: al massimo %d caratteri.", domain.MaxTestoLungo))
+		return nil
+	}
+	// Browsers send line ends as CRLF; the limit counts characters as typed.
+	f.Testo = strings.TrimSpace(strings.ReplaceAll(string(v), "\r\n", "\n"))
+	return nil
+}
+
+// leggiFileRisposta streams the replacement file into the archive.
+func (h *Handlers) leggiFileRisposta(f *moduloRisposta, part *multipart.Part) error {
+	in := bufio.NewReader(part)
+	if _, err := in.Peek(1); errors.Is(err, io.EOF) {
+		return nil
+	}
+	meta, err := h.Archive.Salva(part.FileName(), part.Header.Get("Content-Type"), in)
+	var rifiuto *attach.Rifiuto
+	switch {
+	case errors.As(err, &rifiuto):
+		f.Errori.Add(campoFile, rifiuto.Messaggio)
+		return nil
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return errors.Join(fiber.ErrBadRequest, err)
+	case err != nil:
+		return err
+	}
+	f.scarta(h) // a second file part replaces the first
+	f.Allegato = &domain.Allegato{ID: meta.ID, Tipo: string(meta.Tipo), NomeOriginale: meta.NomeOriginale, Byte: meta.Byte,
+		SHA256: meta.SHA256, ChiaveCifrata: meta.ChiaveCifrata, Caricato: h.Now()}
+	return nil
+}
+
+// valida checks the form once every part is read, since the browser may send
+// the chosen document after the file.
+func (f *moduloRisposta) valida() {
+	if _, ok := f.Errori[campoRisposta]; !ok {
+		if f.Testo == "" {
+			f.Errori.Add(campoRisposta, "Scrivi la tua risposta alla sede.")
+		} else if msg := domain.ControllaTestoLungo(f.Testo); msg != "" {
+			f.Errori.Add(campoRisposta, msg)
+		}
+	}
+	switch {
+	case f.Tipo != "" && !slices.Contains(domain.TipiAllegato, f.Tipo):
+		f.Errori.Add(campoTipo, "Scegli il documento da sostituire dall'elenco.")
+	case f.Allegato != nil && f.Tipo == "":
+		f.Errori.Add(campoTipo, "Indica quale documento sostituisce il file scelto.")
+	}
+	if len(f.Errori) > 0 && f.Allegato != nil {
+		f.Errori.Add(campoFile, "Scegli di nuovo il file: non è stato conservato perché la risposta non è stata inviata.")
+	}
+}
+
+// uploadFallito answers a streamed upload that could not be read.
+func uploadFallito(c *fiber.Ctx, err error) error {
+	if errors.Is(err, errCorpoTroppoGrande) {
+		return troppoGrande(c)
+	}
+	return err
+}

@@ -1,0 +1,75 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"abilita/store"
+)
+
+// TestAuditVerify runs `abilita audit verify` on a data folder: intact, then
+// with an entry changed behind the store's back.
+func TestAuditVerify(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "abilita.db")
+	st, err := store.Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []string{"prima", "seconda", "terza"} {
+		if err := st.Audit(store.EventoAudit{Quando: time.Now(), Chi: 1, Azione: store.AuditSede, Dettaglio: d}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	var out bytes.Buffer
+	if err := auditVerify([]string{"--data", dir}, &out); err != nil {
+		t.Fatalf("intact log: %v", err)
+	}
+	if got := strings.TrimSpace(out.String()); got != "Registro di audit integro: 3 voci" {
+		t.Errorf("output %q", got)
+	}
+
+	bdb, err := bolt.Open(db, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = bdb.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket([]byte("audit"))
+		k, v := b.Cursor().First()
+		var e map[string]any
+		if err := json.Unmarshal(v, &e); err != nil {
+			return err
+		}
+		e["dettaglio"] = "cambiata"
+		data, err := json.Marshal(e)
+		if err != nil {
+			return err
+		}
+		return b.Put(k, data)
+	})
+	if cerr := bdb.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	err = auditVerify([]string{"--data", dir}, &out)
+	if err == nil || !strings.Contains(err.Error(), "non integro") {
+		t.Errorf("tampered log: err %v, output %q", err, out.String())
+	}
+
+	if err := auditVerify([]string{"--data", filepath.Join(dir, "nessuna")}, &out); err == nil || !strings.Contains(err.Error(), "non trovato") {
+		t.Errorf("missing database: %v", err)
+	}
+}
