@@ -86,7 +86,7 @@ func (a *App) open(sender notify.Sender) error {
 		TokenTTL:      cfg.TokenTTL,
 		SessionIdle:   30 * time.Minute,
 		SessionMax:    12 * time.Hour,
-	}, handlers.Deps{Store: a.Store, Archive: archive, Hasher: a.Hasher, Log: a.Log})
+	}, handlers.Deps{Store: a.Store, Archive: archive, Hasher: a.Hasher, Keys: keys, Log: a.Log})
 	return err
 }
 

@@ -33,6 +33,7 @@ type Deps struct {
 	Store   *store.Store
 	Archive *attach.Archivio
 	Hasher  *security.Hasher
+	Keys    *security.Keyring // seals TOTP secrets and the second parts of activation codes
 	Log     *slog.Logger
 	Now     func() time.Time
 }
