@@ -94,8 +94,31 @@ func (h *Handlers) routes(app *fiber.App) {
 	app.Post("/amministrazione/sedi/:codice", admin, h.salvaSede)
 	app.Post("/amministrazione/richieste/:id/sede", admin, h.reinstrada)
 	app.Get("/amministrazione/audit", admin, h.registroAudit)
+	app.Get("/amministrazione/operatori/:uid/lettera.pdf", admin, h.letteraOperatore)
+
+	// Credentials: activation with the two-part code, the second factor at
+	// login, the account pages, and the operators' actions on accounts.
 	app.Get("/attivazione", h.attivazioneForm)
 	app.Post("/attivazione", h.attivazione)
+	app.Get("/attivazione/passo", h.attivazionePassoForm)
+	app.Post("/attivazione/passo", h.attivazionePasso)
+	app.Get("/accedi/codice", h.codiceForm)
+	app.Post("/accedi/codice", h.codice)
+	app.Get("/operatore/richieste/:id/lettera.pdf", operatore, h.letteraAttivazione)
+
+	app.Get("/account/sessioni", h.utente, h.sessioniAttive)
+	app.Post("/account/sessioni/termina", h.utente, h.terminaSessione)
+	app.Get("/account/accessi", h.utente, h.accessiRecenti)
+	app.Get("/account/password", h.utente, h.cambioPasswordForm)
+	app.Post("/account/password", h.utente, h.cambioPassword)
+	app.Get("/account/totp", h.utente, h.cambioTOTPForm)
+	app.Post("/account/totp", h.utente, h.cambioTOTP)
+	app.Post("/sessione/rinnova", h.utente, h.rinnovaSessione)
+	app.Get("/operatore/account", operatore, h.accountOperatore)
+	app.Post("/operatore/account/:uid/sospendi", operatore, h.sospendiAccount)
+	app.Post("/operatore/account/:uid/revoca", operatore, h.revocaAccount)
+	app.Post("/operatore/account/:uid/totp", operatore, h.resetTOTPAccount)
+	app.Post("/operatore/account/:uid/attivazione", operatore, h.riemettiAttivazione)
 
 	app.Use(h.nonTrovata)
 }

@@ -58,6 +58,14 @@ const (
 	PaginaAudit       Pagina = "audit"
 	PaginaStatistiche Pagina = "statistiche"
 
+	PaginaAttivazionePasso Pagina = "attivazione_passo"
+	PaginaCodice           Pagina = "codice"
+	PaginaSessioni         Pagina = "sessioni"
+	PaginaAccessi          Pagina = "accessi"
+	PaginaCambioPassword   Pagina = "cambio_password"
+	PaginaCambioTOTP       Pagina = "cambio_totp"
+	PaginaAccountOperatore Pagina = "account_operatore"
+
 	PaginaPrecompila   Pagina = "precompila"
 	PaginaPrecompilata Pagina = "precompilata"
 	PaginaSportello    Pagina = "sportello"
@@ -69,7 +77,8 @@ var Pagine = []Pagina{PaginaHome, PaginaGuida, PaginaPercorsoSportello, PaginaPe
 	PaginaAccedi, PaginaPasswordDimenticata, PaginaReimpostaPassword, PaginaConfigurazione, PaginaArea,
 	PaginaMieRichieste, PaginaRichiesta, PaginaPasso, PaginaRicevuta, PaginaAmministrazione, PaginaErrore,
 	PaginaCoda, PaginaRevisione, PaginaPostaUscita, PaginaOperatori, PaginaAttivazione, PaginaSede, PaginaAudit,
-	PaginaStatistiche, PaginaPrecompila, PaginaPrecompilata, PaginaSportello}
+	PaginaStatistiche, PaginaPrecompila, PaginaPrecompilata, PaginaSportello,
+	PaginaAttivazionePasso, PaginaCodice, PaginaSessioni, PaginaAccessi, PaginaCambioPassword, PaginaCambioTOTP, PaginaAccountOperatore}
 
 // Documento is the template name of the whole page.
 func (p Pagina) Documento() string { return "pages/" + string(p) }
