@@ -130,5 +130,67 @@ func TestIndiceCodaCoincideConLeRichieste(t *testing.T) {
 		if nellaCoda == 0 {
 			t.Fatalf("seed %d: nessuna richiesta in coda, il test non prova nulla", seed)
 		}
+		for _, sede := range sedi {
+			confrontaCoda(t, s, seed, sede, tutte, quando)
+		}
+	}
+}
+
+// confrontaCoda checks the queue the operators read (Store.Coda, filters and
+// pages) against a full scan of the requests with the same filters.
+func confrontaCoda(t *testing.T, s *store.Store, seed uint64, sede string, tutte []domain.Richiesta, ora time.Time) {
+	t.Helper()
+	var unProtocollo string
+	for _, r := range tutte {
+		if r.Sede == sede && r.Protocollo != "" {
+			unProtocollo = r.Protocollo
+		}
+	}
+	query := []store.QueryCoda{
+		{Sede: sede},
+		{Sede: sede, Stati: []domain.Stato{domain.StatoInviata}},
+		{Sede: sede, Stati: []domain.Stato{domain.StatoInLavorazione, domain.StatoIntegrazioneRichiesta}},
+		{Sede: sede, Urgenti: true},
+		{Sede: sede, Vecchie: 24 * time.Hour, Ora: ora},
+		{Sede: sede, Testo: unProtocollo},
+		{Sede: sede, Testo: "rssmra"},
+		{Sede: sede, Testo: "mario rossi"},
+	}
+	for _, q := range query {
+		var want []uint64
+		for _, r := range tutte {
+			if r.Sede != sede || r.Stato == domain.StatoBozza || (len(q.Stati) > 0 && !slices.Contains(q.Stati, r.Stato)) {
+				continue
+			}
+			if q.Urgenti && !r.Urgente || q.Vecchie > 0 && (r.Inviata.IsZero() || q.Ora.Sub(r.Inviata) < q.Vecchie) {
+				continue
+			}
+			if q.Testo == unProtocollo && q.Testo != "" && r.Protocollo != unProtocollo {
+				continue
+			}
+			want = append(want, r.ID)
+		}
+		var got []uint64
+		totale := -1
+		for pagina := 1; ; pagina++ {
+			q.Pagina, q.PerPag = pagina, 7
+			res, err := s.Coda(q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if totale >= 0 && res.Totale != totale {
+				t.Errorf("seed %d, %+v: il totale cambia tra le pagine", seed, q)
+			}
+			totale = res.Totale
+			for _, r := range res.Richieste {
+				got = append(got, r.ID)
+			}
+			if len(res.Richieste) < q.PerPag {
+				break
+			}
+		}
+		if totale != len(got) || !slices.Equal(slices.Sorted(slices.Values(got)), slices.Sorted(slices.Values(want))) {
+			t.Errorf("seed %d, sede %s, %+v: coda %v (totale %d), scansione %v", seed, sede, q, got, totale, want)
+		}
 	}
 }
