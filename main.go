@@ -18,6 +18,8 @@ const uso = `Uso:
   abilita [serve] [opzioni]     avvia il servizio (predefinito)
   abilita admin create [opzioni] stampa un collegamento monouso per creare il primo amministratore
   abilita audit verify [opzioni] verifica la catena di impronte del registro di audit (a servizio fermo)
+  abilita check [opzioni]       verifica il file dei dati e che ogni indice corrisponda ai record (a servizio fermo)
+  abilita backup FILE [opzioni] scrive una copia coerente del database in FILE (a servizio fermo)
   abilita help                  mostra questo aiuto
 
 Opzioni di serve, admin e audit: abilita serve -h`
@@ -32,7 +34,7 @@ func main() {
 
 func run(args []string, log *slog.Logger) error {
 	cmd := "serve"
-	if len(args) > 0 && (args[0] == "serve" || args[0] == "admin" || args[0] == "audit" || args[0] == "help" || args[0] == "-h" || args[0] == "--help") {
+	if len(args) > 0 && (args[0] == "serve" || args[0] == "admin" || args[0] == "audit" || args[0] == "check" || args[0] == "backup" || args[0] == "help" || args[0] == "-h" || args[0] == "--help") {
 		cmd, args = args[0], args[1:]
 	}
 	switch cmd {
@@ -48,6 +50,13 @@ func run(args []string, log *slog.Logger) error {
 			return fmt.Errorf("sottocomando di audit sconosciuto\n%s", uso)
 		}
 		return auditVerify(args[1:], os.Stdout)
+	case "check":
+		return check(args, os.Stdout)
+	case "backup":
+		if len(args) == 0 || args[0] == "" || args[0][0] == '-' {
+			return fmt.Errorf("indica il file della copia\n%s", uso)
+		}
+		return backup(args[1:], args[0], os.Stdout)
 	}
 	fmt.Println(uso)
 	return nil
@@ -94,21 +103,77 @@ func adminCreate(args []string, log *slog.Logger) error {
 	return nil
 }
 
-// auditVerify walks the hash chain of the audit log of the data folder and
-// reports how many entries it holds, or fails naming the first broken one.
-func auditVerify(args []string, out io.Writer) error {
+// apriEsistente opens the store of the data folder, refusing to create one.
+func apriEsistente(args []string) (*store.Store, error) {
 	cfg, err := app.ParseConfig(args, app.Getenv)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	// store.Open would create an empty database where none is, and report
-	// a missing one as intact.
+	// store.Open would create an empty database where none is.
 	if _, err := os.Stat(cfg.DBPath()); err != nil {
-		return fmt.Errorf("database non trovato: %w", err)
+		return nil, fmt.Errorf("database non trovato: %w", err)
 	}
 	st, err := store.Open(cfg.DBPath())
 	if err != nil {
-		return fmt.Errorf("%w (se il servizio è in esecuzione il database è bloccato: fermalo o verifica una copia di backup)", err)
+		return nil, fmt.Errorf("%w (se il servizio è in esecuzione il database è bloccato: fermalo o usa una copia di backup)", err)
+	}
+	return st, nil
+}
+
+// check verifies the file and that every index matches the records.
+func check(args []string, out io.Writer) error {
+	st, err := apriEsistente(args)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	problemi, err := st.Controlla()
+	if err != nil {
+		return err
+	}
+	for _, p := range problemi {
+		fmt.Fprintln(out, p)
+	}
+	if len(problemi) > 0 {
+		return fmt.Errorf("%d problemi trovati", len(problemi))
+	}
+	fmt.Fprintln(out, "Database integro: file e indici corrispondono ai record.")
+	return nil
+}
+
+// backup writes a consistent copy of the database to file, never over an
+// existing one.
+func backup(args []string, file string, out io.Writer) error {
+	st, err := apriEsistente(args)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	f, err := os.OpenFile(file, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	n, err := st.Backup(f)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(file)
+		return err
+	}
+	fmt.Fprintf(out, "Copia scritta in %s (%d byte). Conserva a parte anche la chiave master degli allegati.\n", file, n)
+	return nil
+}
+
+// auditVerify walks the hash chain of the audit log of the data folder and
+// reports how many entries it holds, or fails naming the first broken one.
+func auditVerify(args []string, out io.Writer) error {
+	st, err := apriEsistente(args)
+	if err != nil {
+		return err
 	}
 	defer st.Close()
 	n, err := st.VerificaAudit()

@@ -73,3 +73,41 @@ func TestAuditVerify(t *testing.T) {
 		t.Errorf("missing database: %v", err)
 	}
 }
+
+// TestCheckEBackup runs `abilita check` and `abilita backup` on a data
+// folder, and `check` again on the copy.
+func TestCheckEBackup(t *testing.T) {
+	dir := t.TempDir()
+	st, err := store.Open(filepath.Join(dir, "abilita.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Audit(store.EventoAudit{Quando: time.Now(), Chi: 1, Azione: store.AuditSede}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := check([]string{"--data", dir}, &out); err != nil || !strings.Contains(out.String(), "Database integro") {
+		t.Fatalf("check: %v, %q", err, out.String())
+	}
+	copia := filepath.Join(t.TempDir(), "copia", "abilita.db")
+	if err := backup([]string{"--data", dir}, copia, &out); err == nil {
+		t.Fatal("backup into a missing folder succeeded")
+	}
+	copia = filepath.Join(t.TempDir(), "abilita.db")
+	if err := backup([]string{"--data", dir}, copia, &out); err != nil {
+		t.Fatalf("backup: %v", err)
+	}
+	if err := backup([]string{"--data", dir}, copia, &out); err == nil {
+		t.Fatal("backup overwrote an existing file")
+	}
+	out.Reset()
+	if err := auditVerify([]string{"--data", filepath.Dir(copia)}, &out); err != nil || !strings.Contains(out.String(), "1 voci") {
+		t.Fatalf("audit of the copy: %v, %q", err, out.String())
+	}
+	if err := check([]string{"--data", t.TempDir()}, &out); err == nil {
+		t.Fatal("check of an empty folder succeeded")
+	}
+}
