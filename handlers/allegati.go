@@ -39,6 +39,34 @@ func (l *limitedReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// corpoMultipart is a streamed multipart body, capped at the upload limit.
+type corpoMultipart struct {
+	parti  *multipart.Reader
+	limite *limitedReader
+}
+
+// corpoMultipart opens the request's body as a stream of parts, refusing
+// bodies that are not multipart or that announce more than the limit.
+func (h *Handlers) corpoMultipart(c *fiber.Ctx) (corpoMultipart, error) {
+	boundary := string(c.Request().Header.MultipartFormBoundary())
+	body := c.Context().RequestBodyStream()
+	if boundary == "" || body == nil {
+		return corpoMultipart{}, fiber.ErrUnsupportedMediaType
+	}
+	if int64(c.Request().Header.ContentLength()) > h.cfg.UploadLimit {
+		return corpoMultipart{}, troppoGrande(c)
+	}
+	limite := &limitedReader{r: body, n: h.cfg.UploadLimit}
+	return corpoMultipart{parti: multipart.NewReader(limite, boundary), limite: limite}, nil
+}
+
+// finisci reads what follows the last part, or the next request on this
+// keep-alive connection would start in the middle of it.
+func (b corpoMultipart) finisci() error {
+	_, err := io.Copy(io.Discard, b.limite)
+	return err
+}
+
 // caricaAllegati receives the attachments of a draft. The body is streamed:
 // the CSRF token comes first (a header or the first part), then each file is
 // sniffed, checked, hashed and encrypted to disk as it arrives, never whole
@@ -52,20 +80,13 @@ func (h *Handlers) caricaAllegati(c *fiber.Ctx) error {
 	if err := modificabile(u)(r); err != nil {
 		return err
 	}
-	boundary := string(c.Request().Header.MultipartFormBoundary())
-	body := c.Context().RequestBodyStream()
-	if boundary == "" || body == nil {
-		return fiber.ErrUnsupportedMediaType
+	corpo, err := h.corpoMultipart(c)
+	if err != nil {
+		return err
 	}
-	if int64(c.Request().Header.ContentLength()) > h.cfg.UploadLimit {
-		return troppoGrande(c)
-	}
-	limited := &limitedReader{r: body, n: h.cfg.UploadLimit}
-	nuovi, errori, err := h.leggiAllegati(c, multipart.NewReader(limited, boundary))
+	nuovi, errori, err := h.leggiAllegati(c, corpo.parti)
 	if err == nil {
-		// Read what follows the last part, or the next request on this
-		// keep-alive connection would start in the middle of it.
-		_, err = io.Copy(io.Discard, limited)
+		err = corpo.finisci()
 	}
 	if err != nil || len(errori) > 0 {
 		h.eliminaFile(slices.Collect(maps.Values(nuovi))...)

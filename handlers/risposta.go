@@ -1,8 +1,6 @@
 package handlers
 
 import (
-	"io"
-	"mime/multipart"
 	"slices"
 
 	"github.com/gofiber/fiber/v2"
@@ -27,20 +25,13 @@ func (h *Handlers) rispostaIntegrazione(c *fiber.Ctx) error {
 	if err := inAttesaDiRisposta(u)(r); err != nil {
 		return err
 	}
-	boundary := string(c.Request().Header.MultipartFormBoundary())
-	body := c.Context().RequestBodyStream()
-	if boundary == "" || body == nil {
-		return fiber.ErrUnsupportedMediaType
+	corpo, err := h.corpoMultipart(c)
+	if err != nil {
+		return err
 	}
-	if int64(c.Request().Header.ContentLength()) > h.cfg.UploadLimit {
-		return troppoGrande(c)
-	}
-	limited := &limitedReader{r: body, n: h.cfg.UploadLimit}
-	f, err := h.leggiRisposta(c, multipart.NewReader(limited, boundary))
+	f, err := h.leggiRisposta(c, corpo.parti)
 	if err == nil {
-		// Read what follows the last part, or the next request on this
-		// keep-alive connection would start in the middle of it.
-		_, err = io.Copy(io.Discard, limited)
+		err = corpo.finisci()
 	}
 	if err != nil || len(f.Errori) > 0 {
 		f.scarta(h)

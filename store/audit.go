@@ -124,10 +124,14 @@ func (s *Store) EventiAudit(f FiltroAudit) ([]EventoAudit, error) {
 	var out []EventoAudit
 	err := s.db.View(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bucketAudit).Cursor()
+		// Start at the newest entry, or at the newest before Prima.
 		k, v := c.Last()
 		if f.Prima > 0 {
-			k, v = c.Seek(itob(f.Prima))
-			k, v = c.Prev()
+			if k, _ = c.Seek(itob(f.Prima)); k != nil {
+				k, v = c.Prev()
+			} else {
+				k, v = c.Last()
+			}
 		}
 		for ; k != nil && len(out) < f.Limite; k, v = c.Prev() {
 			var e EventoAudit
