@@ -28,6 +28,7 @@ type App struct {
 	Fiber  *fiber.App
 	Worker *notify.Worker
 	Hasher *security.Hasher
+	Keys   *security.Keyring // the master key: attachments, TOTP secrets, sealed activation codes
 	Log    *slog.Logger
 }
 
@@ -63,6 +64,7 @@ func (a *App) open(sender notify.Sender) error {
 	if err != nil {
 		return err
 	}
+	a.Keys = keys
 	lim := attach.DefaultLimiti()
 	lim.MaxBytes = int64(cfg.MaxFileMB) << 20
 	archive, err := attach.NewArchivio(cfg.AllegatiDir(), keys, lim)
@@ -86,6 +88,9 @@ func (a *App) open(sender notify.Sender) error {
 		TokenTTL:      cfg.TokenTTL,
 		SessionIdle:   30 * time.Minute,
 		SessionMax:    12 * time.Hour,
+
+		AttivazioneTTL:         cfg.AttivazioneTTL,
+		ServizioCertificatiURL: cfg.ServizioCertificatiURL,
 	}, handlers.Deps{Store: a.Store, Archive: archive, Hasher: a.Hasher, Keys: keys, Log: a.Log})
 	return err
 }

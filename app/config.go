@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -33,6 +34,11 @@ type Config struct {
 	Argon         security.Params
 	MaxFileMB     int
 	TokenTTL      time.Duration
+	// AttivazioneTTL is the validity of a two-part activation code.
+	AttivazioneTTL time.Duration
+	// ServizioCertificatiURL is the online service for medical certificates
+	// that the reserved area sends enabled holders to.
+	ServizioCertificatiURL string
 }
 
 // DBPath is the bbolt file.
@@ -78,6 +84,13 @@ func ParseConfig(args []string, getenv func(string) string) (Config, error) {
 		return c, fmt.Errorf("ABILITA_TOKEN_TTL: %w", err)
 	}
 	fs.DurationVar(&c.TokenTTL, "token-ttl", ttl, "validità dei collegamenti di conferma e-mail (ABILITA_TOKEN_TTL)")
+	attTTL, err := time.ParseDuration(env("ATTIVAZIONE_TTL", "72h"))
+	if err != nil {
+		return c, fmt.Errorf("ABILITA_ATTIVAZIONE_TTL: %w", err)
+	}
+	fs.DurationVar(&c.AttivazioneTTL, "attivazione-ttl", attTTL, "validità dei codici di attivazione delle credenziali (ABILITA_ATTIVAZIONE_TTL)")
+	fs.StringVar(&c.ServizioCertificatiURL, "servizio-certificati-url", env("SERVIZIO_CERTIFICATI_URL", "https://servizionline.inail.it"),
+		"indirizzo del servizio online dei certificati medici, aperto dall'area riservata (ABILITA_SERVIZIO_CERTIFICATI_URL)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -92,6 +105,12 @@ func ParseConfig(args []string, getenv func(string) string) (Config, error) {
 	c.PublicURL = strings.TrimRight(c.PublicURL, "/")
 	if c.MaxFileMB < 1 || c.MaxFileMB > 64 {
 		return c, fmt.Errorf("max-file-mb must be between 1 and 64")
+	}
+	if c.AttivazioneTTL < time.Hour || c.AttivazioneTTL > 30*24*time.Hour {
+		return c, fmt.Errorf("attivazione-ttl must be between 1h and 720h")
+	}
+	if u, err := url.Parse(c.ServizioCertificatiURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return c, fmt.Errorf("servizio-certificati-url must be an http(s) address")
 	}
 	return c, nil
 }

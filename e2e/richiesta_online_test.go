@@ -71,7 +71,7 @@ func TestRichiestaOnline(t *testing.T) {
 		t.Fatalf("after verification: at %s", b.location())
 	}
 
-	b.fill("#email", "mario.rossi@example.it")
+	b.fill("#identificativo", "mario.rossi@example.it")
 	b.fill("#password", password)
 	b.page("accedi")
 	b.submit("form[action='/accedi'] button[type=submit]")

@@ -196,8 +196,33 @@ func attese() map[string]rotta {
 		"POST /amministrazione/sedi/:codice":               {esiti: daAmministratore(false, stato(http.StatusUnprocessableEntity))},
 		"POST /amministrazione/richieste/:id/sede":         {esiti: daAmministratore(false, stato(http.StatusUnprocessableEntity))},
 		"GET /amministrazione/audit":                       {esiti: daAmministratore(true, bene())},
-		"GET /attivazione":                                 {esiti: tutti(bene())},
-		"POST /attivazione":                                {esiti: tutti(stato(http.StatusUnprocessableEntity))},
+		"GET /amministrazione/operatori/:uid/lettera.pdf":  {esiti: daAmministratore(true, stato(http.StatusConflict))},
+
+		"GET /attivazione/passo":  {esiti: tutti(vai("/attivazione"))},
+		"POST /attivazione/passo": {esiti: tutti(vai("/attivazione"))},
+		"GET /accedi/codice":      {esiti: tutti(vai("/accedi"))},
+		"POST /accedi/codice":     {esiti: tutti(vai("/accedi"))},
+		// The request is not approved: there is no letter to print.
+		"GET /operatore/richieste/:id/lettera.pdf": {esiti: daOperatore(true, assente, assente, proibito)},
+
+		"GET /account/sessioni":          {esiti: loggato(vai("/accedi?dopo="), bene())},
+		"GET /account/accessi":           {esiti: loggato(vai("/accedi?dopo="), bene())},
+		"GET /account/password":          {esiti: loggato(vai("/accedi?dopo="), bene())},
+		"GET /account/totp":              {esiti: loggato(vai("/accedi?dopo="), bene())},
+		"POST /account/sessioni/termina": {esiti: loggato(stato(http.StatusUnauthorized), assente)},
+		"POST /account/password":         {esiti: loggato(stato(http.StatusUnauthorized), stato(http.StatusUnprocessableEntity))},
+		// Accounts without TOTP have none to change.
+		"POST /account/totp": {esiti: map[string]esito{anonimo: stato(http.StatusUnauthorized), altro: stato(http.StatusConflict), titolare: stato(http.StatusConflict),
+			admin: stato(http.StatusUnprocessableEntity), opSede: stato(http.StatusUnprocessableEntity), opAltra: stato(http.StatusUnprocessableEntity)}},
+		"POST /sessione/rinnova":                   {esiti: loggato(stato(http.StatusUnauthorized), stato(http.StatusNoContent))},
+		"GET /operatore/account":                   {esiti: daOperatore(true, bene(), bene(), proibito)},
+		"POST /operatore/account/:uid/sospendi":    {esiti: daOperatore(false, assente, assente, proibito)},
+		"POST /operatore/account/:uid/revoca":      {esiti: daOperatore(false, assente, assente, proibito)},
+		"POST /operatore/account/:uid/totp":        {esiti: daOperatore(false, assente, assente, proibito)},
+		"POST /operatore/account/:uid/attivazione": {esiti: daOperatore(false, assente, assente, proibito)},
+
+		"GET /attivazione":  {esiti: tutti(bene())},
+		"POST /attivazione": {esiti: tutti(stato(http.StatusUnprocessableEntity))},
 	}
 }
 

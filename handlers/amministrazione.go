@@ -3,23 +3,17 @@ package handlers
 import (
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"abilita/domain"
-	"abilita/security"
 	"abilita/sedi"
 	"abilita/store"
 	"abilita/views"
 )
 
-// attivazioneTTL is the validity of the link with which a new operator or
-// administrator chooses its password (DESIGN.md §4).
-const attivazioneTTL = 72 * time.Hour
-
 // moduloAccount is the form that creates an operator or administrator.
-// It has no password: the new user chooses it through the activation link.
+// It has no password: the new user chooses it when activating the account.
 type moduloAccount struct {
 	Nome, Cognome, Email, Sede string
 	Ruolo                      domain.Ruolo
@@ -30,6 +24,9 @@ type rigaAccount struct {
 	domain.Utente
 	NomeSede string
 	Io       bool // the administrator looking at the page
+	// Lettera: the account waits for its activation and the letter with part
+	// 2 of its code can still be printed.
+	Lettera bool
 }
 
 // Stato is the account's state as the list shows it.
@@ -37,7 +34,7 @@ func (r rigaAccount) Stato() string {
 	switch {
 	case r.Sospeso:
 		return "Sospeso"
-	case r.PasswordHash == "":
+	case r.DeveAttivare():
 		return "In attesa di attivazione"
 	}
 	return "Attivo"
@@ -48,7 +45,7 @@ func (r rigaAccount) Colore() string {
 	switch {
 	case r.Sospeso:
 		return "danger"
-	case r.PasswordHash == "":
+	case r.DeveAttivare():
 		return "warning"
 	}
 	return "success"
@@ -82,13 +79,21 @@ func (h *Handlers) paginaOperatori(c *fiber.Ctx, status int, m moduloAccount, e 
 	vm := operatoriVM{Base: h.personale(c, "Operatori e amministratori"), Sedi: elenco, Modulo: m, Errori: e,
 		Ruoli: []domain.Ruolo{domain.RuoloOperatore, domain.RuoloAmministratore}}
 	for _, u := range utenti {
-		vm.Account = append(vm.Account, rigaAccount{Utente: u, NomeSede: nomi[u.Sede], Io: u.ID == me.ID})
+		riga := rigaAccount{Utente: u, NomeSede: nomi[u.Sede], Io: u.ID == me.ID}
+		if u.DeveAttivare() {
+			if riga.Lettera, err = h.letteraDisponibile(u.ID); err != nil {
+				return err
+			}
+		}
+		vm.Account = append(vm.Account, riga)
 	}
 	return h.render(c, status, views.PaginaOperatori, vm)
 }
 
-// creaOperatore creates an account bound to a sede and mails it the
-// activation link. The administrator never sees or sets the password.
+// creaOperatore creates an account bound to a sede and issues its
+// activation code: part 1 goes to the new user by e-mail, part 2 is printed
+// on the letter the administrator downloads and hands over. Nobody but the
+// new user ever sees or sets its password.
 func (h *Handlers) creaOperatore(c *fiber.Ctx) error {
 	m := moduloAccount{
 		Nome: strings.TrimSpace(c.FormValue("nome")), Cognome: strings.TrimSpace(c.FormValue("cognome")),
@@ -102,15 +107,12 @@ func (h *Handlers) creaOperatore(c *fiber.Ctx) error {
 	if len(e) > 0 {
 		return h.paginaOperatori(c, fiber.StatusUnprocessableEntity, m, e)
 	}
-	now := h.Now()
-	u := &domain.Utente{Ruolo: m.Ruolo, Email: m.Email, Nome: m.Nome, Cognome: m.Cognome, Sede: m.Sede, Creato: now}
-	token := security.NewToken()
-	t := store.Token{Scopo: store.ScopoAttivazione, Creato: now, Scade: now.Add(attivazioneTTL)}
+	u := &domain.Utente{Ruolo: m.Ruolo, Email: m.Email, Nome: m.Nome, Cognome: m.Cognome, Sede: m.Sede, Creato: h.Now()}
 	dettaglio := "Creato l'account di " + strings.ToLower(m.Ruolo.Etichetta()) + " " + u.NomeCompleto()
 	if sede.Codice != "" {
 		dettaglio += " per la " + sede.Nome
 	}
-	err = h.Store.CreaAccount(u, security.HashToken(token), t, h.evento(c, store.AuditAccount, dettaglio))
+	err = h.Store.CreaUtente(u)
 	if domain.CodiceDi(err) == domain.ErrConflitto {
 		e.Add("email", domain.MessaggioDi(err))
 		return h.paginaOperatori(c, fiber.StatusUnprocessableEntity, m, e)
@@ -118,10 +120,14 @@ func (h *Handlers) creaOperatore(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := h.inviaAttivazione(u, sede, token); err != nil {
+	if err := h.Store.Audit(h.evento(c, store.AuditAccount, dettaglio+" (utente "+u.Email+")")); err != nil {
 		return err
 	}
-	return h.avviso(c, "/amministrazione/operatori", "Account creato per "+u.NomeCompleto()+". Il collegamento per scegliere la password è stato inviato a "+u.Email+" e vale "+durata(attivazioneTTL)+".")
+	if _, err := h.emettiAttivazione(c, u, "", "creazione dell'account"); err != nil {
+		return err
+	}
+	return h.avviso(c, "/amministrazione/operatori", "Account creato per "+u.NomeCompleto()+". La prima parte del codice di attivazione è stata inviata a "+u.Email+
+		"; stampa la lettera con la seconda parte e consegnala di persona. Il codice vale "+durata(h.cfg.AttivazioneTTL)+".")
 }
 
 // validaAccount checks the creation form; an operator needs a sede, an
@@ -162,18 +168,6 @@ func (h *Handlers) validaAccount(m *moduloAccount) (domain.Errori, sedi.Sede, er
 		e.Add("ruolo", "Scegli il ruolo: operatore di sede o amministratore.")
 	}
 	return e, sede, nil
-}
-
-// inviaAttivazione queues the e-mail with the activation link.
-func (h *Handlers) inviaAttivazione(u *domain.Utente, sede sedi.Sede, token string) error {
-	m, err := messaggio("attivazione", u.Email, map[string]string{
-		"Nome": u.Nome, "Ruolo": strings.ToLower(u.Ruolo.Etichetta()), "Sede": sede.Nome, "Email": u.Email,
-		"Link": h.link("/attivazione?t=" + token), "Validita": durata(attivazioneTTL),
-	})
-	if err != nil {
-		return err
-	}
-	return h.Store.Accoda(m, h.Now())
 }
 
 // sospensioneOperatore suspends a staff account, ending its sessions at

@@ -13,11 +13,11 @@ import (
 
 const passwordPersonale = "sentiero nebbioso lanterna nove"
 
-// collega creates a ready operator (or administrator, with sede "") and
-// logs it in.
+// collega creates an activated operator (or administrator, with sede "")
+// and logs it in.
 func collega(t testing.TB, app *testapp.T, ruolo domain.Ruolo, sede, nome, email string) (*visitatore, *domain.Utente) {
 	t.Helper()
-	u := app.CreaUtente(t, domain.Utente{Ruolo: ruolo, Sede: sede, Email: email, Nome: nome, Cognome: "Collega"}, passwordPersonale)
+	u, _ := app.CreaUtenteConTOTP(t, domain.Utente{Ruolo: ruolo, Sede: sede, Email: email, Nome: nome, Cognome: "Collega"}, passwordPersonale)
 	v := nuovoVisitatore(t, app)
 	v.accedi(email, passwordPersonale)
 	return v, u
@@ -43,7 +43,7 @@ func vociAudit(t testing.TB, app *testapp.T, azione, dettaglio string) []store.E
 // utenteAmministratore is the administrator created by amministratore().
 func utenteAmministratore(t testing.TB, app *testapp.T) *domain.Utente {
 	t.Helper()
-	u, err := app.App.Store.UtentePerEmail("responsabile@abilita.test")
+	u, err := app.App.Store.UtentePerEmail(emailAmministratore)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -36,7 +36,7 @@ func TestAuditRegistro(t *testing.T) {
 
 	for _, sc := range []scenario{
 		{name: "tutte", url: "/amministrazione/audit", wantStatus: http.StatusOK,
-			wantContains: []string{"Catena integra: 2 voci", "Gestione account", "Dati della sede", "Giuseppe Verdi", "responsabile@abilita.test", "127.0.0.1",
+			wantContains: []string{"Catena integra: 5 voci", "Gestione account", "Dati della sede", "Giuseppe Verdi", "responsabile@abilita.test", "127.0.0.1",
 				"Creato l'account di operatore di sede Lucia Neri per la Sede di Pisa (utente lucia.neri@inail.test)"}},
 		{name: "per utente", url: chi, wantStatus: http.StatusOK, wantContains: []string{"Gestione account", "Dati della sede", "dell'utente n. " + strconv.FormatUint(responsabile.ID, 10)}},
 		{name: "utente senza voci", url: "/amministrazione/audit?utente=9999", wantStatus: http.StatusOK, wantContains: []string{"Nessuna voce con questi filtri."},
@@ -57,7 +57,7 @@ func TestAuditRegistro(t *testing.T) {
 		}
 	}
 	r := admin.get("/amministrazione/audit?richiesta=42")
-	controlla(t, r, http.StatusOK, "", []string{"Catena integra: 62 voci", "voce 59", "Voci precedenti"}, nil)
+	controlla(t, r, http.StatusOK, "", []string{"Catena integra: 65 voci", "voce 59", "Voci precedenti"}, nil)
 	if n := strings.Count(r.Body, "Visualizzazione di un documento"); n != 50 {
 		t.Errorf("first page has %d entries, want 50", n)
 	}

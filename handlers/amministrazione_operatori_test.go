@@ -52,52 +52,73 @@ func TestAmministrazioneCreaOperatoreEAttivazione(t *testing.T) {
 	} {
 		t.Run(sc.name, func(t *testing.T) { sc.esegui(t, admin) })
 	}
-	controlla(t, admin.get("/amministrazione/operatori"), http.StatusOK, "", []string{"Account creato per Lucia Neri", email, "In attesa di attivazione"}, nil)
+	r = admin.get("/amministrazione/operatori")
+	controlla(t, r, http.StatusOK, "", []string{"Account creato per Lucia Neri", email, "In attesa di attivazione", "Lettera di attivazione"}, nil)
 
 	u, err := app.App.Store.UtentePerEmail(email)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if u.Ruolo != domain.RuoloOperatore || u.Sede != "PI" || u.PasswordHash != "" || u.Verificato() {
+	if u.Ruolo != domain.RuoloOperatore || u.Sede != "PI" || u.PasswordHash != "" || u.Verificato() || u.TOTP != nil {
 		t.Errorf("stored account %+v", u)
 	}
 	if len(vociAudit(t, app, store.AuditAccount, "Creato l'account di operatore di sede Lucia Neri per la Sede di Pisa")) != 1 {
 		t.Error("no audit entry for the creation")
 	}
+	if len(vociAudit(t, app, store.AuditCredenziali, "Codice di attivazione emesso per Lucia Neri")) != 1 {
+		t.Error("no audit entry for the activation code")
+	}
 
+	// Part 1 by e-mail, part 2 on the letter the administrator prints.
 	m := app.SMTP.WaitFor(t, 10*time.Second, func(m testsmtp.Message) bool { return strings.Contains(strings.Join(m.To, ","), email) })
-	if !strings.Contains(m.Subject(), "Attiva il tuo account") || !strings.Contains(m.Text(), "Sede di Pisa") || !strings.Contains(m.Text(), "3 giorni") {
+	if !strings.Contains(m.Subject(), "(prima parte)") || !strings.Contains(m.Text(), "amministratore del servizio") || !strings.Contains(m.Text(), email) {
 		t.Errorf("activation mail %q:\n%s", m.Subject(), m.Text())
 	}
-	tok := tokenDi(t, app.WaitLink(t, email, "Attiva il tuo account", "/attivazione"))
+	p1 := codiceIn(t, m.Text())
+	lettera := "/amministrazione/operatori/" + strconv.FormatUint(u.ID, 10) + "/lettera.pdf"
+	r = admin.get(lettera)
+	vuole(t, r, http.StatusOK)
+	if ct, cd := r.Header.Get("Content-Type"), r.Header.Get("Content-Disposition"); ct != "application/pdf" || !strings.HasPrefix(cd, "attachment;") {
+		t.Errorf("letter served as %q, %q", ct, cd)
+	}
+	testo := testoPDF(t, []byte(r.Body))
+	p2 := codiceIn(t, testo)
+	if p1 == p2 || !strings.Contains(testo, email) {
+		t.Errorf("letter: part 2 %q (part 1 %q), text:\n%s", p2, p1, testo)
+	}
+	if len(vociAudit(t, app, store.AuditCredenziali, "Lettera di attivazione scaricata per Lucia Neri")) != 1 {
+		t.Error("the letter was downloaded without an audit entry")
+	}
+	if strings.Contains(m.Text(), p2) {
+		t.Error("part 2 travels with part 1")
+	}
 
 	nuovo := nuovoVisitatore(t, app)
-	vuole(t, nuovo.post("/accedi", url.Values{"email": {email}, "password": {"una password qualsiasi di prova"}}), http.StatusUnauthorized)
-	controlla(t, nuovo.get("/attivazione?t="+url.QueryEscape(tok)), http.StatusOK, "", []string{"Attiva il tuo account", email, `name="password"`}, nil)
+	vuole(t, nuovo.password(email, "una password qualsiasi di prova"), http.StatusUnauthorized)
+	vuole(t, nuovo.iniziaAttivazione(email, p1, p2), http.StatusSeeOther, "/attivazione/passo")
+	controlla(t, nuovo.get("/attivazione/passo"), http.StatusOK, "", []string{"scegli la password", email, `name="password"`}, nil)
 	for _, sc := range []scenario{
-		{name: "password corta", method: http.MethodPost, url: "/attivazione", form: url.Values{"t": {tok}, "password": {"corta"}, "conferma": {"corta"}},
-			wantStatus: http.StatusUnprocessableEntity, wantContains: []string{"15"}},
-		{name: "password col nome", method: http.MethodPost, url: "/attivazione", form: url.Values{"t": {tok}, "password": {"lucia neri lucia neri"}, "conferma": {"lucia neri lucia neri"}},
-			wantStatus: http.StatusUnprocessableEntity},
-		{name: "conferma diversa", method: http.MethodPost, url: "/attivazione", form: url.Values{"t": {tok}, "password": {password}, "conferma": {password + "x"}},
+		{name: "password corta", method: http.MethodPost, url: "/attivazione/passo", form: url.Values{"passo": {"password"}, "password": {"corta"}, "conferma": {"corta"}},
+			wantStatus: http.StatusUnprocessableEntity, wantContains: []string{"almeno 12 caratteri"}},
+		{name: "password col nome", method: http.MethodPost, url: "/attivazione/passo", form: url.Values{"passo": {"password"}, "password": {"lucia neri lucia neri"}, "conferma": {"lucia neri lucia neri"}},
+			wantStatus: http.StatusUnprocessableEntity, wantContains: []string{"dati personali"}},
+		{name: "conferma diversa", method: http.MethodPost, url: "/attivazione/passo", form: url.Values{"passo": {"password"}, "password": {password}, "conferma": {password + "x"}},
 			wantStatus: http.StatusUnprocessableEntity, wantContains: []string{"Le due password non coincidono."}},
-		{name: "valida", method: http.MethodPost, url: "/attivazione", form: url.Values{"t": {tok}, "password": {password}, "conferma": {password}},
-			wantStatus: http.StatusSeeOther, wantLocation: "/accedi"},
-		{name: "collegamento già usato", method: http.MethodGet, url: "/attivazione?t=" + url.QueryEscape(tok), wantStatus: http.StatusOK,
-			wantContains: []string{"non è valido, è scaduto o è già stato usato"}, wantNotContains: []string{`name="password"`}},
-		{name: "riuso", method: http.MethodPost, url: "/attivazione", form: url.Values{"t": {tok}, "password": {password + "!"}, "conferma": {password + "!"}},
-			wantStatus: http.StatusUnprocessableEntity, wantContains: []string{"non è valido"}},
+		{name: "valida", method: http.MethodPost, url: "/attivazione/passo", form: url.Values{"passo": {"password"}, "password": {password}, "conferma": {password}},
+			wantStatus: http.StatusSeeOther, wantLocation: "/attivazione/passo"},
 	} {
 		t.Run(sc.name, func(t *testing.T) { sc.esegui(t, nuovo) })
 	}
+	nuovo.completaAttivazione()
+	vuole(t, admin.get(lettera), http.StatusConflict)
 
 	nuovo.accedi(email, password)
 	vuole(t, nuovo.get("/area"), http.StatusSeeOther, "/operatore")
 	vuole(t, nuovo.get("/amministrazione/operatori"), http.StatusForbidden)
-	if len(vociAudit(t, app, store.AuditAccount, "Attivato l'account di Lucia Neri")) != 1 {
-		t.Error("no audit entry for the activation")
+	if e := vociAudit(t, app, store.AuditCredenziali, "attivazione completata"); len(e) != 2 || e[0].Chi != u.ID && e[1].Chi != u.ID {
+		t.Errorf("audit entries of the activations (the first administrator's and the operator's): %+v", e)
 	}
-	controlla(t, admin.get("/amministrazione/operatori"), http.StatusOK, "", []string{"Attivo"}, []string{"In attesa di attivazione"})
+	controlla(t, admin.get("/amministrazione/operatori"), http.StatusOK, "", []string{"Attivo"}, []string{"In attesa di attivazione", "Lettera di attivazione<"})
 }
 
 func TestAmministrazioneCreaAmministratore(t *testing.T) {
@@ -114,21 +135,13 @@ func TestAmministrazioneCreaAmministratore(t *testing.T) {
 	if u.Ruolo != domain.RuoloAmministratore || u.Sede != "" {
 		t.Errorf("an administrator is bound to no sede: %+v", u)
 	}
-	app.WaitLink(t, email, "Attiva il tuo account di amministratore", "/attivazione")
-}
-
-func TestAttivazioneCollegamentoNonValido(t *testing.T) {
-	t.Parallel()
-	app := testapp.Start(t)
+	p1 := parte1(t, app, email)
+	r := admin.get("/amministrazione/operatori/" + strconv.FormatUint(u.ID, 10) + "/lettera.pdf")
+	vuole(t, r, http.StatusOK)
 	v := nuovoVisitatore(t, app)
-	for _, sc := range []scenario{
-		{name: "senza token", url: "/attivazione", wantStatus: http.StatusOK, wantContains: []string{"non è valido"}, wantNotContains: []string{`name="password"`}},
-		{name: "token inventato", url: "/attivazione?t=abc", wantStatus: http.StatusOK, wantContains: []string{"non è valido"}},
-		{name: "post inventato", method: http.MethodPost, url: "/attivazione", form: url.Values{"t": {"abc"}, "password": {"una password lunga abbastanza"}},
-			wantStatus: http.StatusUnprocessableEntity, wantContains: []string{"non è valido"}},
-	} {
-		t.Run(sc.name, func(t *testing.T) { sc.esegui(t, v) })
-	}
+	v.attiva(email, p1, codiceIn(t, testoPDF(t, []byte(r.Body))), "tramonto sulla collina verde")
+	v.accedi(email, "tramonto sulla collina verde")
+	vuole(t, v.get("/area"), http.StatusSeeOther, "/amministrazione")
 }
 
 func TestAmministrazioneSospensione(t *testing.T) {
@@ -162,7 +175,7 @@ func TestAmministrazioneSospensione(t *testing.T) {
 
 	// The operator's open session ends at once: its next request is anonymous.
 	vuole(t, op.get("/area"), http.StatusSeeOther, "/accedi")
-	vuole(t, op.post("/accedi", url.Values{"email": {"paolo.collega@inail.test"}, "password": {passwordPersonale}}), http.StatusUnauthorized)
+	vuole(t, op.password("paolo.collega@inail.test", passwordPersonale), http.StatusUnauthorized)
 	if u, _ := app.App.Store.Utente(opU.ID); !u.Sospeso {
 		t.Error("the account is not suspended in the store")
 	}

@@ -1,85 +1,42 @@
 package handlers
 
 import (
-	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"abilita/domain"
 	"abilita/notify"
-	"abilita/security"
 	"abilita/sedi"
 	"abilita/store"
 	"abilita/views"
 )
 
-type configurazioneVM struct {
-	views.Base
-	Token, Email, Cognome, Nome string
-	Valido                      bool
-	Errori                      domain.Errori
-}
-
-// configurazioneForm is the page of the one-time link printed at the first
-// start, where the first administrator chooses its own password.
-func (h *Handlers) configurazioneForm(c *fiber.Ctx) error {
-	token := c.Query("t")
-	_, err := h.Store.TokenValido(security.HashToken(token), store.ScopoSetupAdmin, h.Now())
-	return h.render(c, fiber.StatusOK, views.PaginaConfigurazione, configurazioneVM{Base: h.base(c, "Primo amministratore"), Token: token, Valido: err == nil, Errori: domain.Errori{}})
-}
-
-func (h *Handlers) configurazione(c *fiber.Ctx) error {
-	vm := configurazioneVM{
-		Base: h.personale(c, "Primo amministratore"), Token: c.FormValue("t"), Valido: true, Errori: domain.Errori{},
-		Email: store.NormalizzaEmail(c.FormValue("email")), Cognome: strings.TrimSpace(c.FormValue("cognome")), Nome: strings.TrimSpace(c.FormValue("nome")),
-	}
-	hash := security.HashToken(vm.Token)
-	if _, err := h.Store.TokenValido(hash, store.ScopoSetupAdmin, h.Now()); err != nil {
-		vm.Valido = false
-		return h.render(c, fiber.StatusUnprocessableEntity, views.PaginaConfigurazione, vm)
-	}
-	password := c.FormValue("password")
-	e := vm.Errori
-	for field, v := range map[string]string{"email": vm.Email, "cognome": vm.Cognome, "nome": vm.Nome} {
-		if msg := domain.ControllaTesto(v); msg != "" {
-			e.Add(field, msg)
-		} else if v == "" {
-			e.Add(field, "Campo obbligatorio.")
-		}
-	}
-	if e["email"] == "" && !domain.EmailValida(vm.Email) {
-		e.Add("email", "L'indirizzo e-mail non è valido.")
-	}
-	local, _, _ := strings.Cut(vm.Email, "@")
-	if err := security.CheckPassword(password, MinPasswordSoloPassword, vm.Cognome, vm.Nome, local); err != nil {
-		e.Add("password", err.Error())
-	} else if password != c.FormValue("conferma") {
-		e.Add("conferma", "Le due password non coincidono.")
-	}
-	if len(e) > 0 {
-		return h.render(c, fiber.StatusUnprocessableEntity, views.PaginaConfigurazione, vm)
-	}
-	pwHash, err := h.Hasher.Hash(c.Context(), password)
-	if err != nil {
-		return err
-	}
-	u := &domain.Utente{Email: vm.Email, Cognome: vm.Cognome, Nome: vm.Nome, PasswordHash: pwHash}
-	if err := h.Store.CreaPrimoAmministratore(hash, u, h.Now()); err != nil {
-		if code := domain.CodiceDi(err); code == domain.ErrNonValido || code == domain.ErrConflitto {
-			vm.Valido = false
-			return h.render(c, fiber.StatusUnprocessableEntity, views.PaginaConfigurazione, vm)
-		}
-		return err
-	}
-	return h.avviso(c, "/accedi", "Amministratore creato. Accedi con l'indirizzo e-mail e la password scelti.")
-}
-
 type areaVM struct {
 	views.Base
-	Richieste []domain.Richiesta
+	Richieste    []domain.Richiesta
+	Abilitazioni []abilitazioneVista
+	Codice       *codiceInSospeso
+	Servizio     string // the certificate service, once an enablement is active
 }
 
-// area is the page after login: each role lands where its work is.
+// abilitazioneVista is an enablement as the area shows it.
+type abilitazioneVista struct {
+	domain.Abilitazione
+	NomeSede string
+}
+
+// codiceInSospeso is the activation code waiting for the holder.
+type codiceInSospeso struct {
+	Parte2  string // shown in the area (online applicants without a PEC)
+	Scade   time.Time
+	Scaduto bool
+	PerPEC  bool // part 2 went by PEC; otherwise, unless shown, it is on the letter
+}
+
+// area is the page after login: each role lands where its work is. An
+// applicant sees its requests, the profiles it was enabled for with the way
+// into the certificate service, and the activation code it is waiting for.
 func (h *Handlers) area(c *fiber.Ctx) error {
 	u := utenteDi(c)
 	switch u.Ruolo {
@@ -87,14 +44,61 @@ func (h *Handlers) area(c *fiber.Ctx) error {
 		return h.redirect(c, "/amministrazione")
 	case domain.RuoloOperatore:
 		return h.redirect(c, "/operatore")
-	case domain.RuoloRichiedente:
-		richieste, err := h.Store.RichiesteUtente(u.ID)
-		if err != nil {
-			return err
-		}
-		return h.render(c, fiber.StatusOK, views.PaginaArea, areaVM{Base: h.personale(c, "La tua area"), Richieste: richieste})
 	}
-	return h.render(c, fiber.StatusOK, views.PaginaArea, areaVM{Base: h.personale(c, "La tua area")})
+	vm := areaVM{Base: h.personale(c, "La tua area")}
+	var err error
+	if vm.Richieste, err = h.Store.RichiesteUtente(u.ID); err != nil {
+		return err
+	}
+	if vm.Abilitazioni, err = h.abilitazioniVista(u); err != nil {
+		return err
+	}
+	for _, ab := range vm.Abilitazioni {
+		if !ab.Attivata.IsZero() {
+			vm.Servizio = h.cfg.ServizioCertificatiURL
+		}
+	}
+	if vm.Codice, err = h.codiceInSospeso(u); err != nil {
+		return err
+	}
+	return h.render(c, fiber.StatusOK, views.PaginaArea, vm)
+}
+
+func (h *Handlers) abilitazioniVista(u *domain.Utente) ([]abilitazioneVista, error) {
+	out := make([]abilitazioneVista, 0, len(u.Abilitazioni))
+	for _, ab := range u.Abilitazioni {
+		v := abilitazioneVista{Abilitazione: ab, NomeSede: ab.Sede}
+		sd, err := h.Store.Sede(ab.Sede)
+		switch {
+		case err == nil:
+			v.NomeSede = sd.Nome
+		case domain.CodiceDi(err) != domain.ErrNonTrovato:
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// codiceInSospeso is u's activation code, nil when none waits.
+func (h *Handlers) codiceInSospeso(u *domain.Utente) (*codiceInSospeso, error) {
+	a, err := h.Store.Attivazione(u.ID)
+	if domain.CodiceDi(err) == domain.ErrNonTrovato {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	cs := &codiceInSospeso{Scade: a.Scade, Scaduto: !a.Valida(h.Now()), PerPEC: a.Parte2Cifrata == nil}
+	if cs.Scaduto || cs.PerPEC || !h.parte2NellArea(u, a.RichiestaID) {
+		return cs, nil
+	}
+	parte2, err := h.Keys.Open(a.Parte2Cifrata, domain.ContestoParte2(u.ID))
+	if err != nil {
+		return nil, err
+	}
+	cs.Parte2 = string(parte2)
+	return cs, nil
 }
 
 type amministrazioneVM struct {

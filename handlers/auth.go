@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"fmt"
 	"net/url"
 	"strings"
 	"time"
@@ -174,137 +173,6 @@ func (h *Handlers) reinviaVerifica(c *fiber.Ctx) error {
 	return h.avviso(c, "/area", "Ti abbiamo inviato un nuovo collegamento di conferma a "+u.Email+".")
 }
 
-type accediVM struct {
-	views.Base
-	Email, Dopo, Errore string
-}
-
-func (h *Handlers) accediForm(c *fiber.Ctx) error {
-	if utenteDi(c) != nil {
-		return h.redirect(c, "/area")
-	}
-	return h.render(c, fiber.StatusOK, views.PaginaAccedi, accediVM{Base: h.base(c, "Accedi"), Dopo: destinazioneSicura(c.Query("dopo"))})
-}
-
-// errCredenziali is the one answer to a failed login, whatever failed.
-const errCredenziali = "Indirizzo e-mail o password non corretti."
-
-// accedi logs a user in. An unknown address costs the same hash computation
-// as a wrong password and gets the same answer.
-func (h *Handlers) accedi(c *fiber.Ctx) error {
-	vm := accediVM{Base: h.base(c, "Accedi"), Email: store.NormalizzaEmail(c.FormValue("email")), Dopo: destinazioneSicura(c.FormValue("dopo"))}
-	password := c.FormValue("password")
-	if vm.Email == "" || password == "" {
-		vm.Errore = "Indica l'indirizzo e-mail e la password."
-		return h.render(c, fiber.StatusUnprocessableEntity, views.PaginaAccedi, vm)
-	}
-	esito, attesa := h.prenotaAccesso(c, vm.Email)
-	if esito == nil {
-		vm.Errore = messaggioAttesa(attesa)
-		return h.render(c, fiber.StatusTooManyRequests, views.PaginaAccedi, vm)
-	}
-	u, ok, err := h.verificaPassword(c, vm.Email, password)
-	esito(ok)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		vm.Errore = errCredenziali
-		return h.render(c, fiber.StatusUnauthorized, views.PaginaAccedi, vm)
-	}
-	if err := h.apriSessione(c, u); err != nil {
-		return err
-	}
-	h.limiteAccount.Sblocca(vm.Email)
-	if vm.Dopo != "" {
-		return h.redirect(c, vm.Dopo)
-	}
-	return h.redirect(c, "/area")
-}
-
-// prenotaAccesso reserves a login attempt for the typed account and the
-// client address. Unknown accounts are throttled like real ones, so the
-// answer tells nothing about who is registered.
-func (h *Handlers) prenotaAccesso(c *fiber.Ctx, account string) (func(bool), time.Duration) {
-	esitoIP, attesa := h.limiteIP.Prenota(c.IP())
-	if esitoIP == nil {
-		return nil, attesa
-	}
-	esitoAccount, attesa := h.limiteAccount.Prenota(account)
-	if esitoAccount == nil {
-		esitoIP(true) // the address did nothing wrong this time
-		return nil, attesa
-	}
-	return func(ok bool) { esitoAccount(ok); esitoIP(ok) }, 0
-}
-
-func messaggioAttesa(d time.Duration) string {
-	if d == security.Bloccato {
-		return "Troppi tentativi non riusciti: l'accesso è bloccato. Reimposta la password con «Hai dimenticato la password?»."
-	}
-	if d < time.Minute {
-		return "Troppi tentativi non riusciti. Riprova tra qualche secondo."
-	}
-	return fmt.Sprintf("Troppi tentativi non riusciti. Riprova tra %d minuti.", int(d.Round(time.Minute)/time.Minute))
-}
-
-// verificaPassword checks the password of the account with that e-mail.
-// An unknown address costs the same hash computation as a wrong password.
-func (h *Handlers) verificaPassword(c *fiber.Ctx, email, password string) (*domain.Utente, bool, error) {
-	u, err := h.Store.UtentePerEmail(email)
-	if err != nil && domain.CodiceDi(err) != domain.ErrNonTrovato {
-		return nil, false, err
-	}
-	if u == nil || u.PasswordHash == "" {
-		h.Hasher.VerifyDummy(c.Context(), password)
-		return nil, false, nil
-	}
-	ok, rehash, err := h.Hasher.Verify(c.Context(), password, u.PasswordHash)
-	if err != nil {
-		h.Log.Warn("password hash refused", "user", u.ID, "err", err)
-		ok = false
-	}
-	if ok && rehash {
-		h.aggiornaHash(c, u.ID, password)
-	}
-	return u, ok && !u.Sospeso, nil
-}
-
-// aggiornaHash re-hashes a password whose hash has old parameters. A failure
-// is logged, not shown: the login itself succeeded.
-func (h *Handlers) aggiornaHash(c *fiber.Ctx, id uint64, password string) {
-	hash, err := h.Hasher.Hash(c.Context(), password)
-	if err == nil {
-		err = h.Store.AggiornaUtente(id, func(u *domain.Utente) error { u.PasswordHash = hash; return nil })
-	}
-	if err != nil {
-		h.Log.Error("rehashing password", "user", id, "err", err)
-	}
-}
-
-// apriSessione starts a session with a new id and a new CSRF token, so that
-// nothing set before the login survives it.
-func (h *Handlers) apriSessione(c *fiber.Ctx, u *domain.Utente) error {
-	if old := c.Cookies(h.cookieName("sessione")); old != "" {
-		if err := h.Store.EliminaSessione(security.HashToken(old)); err != nil {
-			return err
-		}
-	}
-	token := security.NewToken()
-	now := h.Now()
-	ua := c.Get(fiber.HeaderUserAgent)
-	if len(ua) > 200 {
-		ua = ua[:200]
-	}
-	err := h.Store.CreaSessione(store.Sessione{Hash: security.HashToken(token), UtenteID: u.ID, Creata: now, UltimoUso: now, IP: c.IP(), UserAgent: ua})
-	if err != nil {
-		return err
-	}
-	h.setCookie(c, "sessione", token, 0)
-	h.setCookie(c, localCSRF, security.NewToken(), 0)
-	return nil
-}
-
 // destinazioneSicura keeps only local paths, so the login cannot be turned
 // into an open redirect.
 func destinazioneSicura(p string) string {
@@ -392,7 +260,7 @@ func (h *Handlers) reimpostaPassword(c *fiber.Ctx) error {
 	}
 	password := c.FormValue("password")
 	local, _, _ := strings.Cut(u.Email, "@")
-	if err := security.CheckPassword(password, MinPasswordSoloPassword, u.CodiceFiscale, u.Cognome, u.Nome, local); err != nil {
+	if err := security.CheckPassword(password, minimoPassword(u), u.CodiceFiscale, u.Cognome, u.Nome, local); err != nil {
 		vm.Errori.Add("password", err.Error())
 	} else if password != c.FormValue("conferma") {
 		vm.Errori.Add("conferma", "Le due password non coincidono.")
@@ -412,6 +280,6 @@ func (h *Handlers) reimpostaPassword(c *fiber.Ctx) error {
 		return err
 	}
 	h.clearCookie(c, "sessione")
-	h.limiteAccount.Sblocca(u.Email) // proving the mailbox lifts a lock
+	h.limiteAccount.Sblocca(chiaveAccount(u)) // proving the mailbox lifts a lock
 	return h.avviso(c, "/accedi", "Password aggiornata. Accedi con la nuova password.")
 }

@@ -26,6 +26,9 @@ type Config struct {
 	TokenTTL      time.Duration // validity of e-mail verification and reset links
 	SessionIdle   time.Duration
 	SessionMax    time.Duration
+
+	AttivazioneTTL         time.Duration // validity of a two-part activation code (DESIGN.md §4)
+	ServizioCertificatiURL string        // the certificate service the reserved area links to
 }
 
 // Deps are the services the handlers use.
@@ -44,6 +47,9 @@ type Handlers struct {
 	Deps
 	// Failed logins are throttled per account and per client address.
 	limiteAccount, limiteIP *security.Limitatore
+	// Wrong TOTP and recovery codes are throttled per account, at login and
+	// while enrolling at activation.
+	limiteTOTP *security.Limitatore
 	// Precompila has no account: it is limited per client address.
 	limitiPrecompila limitiPrecompila
 }
@@ -61,9 +67,10 @@ func New(cfg Config, d Deps) (*fiber.App, error) {
 	h := &Handlers{cfg: cfg, Deps: d,
 		limiteAccount:    security.NuovoLimitatore(5, time.Second, 15*time.Minute, 100),
 		limiteIP:         security.NuovoLimitatore(30, time.Second, 15*time.Minute, 0),
+		limiteTOTP:       security.NuovoLimitatore(5, 2*time.Second, 15*time.Minute, 0),
 		limitiPrecompila: nuoviLimitiPrecompila(),
 	}
-	h.limiteAccount.Now, h.limiteIP.Now = d.Now, d.Now
+	h.limiteAccount.Now, h.limiteIP.Now, h.limiteTOTP.Now = d.Now, d.Now, d.Now
 	app := fiber.New(fiber.Config{
 		Views:                        engine,
 		ErrorHandler:                 h.errore,

@@ -29,7 +29,7 @@ func TestAccessiParalleliLimitati(t *testing.T) {
 				go func() {
 					defer wg.Done()
 					v := nuovoVisitatore(t, app)
-					form := url.Values{"email": {email}, "password": {"password sbagliata di prova"}, "_csrf": {v.csrf()}}
+					form := url.Values{"identificativo": {email}, "password": {"password sbagliata di prova"}, "_csrf": {v.csrf()}}
 					<-start
 					r := v.post("/accedi", form)
 					mu.Lock()
@@ -48,7 +48,7 @@ func TestAccessiParalleliLimitati(t *testing.T) {
 	// after the fifth failure): the right password works again soon.
 	deadline := time.Now().Add(5 * time.Second)
 	for {
-		r := nuovoVisitatore(t, app).post("/accedi", url.Values{"email": {p.Email}, "password": {p.Password}})
+		r := nuovoVisitatore(t, app).post("/accedi", url.Values{"identificativo": {p.Email}, "password": {p.Password}})
 		if r.Status == 303 {
 			break
 		}

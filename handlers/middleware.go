@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -102,11 +103,19 @@ func (h *Handlers) sessione(c *fiber.Ctx) error {
 	}
 	now := h.Now()
 	u, err := h.Store.Utente(ss.UtenteID)
-	if err != nil || u.Sospeso || now.Sub(ss.UltimoUso) > h.cfg.SessionIdle || now.Sub(ss.Creata) > h.cfg.SessionMax {
+	inattiva, vecchia := now.Sub(ss.UltimoUso) > h.cfg.SessionIdle, now.Sub(ss.Creata) > h.cfg.SessionMax
+	if err != nil || u.Sospeso || inattiva || vecchia {
 		if delErr := h.Store.EliminaSessione(hash); delErr != nil {
 			return delErr
 		}
 		h.clearCookie(c, "sessione")
+		// Said on the next page, the login page when this one is private.
+		switch {
+		case vecchia:
+			h.setCookie(c, "avviso", url.QueryEscape("La sessione è scaduta: dopo "+durata(h.cfg.SessionMax)+" è necessario accedere di nuovo."), 0)
+		case inattiva:
+			h.setCookie(c, "avviso", url.QueryEscape("La sessione è scaduta dopo "+durata(h.cfg.SessionIdle)+" di inattività: accedi di nuovo per continuare."), 0)
+		}
 		return c.Next()
 	}
 	// Writing on every request would serialise all of them on bbolt's single
@@ -115,9 +124,11 @@ func (h *Handlers) sessione(c *fiber.Ctx) error {
 		if err := h.Store.TocaSessione(hash, now); err != nil {
 			return err
 		}
+		ss.UltimoUso = now
 	}
 	c.Locals(localUtente, u)
 	c.Locals(localSessione, ss)
+	c.Set(headerSecondiSessione, strconv.FormatInt(h.secondiSessione(c), 10))
 	return c.Next()
 }
 

@@ -20,11 +20,12 @@ import (
 
 const passwordOperatore = "scrivania lampada quaderno matita"
 
-// nuovoOperatore creates an operator of the sede and logs it in.
+// nuovoOperatore creates an activated operator of the sede (password and
+// authenticator) and logs it in.
 func nuovoOperatore(t testing.TB, app *testapp.T, nome, cognome, sede string) (*visitatore, *domain.Utente) {
 	t.Helper()
 	email := strings.ToLower(nome+"."+cognome) + "@inail.test"
-	u := app.CreaUtente(t, domain.Utente{Ruolo: domain.RuoloOperatore, Email: email, Nome: nome, Cognome: cognome, Sede: sede}, passwordOperatore)
+	u, _ := app.CreaUtenteConTOTP(t, domain.Utente{Ruolo: domain.RuoloOperatore, Email: email, Nome: nome, Cognome: cognome, Sede: sede}, passwordOperatore)
 	v := nuovoVisitatore(t, app)
 	v.accedi(email, passwordOperatore)
 	return v, u

@@ -78,8 +78,10 @@ func (h *Handlers) prendiInCarico(c *fiber.Ctx) error {
 	return h.avviso(c, urlRevisione(r.ID), "Hai preso in carico la richiesta "+r.Protocollo+".")
 }
 
-// approva approves the request once the checklist is complete; the store
-// gives a doctor its codice medico in the same transaction.
+// approva approves the request once the checklist is complete. In the same
+// transaction the store gives a doctor its codice medico, creates or
+// upgrades the applicant's account with the enabled profile and stores the
+// activation code whose parts the outbox sends.
 func (h *Handlers) approva(c *fiber.Ctx) error {
 	u := utenteDi(c)
 	r, err := h.richiestaDellaSede(c)
@@ -95,8 +97,12 @@ func (h *Handlers) approva(c *fiber.Ctx) error {
 		return h.render(c, fiber.StatusUnprocessableEntity, views.PaginaRevisione, vm)
 	}
 	now, sd := h.Now(), h.sedeDi(r)
+	cred, err := h.preparaEmissione(r, sd)
+	if err != nil {
+		return err
+	}
 	ev := h.evento(c, store.AuditDecisione, "approvata")
-	r, err = h.Store.Esegui(r.ID, store.Transizione{
+	t := store.Transizione{
 		Azione: domain.AzioneApprova, Chi: u.ID, Quando: now, Nota: "Approvata", Audit: &ev,
 		Check: func(stored *domain.Richiesta) error {
 			if err := inCarico(u)(stored); err != nil {
@@ -109,17 +115,40 @@ func (h *Handlers) approva(c *fiber.Ctx) error {
 			return nil
 		},
 		Prepare: func(stored *domain.Richiesta) ([]notify.Message, error) {
-			return h.messaggiEsito("esito_approvata", stored, sd, nil)
+			msgs, err := h.messaggiEsito("esito_approvata", stored, sd, nil)
+			if err != nil || cred == nil {
+				return msgs, err
+			}
+			codici, err := cred.messaggi(h)
+			return append(msgs, codici...), err
 		},
-	})
-	if err != nil {
+	}
+	if cred != nil {
+		t.Credenziali = &cred.Emissione
+	}
+	if r, err = h.Store.Esegui(r.ID, t); err != nil {
 		return err
 	}
+	return h.decisa(c, r.ID, messaggioApprovazione(r, cred))
+}
+
+// messaggioApprovazione tells the operator what was issued and where each
+// part of the activation code went.
+func messaggioApprovazione(r *domain.Richiesta, cred *emissione) string {
 	msg := "Richiesta " + r.Protocollo + " approvata."
 	if r.Esito != nil && r.Esito.CodiceMedico != "" {
 		msg += " Codice medico assegnato: " + r.Esito.CodiceMedico + "."
 	}
-	return h.decisa(c, r.ID, msg)
+	switch {
+	case cred == nil:
+	case cred.dove.PEC != "":
+		msg += " Codice di attivazione emesso: la prima parte va per e-mail, la seconda per PEC."
+	case cred.dove.Area:
+		msg += " Codice di attivazione emesso: la prima parte va per e-mail, la seconda è nell'area riservata del richiedente (puoi anche stampare la lettera di attivazione)."
+	default:
+		msg += " Codice di attivazione emesso: la prima parte va per e-mail; stampa la lettera di attivazione con la seconda parte e consegnala al richiedente."
+	}
+	return msg
 }
 
 var errChecklistIncompleta = &domain.Errore{Codice: domain.ErrNonValido, Messaggio: "Per approvare spunta tutte le voci della verifica e salvala."}
@@ -179,6 +208,11 @@ func (h *Handlers) chiediIntegrazione(c *fiber.Ctx) error {
 	}
 	if err := inCarico(u)(r); err != nil {
 		return err
+	}
+	if r.Percorso == domain.PercorsoSportello {
+		// The applicant at the counter has no online area to answer from:
+		// the request would wait for an answer that cannot come.
+		return domain.Conflitto("Una richiesta registrata allo sportello non può essere sospesa per un'integrazione: respingila indicando che cosa manca.")
 	}
 	testo := strings.TrimSpace(c.FormValue("messaggio"))
 	e := domain.Errori{}

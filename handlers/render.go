@@ -11,7 +11,7 @@ import (
 // base fills the part of the view model every page shares.
 func (h *Handlers) base(c *fiber.Ctx, titolo string) views.Base {
 	csrf, _ := c.Locals(localCSRF).(string)
-	b := views.Base{Titolo: titolo, CSRF: csrf, Utente: utenteDi(c), Percorso: c.Path()}
+	b := views.Base{Titolo: titolo, CSRF: csrf, Utente: utenteDi(c), Percorso: c.Path(), ScadenzaSessione: h.secondiSessione(c)}
 	if f := c.Cookies(h.cookieName("avviso")); f != "" {
 		if msg, err := url.QueryUnescape(f); err == nil {
 			b.Avviso = msg

@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -107,10 +108,16 @@ func tokenDi(t testing.TB, link string) string {
 	return tok
 }
 
-// accedi logs the visitor in as p.
-func (v *visitatore) accedi(email, password string) {
+// accedi logs the visitor in with a login name (e-mail address or codice
+// fiscale) and password, and with a code of its authenticator when the
+// account asks for one.
+func (v *visitatore) accedi(identificativo, password string) {
 	v.t.Helper()
-	vuole(v.t, v.post("/accedi", url.Values{"email": {email}, "password": {password}}), http.StatusSeeOther)
+	r := v.post("/accedi", url.Values{"identificativo": {identificativo}, "password": {password}})
+	vuole(v.t, r, http.StatusSeeOther)
+	if strings.HasPrefix(r.Location(), "/accedi/codice") {
+		vuole(v.t, v.post("/accedi/codice", url.Values{"codice": {v.app.CodiceTOTP(v.t, identificativo)}}), http.StatusSeeOther)
+	}
 }
 
 // nuovoRichiedente registers p, confirms its address and logs it in.
@@ -122,8 +129,9 @@ func nuovoRichiedente(t testing.TB, app *testapp.T, p persona) *visitatore {
 	return v
 }
 
-// amministratore creates the first administrator through the set-up link
-// and logs it in.
+// amministratore creates the first administrator through the set-up link,
+// goes through its activation (authenticator, rules, recovery codes) and
+// logs it in.
 func amministratore(t testing.TB, app *testapp.T) *visitatore {
 	t.Helper()
 	link, err := app.App.SetupLink()
@@ -133,13 +141,16 @@ func amministratore(t testing.TB, app *testapp.T) *visitatore {
 	v := nuovoVisitatore(t, app)
 	tok := tokenDi(t, link)
 	vuole(t, v.get("/configurazione?t="+url.QueryEscape(tok)), http.StatusOK)
-	const email, password = "responsabile@abilita.test", "quercia fontana tramonto azzurro"
 	vuole(t, v.post("/configurazione", url.Values{
-		"t": {tok}, "email": {email}, "cognome": {"Verdi"}, "nome": {"Giuseppe"}, "password": {password}, "conferma": {password},
-	}), http.StatusSeeOther, "/accedi")
-	v.accedi(email, password)
+		"t": {tok}, "email": {emailAmministratore}, "cognome": {"Verdi"}, "nome": {"Giuseppe"}, "password": {passwordAmministratore}, "conferma": {passwordAmministratore},
+	}), http.StatusSeeOther, "/attivazione/passo")
+	v.completaAttivazione()
+	v.accedi(emailAmministratore, passwordAmministratore)
 	return v
 }
+
+// The first administrator's login.
+const emailAmministratore, passwordAmministratore = "responsabile@abilita.test", "quercia fontana tramonto azzurro"
 
 // nuovaBozza starts a request and returns its ID.
 func (v *visitatore) nuovaBozza() uint64 {

@@ -201,10 +201,10 @@ func TestAccessoFallitoNonRivelaGliUtenti(t *testing.T) {
 	const ignoto = "nessuno.qui@example.it"
 
 	v := nuovoVisitatore(t, app)
-	sbagliata := v.post("/accedi", url.Values{"email": {p.Email}, "password": {"una password sbagliata qualsiasi"}})
-	sconosciuto := nuovoVisitatore(t, app).post("/accedi", url.Values{"email": {ignoto}, "password": {"una password sbagliata qualsiasi"}})
+	sbagliata := v.post("/accedi", url.Values{"identificativo": {p.Email}, "password": {"una password sbagliata qualsiasi"}})
+	sconosciuto := nuovoVisitatore(t, app).post("/accedi", url.Values{"identificativo": {ignoto}, "password": {"una password sbagliata qualsiasi"}})
 	for _, r := range []risposta{sbagliata, sconosciuto} {
-		controlla(t, r, http.StatusUnauthorized, "", []string{"Indirizzo e-mail o password non corretti."}, nil)
+		controlla(t, r, http.StatusUnauthorized, "", []string{"Nome utente o password non corretti."}, nil)
 		if r.Header.Get("Set-Cookie") != "" && strings.Contains(r.Header.Get("Set-Cookie"), "abilita_sessione=") &&
 			!strings.Contains(r.Header.Get("Set-Cookie"), "abilita_sessione=;") {
 			t.Errorf("a failed login set a session cookie: %s", r.Header.Get("Set-Cookie"))
@@ -268,7 +268,7 @@ func TestReimpostazionePassword(t *testing.T) {
 		{name: "collegamento già usato", method: http.MethodPost, url: "/reimposta-password",
 			form:       url.Values{"t": {tok}, "password": {"altra frase ancora diversa"}, "conferma": {"altra frase ancora diversa"}},
 			wantStatus: http.StatusUnprocessableEntity, wantContains: []string{"Il collegamento non è valido o è scaduto."}},
-		{name: "vecchia password", method: http.MethodPost, url: "/accedi", form: url.Values{"email": {p.Email}, "password": {p.Password}},
+		{name: "vecchia password", method: http.MethodPost, url: "/accedi", form: url.Values{"identificativo": {p.Email}, "password": {p.Password}},
 			wantStatus: http.StatusUnauthorized},
 	} {
 		t.Run(sc.name, func(t *testing.T) { sc.esegui(t, v) })
@@ -303,7 +303,7 @@ func TestAccediTornaSoloAPagineDelSito(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			v := nuovoVisitatore(t, app)
-			body := url.Values{"_csrf": {v.csrf()}, "email": {p.Email}, "password": {p.Password}, "dopo": {tc.dopo}}.Encode()
+			body := url.Values{"_csrf": {v.csrf()}, "identificativo": {p.Email}, "password": {p.Password}, "dopo": {tc.dopo}}.Encode()
 			head := v.testa("POST", "/accedi", "Content-Type", "application/x-www-form-urlencoded", "Content-Length", strconv.Itoa(len(body)), "Connection", "close")
 			intestazioni := intestazioniGrezze(t, app, head+body)
 			if !strings.HasPrefix(intestazioni[0], "HTTP/1.1 303 ") {

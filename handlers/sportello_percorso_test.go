@@ -250,3 +250,22 @@ func TestSportelloBozzaSoloDelSuoOperatore(t *testing.T) {
 		}
 	})
 }
+
+// TestSportelloSenzaIntegrazione: a counter request cannot be suspended for an
+// integration, since its applicant has no area online to answer from.
+func TestSportelloSenzaIntegrazione(t *testing.T) {
+	t.Parallel()
+	app := testapp.Start(t)
+	op, _ := nuovoOperatore(t, app, "Lucia", "Neri", "PI")
+	id := op.richiestaAlloSportello("")
+	op.compila(id, mario())
+	op.caricaValidi(id)
+	op.invia(id)
+	op.prendi(id)
+	r := op.post(urlOperatore(id, "integrazione"), url.Values{"messaggio": {"Manca il retro del documento."}})
+	controlla(t, r, http.StatusConflict, "", []string{"allo sportello non può essere sospesa"}, nil)
+	if got := mustRichiesta(t, app, id); got.Stato != domain.StatoInLavorazione || len(got.Integrazioni) != 0 {
+		t.Fatalf("after the refused integration: %s, %d integrations", got.Stato, len(got.Integrazioni))
+	}
+	controlla(t, op.get(urlOperatore(id, "")), http.StatusOK, "", []string{"non ha un'area online da cui rispondere"}, []string{`action="/operatore/richieste/` + strconv.FormatUint(id, 10) + `/integrazione"`})
+}

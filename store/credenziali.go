@@ -529,13 +529,32 @@ func (s *Store) CompletaAttivazione(tokenHash string, codiciRecupero []string, n
 		if a.Passo() != PassoRecupero {
 			return errPassoAttivazione
 		}
+		var richieste []uint64
 		err = aggiornaUtente(tx, a.UtenteID, func(u *domain.Utente) error {
+			for _, ab := range u.Abilitazioni {
+				if ab.Attivata.IsZero() && ab.RichiestaID != 0 {
+					richieste = append(richieste, ab.RichiestaID)
+				}
+			}
 			completa(u, a, codiciRecupero, now)
 			out = *u
 			return nil
 		})
 		if err != nil {
 			return err
+		}
+		// The credentials are in use: the approved requests they came from
+		// become attive (DESIGN.md §3), in the same transaction.
+		for _, id := range richieste {
+			err := aggiornaRichiesta(tx, id, func(r *domain.Richiesta) error {
+				if r.Stato != domain.StatoApprovata {
+					return nil
+				}
+				return r.Esegui(domain.AzioneAttiva, a.UtenteID, now, "Credenziali attivate dal titolare")
+			})
+			if err != nil && domain.CodiceDi(err) != domain.ErrNonTrovato {
+				return err
+			}
 		}
 		if err := tx.Bucket(bucketInAttivazione).Delete([]byte(tokenHash)); err != nil {
 			return err

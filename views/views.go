@@ -94,6 +94,10 @@ type Base struct {
 	Personale bool   // the page holds personal data: kept out of htmx's history cache
 	Avviso    string // one-time message after a redirect
 	Percorso  string // path of the page, to mark the active menu entry
+	// ScadenzaSessione is how many seconds the session had left when the page
+	// was rendered (0 without a session), for the idle warning. Relative, so
+	// a client whose clock is wrong still warns in time.
+	ScadenzaSessione int64
 }
 
 // Campo is one form field as the "campo" partial draws it.

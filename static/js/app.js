@@ -99,3 +99,209 @@ window.VIDEOJS_NO_DYNAMIC_STYLE = true;
     true
   );
 })();
+
+/*
+ * Idle-timeout warning (DESIGN.md §4). The page of a logged-in user holds
+ * <dialog id="avviso-sessione" data-secondi="N" data-preavviso="120">: N is how many
+ * seconds the session had left when the page was rendered. Every answer to a
+ * logged-in user carries the same count in the X-Sessione-Secondi header, read
+ * here after htmx requests and after the renewal. data-preavviso seconds before
+ * the end the dialog opens: "Resta collegato" POSTs /sessione/rinnova (204),
+ * "Esci" is the logout form. When the time is up the page goes to the login,
+ * where the server says why. Tabs share the latest deadline through
+ * localStorage, so working in one tab keeps the others from warning.
+ */
+(function () {
+  "use strict";
+
+  var CHIAVE = "abilita.sessione.scadenza";
+  var dialogo, preavviso, scadenza, timer, conto, annunciato, focusPrima;
+
+  function leggiCondivisa() {
+    try {
+      return parseInt(window.localStorage.getItem(CHIAVE), 10) || 0;
+    } catch (e) {
+      return 0;
+    }
+  }
+
+  function scriviCondivisa(valore) {
+    try {
+      window.localStorage.setItem(CHIAVE, String(valore));
+    } catch (e) {
+      // Storage disabled: each tab keeps its own deadline.
+    }
+  }
+
+  function elemento(id) {
+    return document.getElementById(id);
+  }
+
+  // imposta takes the seconds left as the server counts them.
+  function imposta(secondi) {
+    scadenza = Date.now() + secondi * 1000;
+    scriviCondivisa(scadenza);
+    programma();
+  }
+
+  function programma() {
+    window.clearTimeout(timer);
+    var mancano = scadenza - Date.now();
+    if (mancano <= preavviso * 1000) {
+      apri();
+      return;
+    }
+    chiudi();
+    timer = window.setTimeout(controlla, mancano - preavviso * 1000);
+  }
+
+  // controlla runs when the warning is due: another tab may have moved the deadline.
+  function controlla() {
+    scadenza = Math.max(scadenza, leggiCondivisa());
+    programma();
+  }
+
+  function durata(secondi) {
+    var m = Math.floor(secondi / 60);
+    var s = secondi % 60;
+    var parti = [];
+    if (m > 0) {
+      parti.push(m === 1 ? "1 minuto" : m + " minuti");
+    }
+    if (s > 0 || m === 0) {
+      parti.push(s === 1 ? "1 secondo" : s + " secondi");
+    }
+    return parti.join(" e ");
+  }
+
+  // annuncia tells screen readers the time left now and then, not every second.
+  function annuncia(secondi) {
+    var soglia = secondi > 60 ? Math.ceil(secondi / 60) * 60 : secondi > 30 ? 60 : secondi > 10 ? 30 : 10;
+    if (soglia === annunciato) {
+      return;
+    }
+    annunciato = soglia;
+    elemento("avviso-sessione-annuncio").textContent = "La sessione scadrà tra " + durata(Math.min(secondi, soglia)) + ".";
+  }
+
+  function aggiorna() {
+    var secondi = Math.max(0, Math.ceil((scadenza - Date.now()) / 1000));
+    elemento("avviso-sessione-tempo").textContent = durata(secondi);
+    annuncia(secondi);
+    if (secondi <= 0) {
+      window.clearInterval(conto);
+      // A little later than the count, so that the server surely agrees the time is up.
+      window.setTimeout(scaduta, 2000);
+    }
+  }
+
+  function apri() {
+    if (!dialogo.open) {
+      focusPrima = document.activeElement;
+      annunciato = 0;
+      elemento("avviso-sessione-errore").textContent = "";
+      dialogo.showModal();
+      elemento("avviso-sessione-resta").focus();
+    }
+    window.clearInterval(conto);
+    aggiorna();
+    conto = window.setInterval(aggiorna, 1000);
+  }
+
+  function chiudi() {
+    window.clearInterval(conto);
+    if (dialogo.open) {
+      dialogo.close();
+      if (focusPrima && focusPrima.isConnected && focusPrima.focus) {
+        focusPrima.focus();
+      }
+    }
+  }
+
+  function csrf() {
+    try {
+      return JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRF-Token"];
+    } catch (e) {
+      var campo = dialogo.querySelector("input[name=_csrf]");
+      return campo ? campo.value : "";
+    }
+  }
+
+  function alLogin() {
+    window.location.assign("/accedi?dopo=" + encodeURIComponent(window.location.pathname + window.location.search));
+  }
+
+  // rinnova asks the server to count the session as used now. A session that
+  // ended (401) sends the page to the login, where the server explains why.
+  function rinnova(allaScadenza) {
+    return window
+      .fetch("/sessione/rinnova", {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "X-CSRF-Token": csrf() },
+      })
+      .then(function (risposta) {
+        var secondi = parseInt(risposta.headers.get("X-Sessione-Secondi"), 10);
+        if (risposta.status !== 204 || isNaN(secondi)) {
+          alLogin();
+          return;
+        }
+        imposta(secondi);
+        // Near the absolute limit the renewal cannot help: say so.
+        var massima = secondi <= preavviso;
+        elemento("avviso-sessione-massima").classList.toggle("d-none", !massima);
+        elemento("avviso-sessione-resta").classList.toggle("d-none", massima);
+        if (massima && !allaScadenza) {
+          elemento("avviso-sessione-massima").focus();
+        }
+      })
+      .catch(function () {
+        if (allaScadenza) {
+          alLogin();
+          return;
+        }
+        elemento("avviso-sessione-errore").textContent =
+          "Non è stato possibile contattare il servizio: controlla la connessione e riprova.";
+      });
+  }
+
+  function scaduta() {
+    // Another tab may have kept the session alive; the server knows.
+    if (leggiCondivisa() > Date.now()) {
+      controlla();
+      return;
+    }
+    rinnova(true);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    dialogo = document.getElementById("avviso-sessione");
+    var secondi = dialogo ? parseInt(dialogo.getAttribute("data-secondi"), 10) : 0;
+    if (!dialogo || !(secondi > 0) || typeof dialogo.showModal !== "function") {
+      return;
+    }
+    preavviso = parseInt(dialogo.getAttribute("data-preavviso"), 10) || 120;
+    elemento("avviso-sessione-massima").setAttribute("tabindex", "-1");
+    elemento("avviso-sessione-resta").addEventListener("click", function () {
+      rinnova(false);
+    });
+    // Escape means the user is there: it counts as "Resta collegato".
+    dialogo.addEventListener("cancel", function (evt) {
+      evt.preventDefault();
+      rinnova(false);
+    });
+    document.addEventListener("htmx:afterRequest", function (evt) {
+      var xhr = evt.detail && evt.detail.xhr;
+      var valore = xhr ? parseInt(xhr.getResponseHeader("X-Sessione-Secondi"), 10) : NaN;
+      if (!isNaN(valore)) {
+        imposta(valore);
+      }
+    });
+    window.addEventListener("storage", function (evt) {
+      if (evt.key === CHIAVE) {
+        controlla();
+      }
+    });
+    imposta(secondi);
+  });
+})();

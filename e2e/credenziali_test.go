@@ -1,0 +1,138 @@
+package e2e
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"abilita/domain"
+	"abilita/internal/testapp"
+	"abilita/internal/testsmtp"
+	"abilita/security"
+)
+
+// TestAttivazioneCredenziali is the activation as people live it: the first
+// administrator sets itself up from the link printed at start-up and enrols
+// its authenticator; a doctor whose online request was approved finds part
+// 2 of its code in its area, part 1 in its mailbox, activates its
+// credentials and reaches the certificate service from its reserved area.
+func TestAttivazioneCredenziali(t *testing.T) {
+	ta := testapp.Start(t)
+	b := newBrowser(t, ta.URL)
+
+	const admin, passwordAdmin = "responsabile@abilita.test", "quercia fontana tramonto azzurro"
+	link, err := ta.App.SetupLink()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.open(strings.TrimPrefix(link, ta.URL))
+	b.page("configurazione")
+	b.fill("#cognome", "Verdi")
+	b.fill("#nome", "Giuseppe")
+	b.fill("#email", admin)
+	b.fill("#password", passwordAdmin)
+	b.fill("#conferma", passwordAdmin)
+	b.submit("form[action='/configurazione'] button[type=submit]")
+	b.attivaDallApp("amministratore")
+	if dove := b.accedi(ta, "amministratore", admin, passwordAdmin); dove != "/amministrazione" {
+		t.Fatalf("administrator after login: at %s", dove)
+	}
+	// It creates an operator, whose letter it can then print.
+	b.open("/amministrazione/operatori")
+	b.fill("#cognome", "Neri")
+	b.fill("#nome", "Lucia")
+	b.fill("#email", "lucia.neri@inail.test")
+	b.check("#ruolo-operatore")
+	b.set("#sede", "PI")
+	b.submit("form.modulo-account button[type=submit]")
+	b.page("operatori-lettera")
+	if href := b.attributo("a[href$='/lettera.pdf']", "href"); !strings.HasPrefix(href, "/amministrazione/operatori/") {
+		t.Fatalf("the link to the letter: %q", href)
+	}
+	b.esci()
+
+	// A doctor's request, approved by an operator of Pisa.
+	mario := nuovaPersona("Rossi", "Mario", "M", "1985-12-10")
+	id := richiestaInviata(t, ta, mario, allegatiDiProva(t))
+	approva(t, ta, id)
+
+	if dove := b.accedi(ta, "richiedente", mario.Email, mario.Password); dove != "/area" {
+		t.Fatalf("applicant after login: at %s", dove)
+	}
+	b.page("area-codice")
+	parte2 := b.text("#parte2")
+	m := ta.SMTP.WaitFor(t, 10*time.Second, func(m testsmtp.Message) bool {
+		return strings.Contains(strings.Join(m.To, ","), mario.Email) && strings.Contains(m.Subject(), "(prima parte)")
+	})
+	parte1 := regexp.MustCompile(`[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{2}`).FindString(m.Text())
+
+	b.open("/attivazione")
+	b.page("attivazione")
+	b.fill("#identificativo", mario.CF)
+	b.fill("#parte1", parte1)
+	b.fill("#parte2", parte2)
+	b.submit("form[action='/attivazione'] button[type=submit]")
+	b.page("attivazione-password")
+	const nuova = "orologio pianoforte girasole"
+	b.fill("#password", nuova)
+	b.fill("#conferma", nuova)
+	b.submit("form[action='/attivazione/passo'] button[type=submit]")
+	b.attivaDallApp("titolare")
+
+	if dove := b.accedi(ta, "titolare", mario.CF, nuova); dove != "/area" {
+		t.Fatalf("holder after login: at %s", dove)
+	}
+	b.page("area-abilitazioni")
+	area := b.text("main")
+	for _, want := range []string{"Le tue abilitazioni", "Medico esterno", "Sede di Pisa", "Vai al servizio dei certificati medici"} {
+		if !strings.Contains(area, want) {
+			t.Errorf("the reserved area lacks %q: %q", want, area)
+		}
+	}
+}
+
+// attivaDallApp goes through the steps after the password: it reads the
+// key beside the QR code as a person types it into the app, confirms the
+// app with its code, accepts the rules and keeps the recovery codes.
+func (b *browser) attivaDallApp(nome string) {
+	b.t.Helper()
+	b.page("attivazione-app-" + nome)
+	if alt := b.attributo("img[src^='data:image/png']", "alt"); !strings.Contains(alt, "QR code") {
+		b.t.Fatalf("the QR code's alternative text: %q", alt)
+	}
+	code, err := security.CodiceTOTP(strings.ReplaceAll(b.text("#chiave-totp"), " ", ""), time.Now())
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	b.fill("#codice", code)
+	b.submit("form[action='/attivazione/passo'] button[type=submit]")
+	b.page("attivazione-regole-" + nome)
+	b.check("#accetto")
+	b.submit("form[action='/attivazione/passo'] button[type=submit]")
+	b.page("attivazione-codici-" + nome)
+	if n := b.conta("main ol.testo-codice li"); n != 10 {
+		b.t.Fatalf("%d recovery codes shown, want 10", n)
+	}
+	b.submit("a[href='/accedi'].btn")
+	if avviso := b.text("main"); !strings.Contains(avviso, "Credenziali attivate") {
+		b.t.Errorf("the login page after the activation: %q", avviso)
+	}
+}
+
+// approva has an operator of Pisa approve request id, over HTTP.
+func approva(t *testing.T, ta *testapp.T, id uint64) {
+	t.Helper()
+	const email, password = "paolo.gialli@inail.test", "scrivania lampada quaderno matita"
+	ta.CreaUtenteConTOTP(t, domain.Utente{Ruolo: domain.RuoloOperatore, Email: email, Nome: "Paolo", Cognome: "Gialli", Sede: "PI"}, password)
+	k := &cliente{t: t, ta: ta, c: testapp.Client()}
+	k.post("/accedi", url.Values{"identificativo": {email}, "password": {password}}, http.StatusSeeOther)
+	k.post("/accedi/codice", url.Values{"codice": {ta.CodiceTOTP(t, email)}}, http.StatusSeeOther)
+	base := "/operatore/richieste/" + strconv.FormatUint(id, 10)
+	k.post(base+"/prendi", nil, http.StatusSeeOther)
+	k.post(base+"/checklist", url.Values{"dati_corrispondenti": {"si"}, "documento_valido": {"si"}, "modulo_firmato": {"si"}, "ordine_plausibile": {"si"}}, http.StatusSeeOther)
+	k.post(base+"/approva", nil, http.StatusSeeOther)
+}

@@ -1,0 +1,125 @@
+package e2e
+
+import (
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+
+	"abilita/internal/testapp"
+)
+
+// The steps the sede's tests share in the browser.
+
+// conferme answers yes to every confirmation the page asks (the forms with
+// data-confirm) and remembers the questions, for the test to check them.
+type conferme struct {
+	mu      sync.Mutex
+	domande []string
+}
+
+// accettaConferme makes the browser answer yes to window.confirm. The page
+// is blocked while the dialog is open, so the answer goes from another
+// goroutine.
+func (b *browser) accettaConferme() *conferme {
+	k := &conferme{}
+	chromedp.ListenTarget(b.ctx, func(ev any) {
+		if d, ok := ev.(*page.EventJavascriptDialogOpening); ok {
+			k.mu.Lock()
+			k.domande = append(k.domande, d.Message)
+			k.mu.Unlock()
+			go func() { _ = chromedp.Run(b.ctx, page.HandleJavaScriptDialog(true)) }()
+		}
+	})
+	return k
+}
+
+// ultima is the last question asked.
+func (k *conferme) ultima() string {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if len(k.domande) == 0 {
+		return ""
+	}
+	return k.domande[len(k.domande)-1]
+}
+
+// aggiorna clicks sel and waits until htmx has swapped in a new target
+// element for which cond holds (see aggiornato).
+func (b *browser) aggiorna(sel, target, cond string) {
+	b.t.Helper()
+	b.segna(target)
+	var ok bool
+	b.run("click "+sel, chromedp.Evaluate(`(() => { const e = document.querySelector(`+strconv.Quote(sel)+`); if (!e) return false; e.click(); return true })()`, &ok))
+	if !ok {
+		b.t.Fatalf("no element %s to click", sel)
+	}
+	b.aggiornato(target, cond)
+}
+
+// segna marks the element target, so that aggiornato can tell the element
+// htmx swaps in from the old one.
+func (b *browser) segna(target string) {
+	b.t.Helper()
+	var ok bool
+	b.run("marking "+target, chromedp.Evaluate(`(() => { const e = document.querySelector(`+strconv.Quote(target)+`); if (!e) return false; e.__vecchio = true; return true })()`, &ok))
+	if !ok {
+		b.t.Fatalf("no element %s to mark", target)
+	}
+}
+
+// aggiornato waits until the element target marked by segna has been
+// replaced, no htmx request is running, and cond (JavaScript, on `e`, the new
+// element) holds.
+func (b *browser) aggiornato(target, cond string) {
+	b.t.Helper()
+	b.waitFor(target+" updated", `(() => { const e = document.querySelector(`+strconv.Quote(target)+`); return e && !e.__vecchio && !document.querySelector(".htmx-request") && (`+cond+`) })()`)
+}
+
+// accedi logs in from the login page, with the code of the authenticator
+// when the account asks for one, and returns where the browser landed.
+func (b *browser) accedi(ta *testapp.T, nome, identificativo, password string) string {
+	b.t.Helper()
+	b.open("/accedi")
+	b.fill("#identificativo", identificativo)
+	b.fill("#password", password)
+	b.page("accedi-" + nome)
+	b.submit("form[action='/accedi'] button[type=submit]")
+	if strings.HasPrefix(b.location(), "/accedi/codice") {
+		b.fill("#codice", ta.CodiceTOTP(b.t, identificativo))
+		b.page("codice-" + nome)
+		b.submit("form[action='/accedi/codice'] button[type=submit]")
+	}
+	return b.location()
+}
+
+// esci logs out with the button of the page header.
+func (b *browser) esci() {
+	b.t.Helper()
+	b.submit("form[action='/esci'] button[type=submit]")
+	if strings.Contains(b.text("header"), "Esci") {
+		b.t.Fatalf("still logged in after Esci, at %s", b.location())
+	}
+}
+
+// conta counts the elements matching sel.
+func (b *browser) conta(sel string) int {
+	b.t.Helper()
+	var n int
+	b.run("counting "+sel, chromedp.Evaluate(`document.querySelectorAll(`+strconv.Quote(sel)+`).length`, &n))
+	return n
+}
+
+// attributo returns an attribute of the first element matching sel.
+func (b *browser) attributo(sel, name string) string {
+	b.t.Helper()
+	var v string
+	var ok bool
+	b.run("attribute "+name+" of "+sel, chromedp.AttributeValue(sel, name, &v, &ok, chromedp.ByQuery))
+	if !ok {
+		b.t.Fatalf("%s has no attribute %s", sel, name)
+	}
+	return v
+}
