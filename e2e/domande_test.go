@@ -91,7 +91,16 @@ func richiestaInviata(t *testing.T, ta *testapp.T, p persona, files allegati) ui
 		t.Fatalf("new request redirected to %q", dove)
 	}
 	id, _ := strconv.ParseUint(m[1], 10, 64)
-	base := "/richieste/" + m[1]
+	k.compilaEInvia(id, p, files)
+	return id
+}
+
+// compilaEInvia fills every step of draft id with p's data, uploads the
+// files and submits it; the request goes to the sede of Pisa.
+func (k *cliente) compilaEInvia(id uint64, p persona, files allegati) {
+	t, ta := k.t, k.ta
+	t.Helper()
+	base := "/richieste/" + strconv.FormatUint(id, 10)
 	now := time.Now()
 	passi := []url.Values{
 		{"tipo": {"nuova"}, "profilo": {"medico_esterno"}},
@@ -120,7 +129,6 @@ func richiestaInviata(t *testing.T, ta *testapp.T, p persona, files allegati) ui
 	if r, err := ta.App.Store.Richiesta(id); err != nil || r.Stato != domain.StatoInviata || r.Sede != "PI" {
 		t.Fatalf("request of %s after submission: %+v, %v", p.Email, r, err)
 	}
-	return id
 }
 
 // csrf returns the client's CSRF token, visiting a page first if it has none.
