@@ -2,56 +2,11 @@ package store
 
 import (
 	"bytes"
-	"time"
 
 	bolt "go.etcd.io/bbolt"
 
 	"abilita/domain"
 )
-
-// ScopoAttivazione is the purpose of the link with which an operator or
-// administrator created by an administrator chooses its own password.
-const ScopoAttivazione Scopo = "attivazione"
-
-// CreaAccount creates a user (an operator, say) together with its activation
-// link, in one transaction, and records it in the audit log.
-func (s *Store) CreaAccount(u *domain.Utente, hashToken string, t Token, e EventoAudit) error {
-	return s.db.Update(func(tx *bolt.Tx) error {
-		if err := creaUtente(tx, u); err != nil {
-			return err
-		}
-		t.UtenteID = u.ID
-		if err := put(tx.Bucket(bucketToken), []byte(hashToken), t); err != nil {
-			return err
-		}
-		e.Dettaglio += " (utente " + u.Email + ")"
-		return audit(tx, e)
-	})
-}
-
-// AttivaAccount consumes an activation link and sets the password the user chose.
-func (s *Store) AttivaAccount(hash, passwordHash string, now time.Time) (*domain.Utente, error) {
-	var u domain.Utente
-	err := s.db.Update(func(tx *bolt.Tx) error {
-		t, err := consumaToken(tx, hash, ScopoAttivazione, now)
-		if err != nil {
-			return err
-		}
-		err = aggiornaUtente(tx, t.UtenteID, func(x *domain.Utente) error {
-			x.PasswordHash = passwordHash
-			if x.EmailVerificata.IsZero() {
-				x.EmailVerificata = now
-			}
-			u = *x
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		return eliminaSessioniUtente(tx, t.UtenteID)
-	})
-	return &u, err
-}
 
 // Utenti returns every user with one of the roles, in creation order.
 func (s *Store) Utenti(ruoli ...domain.Ruolo) ([]domain.Utente, error) {
