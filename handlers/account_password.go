@@ -66,17 +66,23 @@ func (h *Handlers) cambioPassword(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	return h.dopoCambio(c, u, "password cambiata dal titolare", "la password", "Password cambiata.")
+}
+
+// dopoCambio completes a change of a factor: it ends the other sessions,
+// records the change, tells the user by e-mail and says so on the page.
+func (h *Handlers) dopoCambio(c *fiber.Ctx, u *domain.Utente, audit, cosa, avviso string) error {
 	chiuse, err := h.chiudiAltreSessioni(c, u)
 	if err != nil {
 		return err
 	}
-	if err := h.Store.Audit(h.evento(c, store.AuditAccount, "password cambiata dal titolare; altre sessioni chiuse: "+strconv.Itoa(chiuse))); err != nil {
+	if err := h.Store.Audit(h.evento(c, store.AuditAccount, audit+"; altre sessioni chiuse: "+strconv.Itoa(chiuse))); err != nil {
 		return err
 	}
-	if err := h.avvisaCambio(c, u, "la password"); err != nil {
+	if err := h.avvisaCambio(c, u, cosa); err != nil {
 		return err
 	}
-	return h.avviso(c, "/account/sessioni", "Password cambiata. "+sessioniChiuse(chiuse))
+	return h.avviso(c, "/account/sessioni", avviso+" "+sessioniChiuse(chiuse))
 }
 
 var errAccountSospeso = &domain.Errore{Codice: domain.ErrNonAmmesso, Messaggio: "L'account è sospeso o revocato: rivolgiti alla tua sede."}

@@ -80,17 +80,7 @@ func (h *Handlers) cambioTOTP(c *fiber.Ctx) error {
 	if err := h.salvaNuovaApp(u.ID, segreto, passo); err != nil {
 		return err
 	}
-	chiuse, err := h.chiudiAltreSessioni(c, u)
-	if err != nil {
-		return err
-	}
-	if err := h.Store.Audit(h.evento(c, store.AuditAccount, "app di autenticazione cambiata dal titolare; altre sessioni chiuse: "+strconv.Itoa(chiuse))); err != nil {
-		return err
-	}
-	if err := h.avvisaCambio(c, u, "l'app di autenticazione"); err != nil {
-		return err
-	}
-	return h.avviso(c, "/account/sessioni", "App di autenticazione cambiata: da ora usa i codici della nuova app. "+sessioniChiuse(chiuse))
+	return h.dopoCambio(c, u, "app di autenticazione cambiata dal titolare", "l'app di autenticazione", "App di autenticazione cambiata: da ora usa i codici della nuova app.")
 }
 
 var errSenzaApp = domain.Conflitto("Il tuo account non ha un'app di autenticazione da cambiare.")
