@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"cmp"
 	"strconv"
 	"strings"
 
@@ -207,6 +208,35 @@ func (h *Handlers) sospensioneOperatore(c *fiber.Ctx) error {
 }
 
 var errAccountNonTrovato = domain.NonTrovato("Account non trovato.")
+
+// riemettiAttivazioneStaff issues a new two-part code to an operator or
+// administrator that has not activated its account yet (its code expired,
+// or the letter was lost): the old code stops working, part 1 goes by
+// e-mail again and a new letter can be printed.
+func (h *Handlers) riemettiAttivazioneStaff(c *fiber.Ctx) error {
+	id, err := strconv.ParseUint(c.Params("uid"), 10, 64)
+	if err != nil {
+		return errAccountNonTrovato
+	}
+	u, err := h.Store.Utente(id)
+	if err != nil {
+		return err
+	}
+	if u.Ruolo != domain.RuoloOperatore && u.Ruolo != domain.RuoloAmministratore {
+		return errAccountNonTrovato
+	}
+	if !u.DeveAttivare() {
+		return domain.Conflitto("L'account è già attivo: se la persona ha perso l'app di autenticazione, sospendi l'account e creane uno nuovo.")
+	}
+	motivo := strings.TrimSpace(c.FormValue("motivo"))
+	if msg := domain.ControllaTesto(motivo); msg != "" || motivo == "" {
+		return &domain.Errore{Codice: domain.ErrNonValido, Messaggio: cmp.Or(msg, "Indica il motivo della nuova emissione.")}
+	}
+	if _, err := h.emettiAttivazione(c, u, "", motivo); err != nil {
+		return err
+	}
+	return h.avviso(c, "/amministrazione/operatori", "Nuovo codice di attivazione emesso per "+u.NomeCompleto()+": la prima parte è stata inviata per e-mail, scarica la nuova lettera con la seconda parte. Il codice precedente non vale più.")
+}
 
 // nomiSedi maps each sede code to its name.
 func nomiSedi(elenco []sedi.Sede) map[string]string {

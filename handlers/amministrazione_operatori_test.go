@@ -199,3 +199,45 @@ func TestAmministrazioneSospensione(t *testing.T) {
 	vuole(t, richiedente.get("/amministrazione/operatori"), http.StatusForbidden)
 	vuole(t, nuovoVisitatore(t, app).get("/amministrazione/operatori"), http.StatusSeeOther, "/accedi")
 }
+
+// TestAmministrazioneNuovoCodiceStaff: an operator whose letter was lost gets
+// a new code from the administrator; the old one stops working, the new one
+// activates the account, and an active account cannot get one.
+func TestAmministrazioneNuovoCodiceStaff(t *testing.T) {
+	t.Parallel()
+	app := testapp.Start(t)
+	admin := amministratore(t, app)
+	const email, password = "nuovo.codice@inail.test", "lanterna sul molo al tramonto"
+	vuole(t, admin.post("/amministrazione/operatori", url.Values{"nome": {"Gino"}, "cognome": {"Porti"}, "email": {email}, "sede": {"PI"}, "ruolo": {"operatore"}}),
+		http.StatusSeeOther, "/amministrazione/operatori")
+	u, err := app.App.Store.UtentePerEmail(email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := "/amministrazione/operatori/" + strconv.FormatUint(u.ID, 10)
+	vecchia1 := parte1(t, app, email)
+	vecchia2 := codiceIn(t, testoPDF(t, []byte(admin.get(base+"/lettera.pdf").Body)))
+
+	controlla(t, admin.post(base+"/attivazione", url.Values{"motivo": {""}}), http.StatusUnprocessableEntity, "", []string{"Indica il motivo"}, nil)
+	vuole(t, admin.post(base+"/attivazione", url.Values{"motivo": {"lettera smarrita"}}), http.StatusSeeOther, "/amministrazione/operatori")
+	deadline := time.Now().Add(10 * time.Second)
+	nuova1 := parte1(t, app, email)
+	for nuova1 == vecchia1 && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+		nuova1 = parte1(t, app, email)
+	}
+	nuova2 := codiceIn(t, testoPDF(t, []byte(admin.get(base+"/lettera.pdf").Body)))
+	if nuova1 == vecchia1 || nuova2 == vecchia2 {
+		t.Fatal("the new code is the old one")
+	}
+	if len(vociAudit(t, app, store.AuditCredenziali, "lettera smarrita")) != 1 {
+		t.Error("no audit entry for the new code")
+	}
+
+	v := nuovoVisitatore(t, app)
+	vuole(t, v.iniziaAttivazione(email, vecchia1, vecchia2), http.StatusUnprocessableEntity)
+	v.attiva(email, nuova1, nuova2, password)
+	v.accedi(email, password)
+	vuole(t, v.get("/area"), http.StatusSeeOther, "/operatore")
+	controlla(t, admin.post(base+"/attivazione", url.Values{"motivo": {"di nuovo"}}), http.StatusConflict, "", []string{"già attivo"}, nil)
+}

@@ -95,6 +95,7 @@ func (h *Handlers) routes(app *fiber.App) {
 	app.Post("/amministrazione/richieste/:id/sede", admin, h.reinstrada)
 	app.Get("/amministrazione/audit", admin, h.registroAudit)
 	app.Get("/amministrazione/operatori/:uid/lettera.pdf", admin, h.letteraOperatore)
+	app.Post("/amministrazione/operatori/:uid/attivazione", admin, h.riemettiAttivazioneStaff)
 
 	// Credentials: activation with the two-part code, the second factor at
 	// login, the account pages, and the operators' actions on accounts.
