@@ -96,10 +96,21 @@ func adminCreate(args []string, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	if link == "" {
-		return fmt.Errorf("esiste già un amministratore")
+	if link != "" {
+		fmt.Printf("Collegamento monouso per creare il primo amministratore (vale 7 giorni):\n\n  %s\n", link)
+		return nil
 	}
-	fmt.Printf("Collegamento monouso per creare il primo amministratore (vale 7 giorni):\n\n  %s\n", link)
+	// An administrator exists: if none finished its activation, nobody can
+	// log in to help, so a new code is issued here.
+	email, p1, p2, ok, err := a.RiemettiPrimoAmministratore()
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return fmt.Errorf("esiste già un amministratore attivo: accedi e gestisci gli account da «Amministrazione»")
+	}
+	fmt.Printf("L'amministratore %s non ha completato l'attivazione. Nuovo codice di attivazione (il precedente non vale più):\n\n"+
+		"  prima parte:   %s\n  seconda parte: %s\n\nApri %s/attivazione e indica l'indirizzo e-mail e le due parti.\n", email, p1, p2, a.Config.PublicURL)
 	return nil
 }
 

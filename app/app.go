@@ -14,6 +14,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"abilita/attach"
+	"abilita/domain"
 	"abilita/handlers"
 	"abilita/notify"
 	"abilita/security"
@@ -135,6 +136,36 @@ func (a *App) SetupLink() (string, error) {
 		return "", err
 	}
 	return a.Config.PublicURL + "/configurazione?t=" + token, nil
+}
+
+// RiemettiPrimoAmministratore issues a new two-part activation code to an
+// administrator created with the set-up link who never finished activating
+// (its activation expired half-way), and returns its login name and the two
+// parts to print on the console. ok is false when every administrator is
+// active, or none exists.
+func (a *App) RiemettiPrimoAmministratore() (email, parte1, parte2 string, ok bool, err error) {
+	admins, err := a.Store.Utenti(domain.RuoloAmministratore)
+	if err != nil {
+		return "", "", "", false, err
+	}
+	for _, u := range admins {
+		if !u.DeveAttivare() {
+			return "", "", "", false, nil // someone can already log in and re-issue from the pages
+		}
+	}
+	if len(admins) == 0 {
+		return "", "", "", false, nil
+	}
+	u := admins[0]
+	p1, p2 := security.NewCode(50), security.NewCode(50)
+	now := time.Now()
+	err = a.Store.EmettiAttivazione(store.Attivazione{UtenteID: u.ID, Parte1Hash: security.HashToken(p1), Parte2Hash: security.HashToken(p2),
+		Creata: now, Scade: now.Add(a.Config.AttivazioneTTL), Motivo: "nuovo codice dalla riga di comando (abilita admin create)"},
+		store.EventoAudit{Quando: now, Azione: store.AuditCredenziali, Dettaglio: "Codice di attivazione emesso dalla riga di comando per " + u.Email})
+	if err != nil {
+		return "", "", "", false, err
+	}
+	return u.Email, security.FormatCode(p1), security.FormatCode(p2), true, nil
 }
 
 // Serve runs the mail worker and the HTTP server until ctx is cancelled or a

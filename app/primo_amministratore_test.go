@@ -1,0 +1,51 @@
+package app
+
+import (
+	"io"
+	"log/slog"
+	"testing"
+	"time"
+
+	"abilita/domain"
+	"abilita/notify"
+	"abilita/security"
+)
+
+// TestRiemettiPrimoAmministratore: an administrator who left its activation
+// half-way gets a new code from the command line, which works; once an
+// administrator is active, the command line issues nothing.
+func TestRiemettiPrimoAmministratore(t *testing.T) {
+	cfg, err := ParseConfig([]string{"--data", t.TempDir()}, func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Argon = security.Params{Memory: 8 * 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}
+	a, err := Open(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), notify.NewRouter(nil, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	if _, _, _, ok, err := a.RiemettiPrimoAmministratore(); ok || err != nil {
+		t.Fatalf("without administrators: ok %v, err %v", ok, err)
+	}
+	u := &domain.Utente{Ruolo: domain.RuoloAmministratore, Email: "admin@inail.test", Nome: "Anna", Cognome: "Bassi", Creato: time.Now()}
+	if err := a.Store.CreaUtente(u); err != nil {
+		t.Fatal(err)
+	}
+	email, p1, p2, ok, err := a.RiemettiPrimoAmministratore()
+	if err != nil || !ok || email != u.Email {
+		t.Fatalf("half-way administrator: %q, ok %v, err %v", email, ok, err)
+	}
+	if _, err := a.Store.IniziaAttivazione(email, p1, p2, security.HashToken(security.NewToken()), time.Now()); err != nil {
+		t.Fatalf("the code printed does not start the activation: %v", err)
+	}
+	if err := a.Store.AggiornaUtente(u.ID, func(x *domain.Utente) error {
+		x.PasswordHash, x.TOTP = "x", &domain.TOTP{Attivato: time.Now()}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, _, ok, err := a.RiemettiPrimoAmministratore(); ok || err != nil {
+		t.Fatalf("with an active administrator: ok %v, err %v", ok, err)
+	}
+}
