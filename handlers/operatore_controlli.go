@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"abilita/domain"
-	"abilita/store"
 )
 
 // The automatic checks of DESIGN.md §3 as the operator sees them. They run
@@ -82,28 +81,35 @@ func controlloDocumento(r *domain.Richiesta, il, now time.Time) controlloVM {
 // is a duplicate: still open, or already approved.
 var statiDuplicato = []domain.Stato{domain.StatoInviata, domain.StatoInLavorazione, domain.StatoIntegrazioneRichiesta, domain.StatoApprovata, domain.StatoAttiva}
 
-// controlloDuplicati looks for other requests of the same codice fiscale:
-// any open one, or an approved one for the same profile. There is no index
-// by codice fiscale yet, so the search covers the sede's queue only.
+// controlloDuplicati looks, in every sede, for other requests of the same
+// codice fiscale that are still open or were approved for the same profile,
+// and for an account already enabled for that profile.
 func (h *Handlers) controlloDuplicati(r *domain.Richiesta) controlloVM {
 	c := controlloVM{Titolo: "Richieste duplicate"}
-	res, err := h.Store.Coda(store.QueryCoda{Sede: r.Sede, Stati: statiDuplicato, Testo: r.Anagrafica.CodiceFiscale, PerPag: 100})
+	altre, err := h.Store.RichiestePerCF(r.Anagrafica.CodiceFiscale)
 	if err != nil {
 		h.Log.Error("looking for duplicate requests", "id", r.ID, "err", err)
 		c.Esito, c.Sintesi = controlloAttenzione, "Non è stato possibile cercare i duplicati: riprova più tardi."
 		return c
 	}
-	for _, d := range res.Richieste {
+	for _, d := range altre {
 		aperta := d.Stato == domain.StatoInviata || d.Stato == domain.StatoInLavorazione || d.Stato == domain.StatoIntegrazioneRichiesta
-		if d.ID != r.ID && strings.EqualFold(d.Anagrafica.CodiceFiscale, r.Anagrafica.CodiceFiscale) && (aperta || d.Profilo == r.Profilo) {
+		if d.ID != r.ID && slices.Contains(statiDuplicato, d.Stato) && (aperta || d.Profilo == r.Profilo) {
 			c.Duplicati = append(c.Duplicati, d)
 		}
 	}
-	if len(c.Duplicati) == 0 {
-		c.Esito, c.Sintesi = controlloOK, "Nella sede non ci sono altre richieste aperte né abilitazioni per questo profilo con lo stesso codice fiscale."
+	if u, err := h.Store.UtentePerCF(r.Anagrafica.CodiceFiscale); err == nil {
+		for _, a := range u.Abilitazioni {
+			if a.Profilo == r.Profilo && a.RichiestaID != r.ID {
+				c.Dettagli = append(c.Dettagli, "Il codice fiscale è già abilitato come «"+a.Profilo.Etichetta()+"» presso "+h.nomeSede(a.Sede)+".")
+			}
+		}
+	}
+	if len(c.Duplicati) == 0 && len(c.Dettagli) == 0 {
+		c.Esito, c.Sintesi = controlloOK, "Non ci sono altre richieste aperte né abilitazioni per questo profilo con lo stesso codice fiscale."
 		return c
 	}
-	c.Esito, c.Sintesi = controlloAttenzione, "Con lo stesso codice fiscale nella sede ci sono altre richieste:"
+	c.Esito, c.Sintesi = controlloAttenzione, "Con lo stesso codice fiscale ci sono altre richieste o abilitazioni:"
 	return c
 }
 

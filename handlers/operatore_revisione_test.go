@@ -29,7 +29,7 @@ func TestRevisionePagina(t *testing.T) {
 		"Controlli automatici",
 		"Il codice fiscale è corretto e coerente con cognome, nome, sesso, data e luogo di nascita.",
 		"Il documento era in corso di validità alla data della richiesta",
-		"Nella sede non ci sono altre richieste aperte",
+		"Non ci sono altre richieste aperte",
 		"Verificato con il collegamento inviato all'account del richiedente.",
 		`<img src="` + urlOperatore(id, "allegati/documento_fronte") + `"`,
 		`<iframe src="` + urlOperatore(id, "allegati/modulo_firmato") + `"`,
@@ -48,11 +48,22 @@ func TestRevisionePagina(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		controlla(t, op.get(urlOperatore(id, "")), http.StatusOK, "", []string{"Con lo stesso codice fiscale nella sede ci sono altre richieste:", doppia.Protocollo}, nil)
+		controlla(t, op.get(urlOperatore(id, "")), http.StatusOK, "", []string{"Con lo stesso codice fiscale ci sono altre richieste o abilitazioni:", doppia.Protocollo}, nil)
 		controlla(t, op.get(urlOperatore(doppia.ID, "")), http.StatusOK, "", []string{
 			r.Protocollo, "Data di scadenza: Il documento è scaduto", "L'account del richiedente non ha confermato l'indirizzo e-mail.",
 			"Documento di riconoscimento (fronte): Carica il file",
 		}, nil)
+	})
+	t.Run("duplicati in un'altra sede", func(t *testing.T) {
+		milano := inviataNelloStore(t, app, domanda{Cognome: p.Cognome, Nome: p.Nome, Sede: "MI"})
+		milano, err := app.App.Store.AggiornaRichiesta(milano.ID, milano.Aggiornata, func(x *domain.Richiesta) error {
+			x.Anagrafica = r.Anagrafica
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		controlla(t, op.get(urlOperatore(id, "")), http.StatusOK, "", []string{"Con lo stesso codice fiscale ci sono altre richieste o abilitazioni:", milano.Protocollo}, nil)
 	})
 	t.Run("operatore di un'altra sede", func(t *testing.T) {
 		vuole(t, altraSede.get(urlOperatore(id, "")), http.StatusNotFound)

@@ -53,6 +53,9 @@ func (s *Store) Controlla() ([]string, error) {
 			if r.Protocollo != "" {
 				atteso(bucketProtocolli, []byte(r.Protocollo))
 			}
+			if k := chiaveCF(&r); k != nil {
+				atteso(bucketRichiesteCF, k)
+			}
 			return nil
 		})
 		if err != nil {
@@ -83,7 +86,7 @@ func (s *Store) Controlla() ([]string, error) {
 		if err != nil {
 			return err
 		}
-		for _, b := range [][]byte{bucketRichiesteUtente, bucketCoda, bucketProtocolli, bucketUtentiEmail, bucketUtentiSede, bucketOutboxScadenze} {
+		for _, b := range [][]byte{bucketRichiesteUtente, bucketCoda, bucketProtocolli, bucketUtentiEmail, bucketUtentiSede, bucketOutboxScadenze, bucketRichiesteCF} {
 			problemi = append(problemi, confrontaIndice(tx, b, attese[string(b)])...)
 		}
 		return nil

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -26,6 +27,11 @@ func (s *Store) CreaBozza(r *domain.Richiesta) error {
 		r.ID, r.Schema, r.Stato = id, domain.SchemaRichiesta, domain.StatoBozza
 		if err := tx.Bucket(bucketRichiesteUtente).Put(key(itob(r.Richiedente), itob(id)), nil); err != nil {
 			return err
+		}
+		if k := chiaveCF(r); k != nil {
+			if err := tx.Bucket(bucketRichiesteCF).Put(k, nil); err != nil {
+				return err
+			}
 		}
 		return put(b, itob(id), r)
 	})
@@ -236,9 +242,22 @@ func aggiornaRichiesta(tx *bolt.Tx, id uint64, fn func(*domain.Richiesta) error)
 		}
 		return err
 	}
-	old := chiaveCoda(&r)
+	old, oldCF := chiaveCoda(&r), chiaveCF(&r)
 	if err := fn(&r); err != nil {
 		return err
+	}
+	if k := chiaveCF(&r); !bytes.Equal(k, oldCF) {
+		idx := tx.Bucket(bucketRichiesteCF)
+		if oldCF != nil {
+			if err := idx.Delete(oldCF); err != nil {
+				return err
+			}
+		}
+		if k != nil {
+			if err := idx.Put(k, nil); err != nil {
+				return err
+			}
+		}
 	}
 	coda := tx.Bucket(bucketCoda)
 	if old != nil {
@@ -252,6 +271,35 @@ func aggiornaRichiesta(tx *bolt.Tx, id uint64, fn func(*domain.Richiesta) error)
 		}
 	}
 	return put(b, itob(id), &r)
+}
+
+// chiaveCF is the key of a request in the index by codice fiscale, which
+// finds a person's other requests in every sede (duplicates).
+func chiaveCF(r *domain.Richiesta) []byte {
+	if r.Anagrafica.CodiceFiscale == "" {
+		return nil
+	}
+	return key([]byte(strings.ToUpper(r.Anagrafica.CodiceFiscale)), itob(r.ID))
+}
+
+// RichiestePerCF returns every request with that codice fiscale, in any sede
+// and state, oldest first.
+func (s *Store) RichiestePerCF(cf string) ([]domain.Richiesta, error) {
+	var out []domain.Richiesta
+	err := s.db.View(func(tx *bolt.Tx) error {
+		prefix := key([]byte(strings.ToUpper(strings.TrimSpace(cf))), nil)
+		b := tx.Bucket(bucketRichieste)
+		c := tx.Bucket(bucketRichiesteCF).Cursor()
+		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+			var r domain.Richiesta
+			if err := get(b, k[len(prefix):], &r); err != nil {
+				return err
+			}
+			out = append(out, r)
+		}
+		return nil
+	})
+	return out, err
 }
 
 // chiaveCoda is the key of a request in the operators' queue index:

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"abilita/domain"
 )
 
 // Bucket names. Index buckets start with "idx_".
@@ -40,7 +42,8 @@ var (
 	bucketInAttivazione   = []byte("attivazioni_in_corso") // hash of an activation session token → its progress
 	bucketAccessi         = []byte("accessi")              // user id | time | seq → login attempt
 	bucketDispositivi     = []byte("dispositivi")          // user id | device fingerprint → last successful login
-	allBuckets            = [][]byte{bucketMeta, bucketUtenti, bucketUtentiEmail, bucketSessioni, bucketSessioniUtente, bucketToken, bucketRichieste, bucketRichiesteUtente, bucketCoda, bucketProtocolli, bucketContatori, bucketOutbox, bucketOutboxScadenze, bucketSedi, bucketAudit, bucketPrecompilate, bucketUtentiSede, bucketUtentiCF, bucketAttivazioni, bucketInAttivazione, bucketAccessi, bucketDispositivi}
+	bucketRichiesteCF     = []byte("idx_richieste_cf")     // codice fiscale | request id
+	allBuckets            = [][]byte{bucketMeta, bucketUtenti, bucketUtentiEmail, bucketSessioni, bucketSessioniUtente, bucketToken, bucketRichieste, bucketRichiesteUtente, bucketCoda, bucketProtocolli, bucketContatori, bucketOutbox, bucketOutboxScadenze, bucketSedi, bucketAudit, bucketPrecompilate, bucketUtentiSede, bucketUtentiCF, bucketAttivazioni, bucketInAttivazione, bucketAccessi, bucketDispositivi, bucketRichiesteCF}
 )
 
 // Store is the bbolt database.
@@ -65,7 +68,7 @@ func Open(path string) (*Store, error) {
 				return err
 			}
 		}
-		return nil
+		return ricostruisciIndiceCF(tx)
 	})
 	if err != nil {
 		db.Close()
@@ -123,3 +126,28 @@ func get(b *bolt.Bucket, k []byte, v any) error {
 }
 
 func jsonUnmarshal(data []byte, v any) error { return json.Unmarshal(data, v) }
+
+var chiaveIndiceCFPronto = []byte("idx_richieste_cf_pronto")
+
+// ricostruisciIndiceCF fills, once, the index by codice fiscale of a
+// database made before the index existed.
+func ricostruisciIndiceCF(tx *bolt.Tx) error {
+	meta := tx.Bucket(bucketMeta)
+	if meta.Get(chiaveIndiceCFPronto) != nil {
+		return nil
+	}
+	if err := meta.Put(chiaveIndiceCFPronto, []byte{1}); err != nil {
+		return err
+	}
+	idx := tx.Bucket(bucketRichiesteCF)
+	return tx.Bucket(bucketRichieste).ForEach(func(_, v []byte) error {
+		var r domain.Richiesta
+		if err := json.Unmarshal(v, &r); err != nil {
+			return err
+		}
+		if k := chiaveCF(&r); k != nil {
+			return idx.Put(k, nil)
+		}
+		return nil
+	})
+}
