@@ -168,4 +168,4 @@ func etichettaFile(r *domain.Richiesta) string {
 	return "bozza-" + itoa(r.ID)
 }
 
-var rome = views.Rome
+var rome = domain.Roma

@@ -12,6 +12,8 @@ import (
 	_ "time/tzdata" // Italian time must print right on hosts without a zoneinfo database
 
 	"github.com/go-pdf/fpdf"
+
+	"abilita/domain"
 )
 
 // Sede is what the PDFs print about the office (the caller converts its own sede type).
@@ -47,15 +49,7 @@ var (
 	bianco       = colore{255, 255, 255}
 )
 
-var roma = caricaRoma()
-
-func caricaRoma() *time.Location {
-	loc, err := time.LoadLocation("Europe/Rome")
-	if err != nil {
-		return time.FixedZone("CET", 3600)
-	}
-	return loc
-}
+var roma = domain.Roma
 
 // impostazioni describe one kind of document.
 type impostazioni struct {

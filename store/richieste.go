@@ -187,7 +187,7 @@ func assegnaProtocollo(tx *bolt.Tx, r *domain.Richiesta) error {
 	if r.Sede == "" {
 		return fmt.Errorf("request %d has no sede", r.ID)
 	}
-	year := strconv.Itoa(r.Inviata.In(romeTZ).Year())
+	year := strconv.Itoa(r.Inviata.In(domain.Roma).Year())
 	counter := []byte(r.Sede + "-" + year)
 	b := tx.Bucket(bucketContatori)
 	var n uint64
@@ -224,14 +224,6 @@ func assegnaCodiceMedico(tx *bolt.Tx, r *domain.Richiesta) error {
 	r.Esito.CodiceMedico = fmt.Sprintf("MED%07d", n)
 	return nil
 }
-
-var romeTZ = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Rome")
-	if err != nil {
-		return time.FixedZone("CET", 3600)
-	}
-	return loc
-}()
 
 func aggiornaRichiesta(tx *bolt.Tx, id uint64, fn func(*domain.Richiesta) error) error {
 	b := tx.Bucket(bucketRichieste)

@@ -136,13 +136,7 @@ func (c Campo) Con(opts ...string) Campo {
 }
 
 // Rome is the time zone of every date shown to users.
-var Rome = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Rome")
-	if err != nil {
-		return time.FixedZone("CET", 3600)
-	}
-	return loc
-}()
+var Rome = domain.Roma
 
 // Funcs are the functions templates may call.
 func Funcs() template.FuncMap {
