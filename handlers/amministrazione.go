@@ -174,16 +174,9 @@ func (h *Handlers) validaAccount(m *moduloAccount) (domain.Errori, sedi.Sede, er
 // sospensioneOperatore suspends a staff account, ending its sessions at
 // once, or reactivates it.
 func (h *Handlers) sospensioneOperatore(c *fiber.Ctx) error {
-	id, err := strconv.ParseUint(c.Params("uid"), 10, 64)
-	if err != nil {
-		return errAccountNonTrovato
-	}
-	u, err := h.Store.Utente(id)
+	u, err := h.accountStaff(c)
 	if err != nil {
 		return err
-	}
-	if u.Ruolo != domain.RuoloOperatore && u.Ruolo != domain.RuoloAmministratore {
-		return errAccountNonTrovato
 	}
 	var sospeso bool
 	switch c.FormValue("azione") {
@@ -209,21 +202,34 @@ func (h *Handlers) sospensioneOperatore(c *fiber.Ctx) error {
 
 var errAccountNonTrovato = domain.NonTrovato("Account non trovato.")
 
+// accountStaff loads the operator or administrator in the URL (:uid); any
+// other account is not found here.
+func (h *Handlers) accountStaff(c *fiber.Ctx) (*domain.Utente, error) {
+	id, err := strconv.ParseUint(c.Params("uid"), 10, 64)
+	if err != nil {
+		return nil, errAccountNonTrovato
+	}
+	u, err := h.Store.Utente(id)
+	if domain.CodiceDi(err) == domain.ErrNonTrovato {
+		return nil, errAccountNonTrovato
+	}
+	if err != nil {
+		return nil, err
+	}
+	if u.Ruolo != domain.RuoloOperatore && u.Ruolo != domain.RuoloAmministratore {
+		return nil, errAccountNonTrovato
+	}
+	return u, nil
+}
+
 // riemettiAttivazioneStaff issues a new two-part code to an operator or
 // administrator that has not activated its account yet (its code expired,
 // or the letter was lost): the old code stops working, part 1 goes by
 // e-mail again and a new letter can be printed.
 func (h *Handlers) riemettiAttivazioneStaff(c *fiber.Ctx) error {
-	id, err := strconv.ParseUint(c.Params("uid"), 10, 64)
-	if err != nil {
-		return errAccountNonTrovato
-	}
-	u, err := h.Store.Utente(id)
+	u, err := h.accountStaff(c)
 	if err != nil {
 		return err
-	}
-	if u.Ruolo != domain.RuoloOperatore && u.Ruolo != domain.RuoloAmministratore {
-		return errAccountNonTrovato
 	}
 	if !u.DeveAttivare() {
 		return domain.Conflitto("L'account è già attivo: se la persona ha perso l'app di autenticazione, sospendi l'account e creane uno nuovo.")

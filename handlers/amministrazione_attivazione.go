@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -119,14 +118,7 @@ func (h *Handlers) attivaPrimoAmministratore(c *fiber.Ctx, u *domain.Utente, pwH
 // administrator, with part 2 of its code, for the administrator to print
 // and hand over in person. Every download is audited.
 func (h *Handlers) letteraOperatore(c *fiber.Ctx) error {
-	id, err := strconv.ParseUint(c.Params("uid"), 10, 64)
-	if err != nil {
-		return errAccountNonTrovato
-	}
-	u, err := h.Store.Utente(id)
-	if domain.CodiceDi(err) == domain.ErrNonTrovato || err == nil && u.Ruolo != domain.RuoloOperatore && u.Ruolo != domain.RuoloAmministratore {
-		return errAccountNonTrovato
-	}
+	u, err := h.accountStaff(c)
 	if err != nil {
 		return err
 	}

@@ -78,17 +78,28 @@ func (h *Handlers) prendiInCarico(c *fiber.Ctx) error {
 	return h.avviso(c, urlRevisione(r.ID), "Hai preso in carico la richiesta "+r.Protocollo+".")
 }
 
+// richiestaInCarico loads the request in the URL for a decision: it must be
+// of the operator's sede and in charge of that operator. The decision's own
+// transaction checks it again.
+func (h *Handlers) richiestaInCarico(c *fiber.Ctx) (*domain.Richiesta, error) {
+	r, err := h.richiestaDellaSede(c)
+	if err != nil {
+		return nil, err
+	}
+	if err := inCarico(utenteDi(c))(r); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
 // approva approves the request once the checklist is complete. In the same
 // transaction the store gives a doctor its codice medico, creates or
 // upgrades the applicant's account with the enabled profile and stores the
 // activation code whose parts the outbox sends.
 func (h *Handlers) approva(c *fiber.Ctx) error {
 	u := utenteDi(c)
-	r, err := h.richiestaDellaSede(c)
+	r, err := h.richiestaInCarico(c)
 	if err != nil {
-		return err
-	}
-	if err := inCarico(u)(r); err != nil {
 		return err
 	}
 	if r.Stato == domain.StatoInLavorazione && !r.Checklist.Completa(r.Profilo) {
@@ -156,11 +167,8 @@ var errChecklistIncompleta = &domain.Errore{Codice: domain.ErrNonValido, Messagg
 // respingi rejects the request with coded reasons and an optional text.
 func (h *Handlers) respingi(c *fiber.Ctx) error {
 	u := utenteDi(c)
-	r, err := h.richiestaDellaSede(c)
+	r, err := h.richiestaInCarico(c)
 	if err != nil {
-		return err
-	}
-	if err := inCarico(u)(r); err != nil {
 		return err
 	}
 	var motivi []domain.MotivoRifiuto
@@ -202,11 +210,8 @@ func (h *Handlers) respingi(c *fiber.Ctx) error {
 // comes from the applicant's request page.
 func (h *Handlers) chiediIntegrazione(c *fiber.Ctx) error {
 	u := utenteDi(c)
-	r, err := h.richiestaDellaSede(c)
+	r, err := h.richiestaInCarico(c)
 	if err != nil {
-		return err
-	}
-	if err := inCarico(u)(r); err != nil {
 		return err
 	}
 	if r.Percorso == domain.PercorsoSportello {
