@@ -108,26 +108,9 @@ func letteraIstruzioni(d *documento, l Lettera) {
 // codiceAttivazione draws the highlighted band with a code in large
 // monospaced letters and, on the right, its expiry.
 func (d *documento) codiceAttivazione(codice, scadenza string) {
-	const h = 24.0
-	d.f.Ln(2)
-	d.spazio(h)
-	x, y := margine, d.f.GetY()
-	sinistra := larghezza * 0.62
-	d.f.SetFillColor(azzurro.r, azzurro.g, azzurro.b)
-	d.f.Rect(x, y, larghezza, h, "F")
-	d.f.SetFillColor(blu.r, blu.g, blu.b)
-	d.f.Rect(x, y, 1.6, h, "F")
-	d.linea(x+sinistra, y+3, x+sinistra, y+h-3, bordo, 0.2)
-
-	d.font("", 8, grigio)
-	d.scrivi(x+4, y+2.5, sinistra-6, 4, []string{d.tr(etichettaParte2)}, "L")
-	d.f.SetFont("Courier", "B", 26)
-	d.f.SetTextColor(blu.r, blu.g, blu.b)
-	d.scrivi(x+4, y+8.5, sinistra-6, 12, []string{d.tr(codice)}, "L")
-
-	d.font("", 8, grigio)
-	d.scrivi(x+sinistra+3, y+2.5, larghezza-sinistra-6, 4, []string{d.tr(etichettaScadenzaP2)}, "L")
-	d.font("B", 12, nero)
-	d.scrivi(x+sinistra+3, y+9, larghezza-sinistra-6, 6, d.righe(scadenza, larghezza-sinistra-6), "L")
-	d.f.SetXY(margine, y+h+1)
+	d.fascia(24, 0.62, etichettaParte2, func(x, y, w float64) {
+		d.f.SetFont("Courier", "B", 26)
+		d.f.SetTextColor(blu.r, blu.g, blu.b)
+		d.scrivi(x, y+8.5, w, 12, []string{d.tr(codice)}, "L")
+	}, etichettaScadenzaP2, scadenza)
 }

@@ -111,11 +111,20 @@ func ordineAllegati(m map[domain.TipoAllegato]domain.Allegato) []domain.TipoAlle
 
 // protocollo draws the highlighted band with the protocol number and the time of submission.
 func (d *documento) protocollo(etichetta, numero, etichettaData, data string) {
-	const h = 21.0
+	d.fascia(21, 0.58, etichetta, func(x, y, w float64) {
+		d.font("B", 22, blu)
+		d.scrivi(x, y+7.5, w, 10, []string{d.accorcia(d.tr(numero), w-2)}, "L")
+	}, etichettaData, data)
+}
+
+// fascia draws a highlighted band h high: on the left, up to quota of the
+// width, a label over the value that valore draws at (x, y) in width w; on
+// the right, past a divider, a second label over a shorter text.
+func (d *documento) fascia(h, quota float64, etichetta string, valore func(x, y, w float64), etichettaDestra, destra string) {
 	d.f.Ln(2)
 	d.spazio(h)
 	x, y := margine, d.f.GetY()
-	sinistra := larghezza * 0.58
+	sinistra := larghezza * quota
 	d.f.SetFillColor(azzurro.r, azzurro.g, azzurro.b)
 	d.f.Rect(x, y, larghezza, h, "F")
 	d.f.SetFillColor(blu.r, blu.g, blu.b)
@@ -124,12 +133,11 @@ func (d *documento) protocollo(etichetta, numero, etichettaData, data string) {
 
 	d.font("", 8, grigio)
 	d.scrivi(x+4, y+2.5, sinistra-6, 4, []string{d.tr(etichetta)}, "L")
-	d.font("B", 22, blu)
-	d.scrivi(x+4, y+7.5, sinistra-6, 10, []string{d.accorcia(d.tr(numero), sinistra-8)}, "L")
+	valore(x+4, y, sinistra-6)
 
 	d.font("", 8, grigio)
-	d.scrivi(x+sinistra+3, y+2.5, larghezza-sinistra-6, 4, []string{d.tr(etichettaData)}, "L")
+	d.scrivi(x+sinistra+3, y+2.5, larghezza-sinistra-6, 4, []string{d.tr(etichettaDestra)}, "L")
 	d.font("B", 12, nero)
-	d.scrivi(x+sinistra+3, y+9, larghezza-sinistra-6, 6, d.righe(data, larghezza-sinistra-6), "L")
+	d.scrivi(x+sinistra+3, y+9, larghezza-sinistra-6, 6, d.righe(destra, larghezza-sinistra-6), "L")
 	d.f.SetXY(margine, y+h+1)
 }
