@@ -10,6 +10,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"abilita/domain"
 	"abilita/store"
 )
 
@@ -23,7 +24,7 @@ func TestAuditVerify(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, d := range []string{"prima", "seconda", "terza"} {
-		if err := st.Audit(store.EventoAudit{Quando: time.Now(), Chi: 1, Azione: store.AuditSede, Dettaglio: d}); err != nil {
+		if err := st.RegistraEvento(store.Atto{Quando: time.Now(), Chi: 1}, domain.AuditSede, 0, d); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -82,7 +83,7 @@ func TestCheckEBackup(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := st.Audit(store.EventoAudit{Quando: time.Now(), Chi: 1, Azione: store.AuditSede}); err != nil {
+	if err := st.RegistraEvento(store.Atto{Quando: time.Now(), Chi: 1}, domain.AuditSede, 0, ""); err != nil {
 		t.Fatal(err)
 	}
 	if err := st.Close(); err != nil {

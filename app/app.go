@@ -14,9 +14,9 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"abilita/attach"
-	"abilita/domain"
 	"abilita/handlers"
 	"abilita/notify"
+	"abilita/posta"
 	"abilita/security"
 	"abilita/sedi"
 	"abilita/store"
@@ -78,6 +78,10 @@ func (a *App) open(sender notify.Sender) error {
 		}
 	}
 	a.Worker = notify.NewWorker(a.Store, sender, a.Log)
+	if cfg.Now != nil {
+		a.Worker.Now = cfg.Now
+	}
+	a.Worker.Componi = (&posta.Compositore{Archivio: a.Store, PublicURL: cfg.PublicURL}).Componi
 	a.Store.SetWaker(a.Worker.Wake)
 	a.Hasher = security.NewHasher(cfg.Argon, security.DefaultCeiling(), runtime.NumCPU())
 	a.Fiber, err = handlers.New(handlers.Config{
@@ -92,7 +96,9 @@ func (a *App) open(sender notify.Sender) error {
 
 		AttivazioneTTL:         cfg.AttivazioneTTL,
 		ServizioCertificatiURL: cfg.ServizioCertificatiURL,
-	}, handlers.Deps{Store: a.Store, Archive: archive, Hasher: a.Hasher, Keys: keys, Log: a.Log})
+		MetricheIndirizzi:      cfg.MetricheIndirizzi,
+		MetricheToken:          cfg.MetricheToken,
+	}, handlers.Deps{Store: a.Store, Archive: archive, Hasher: a.Hasher, Keys: keys, Log: a.Log, Now: cfg.Now})
 	return err
 }
 
@@ -125,14 +131,10 @@ func (a *App) mittente() (notify.Sender, error) {
 // SetupLink returns a one-time link for the first administrator, or "" when
 // an administrator exists already.
 func (a *App) SetupLink() (string, error) {
-	ok, err := a.Store.CiSonoAmministratori()
-	if err != nil || ok {
-		return "", err
-	}
 	token := security.NewToken()
 	now := time.Now()
-	err = a.Store.CreaToken(security.HashToken(token), store.Token{Scopo: store.ScopoSetupAdmin, Creato: now, Scade: now.Add(7 * 24 * time.Hour)})
-	if err != nil {
+	creato, err := a.Store.NuovoCollegamentoConfigurazione(security.HashToken(token), now, now.Add(7*24*time.Hour))
+	if err != nil || !creato {
 		return "", err
 	}
 	return a.Config.PublicURL + "/configurazione?t=" + token, nil
@@ -144,8 +146,8 @@ func (a *App) SetupLink() (string, error) {
 // parts to print on the console. ok is false when every administrator is
 // active, or none exists.
 func (a *App) RiemettiPrimoAmministratore() (email, parte1, parte2 string, ok bool, err error) {
-	admins, err := a.Store.Utenti(domain.RuoloAmministratore)
-	if err != nil {
+	admins, err := a.Store.Amministratori()
+	if err != nil || len(admins) == 0 {
 		return "", "", "", false, err
 	}
 	for _, u := range admins {
@@ -153,19 +155,14 @@ func (a *App) RiemettiPrimoAmministratore() (email, parte1, parte2 string, ok bo
 			return "", "", "", false, nil // someone can already log in and re-issue from the pages
 		}
 	}
-	if len(admins) == 0 {
-		return "", "", "", false, nil
-	}
 	u := admins[0]
-	p1, p2 := security.NewCode(50), security.NewCode(50)
 	now := time.Now()
-	err = a.Store.EmettiAttivazione(store.Attivazione{UtenteID: u.ID, Parte1Hash: security.HashToken(p1), Parte2Hash: security.HashToken(p2),
-		Creata: now, Scade: now.Add(a.Config.AttivazioneTTL), Motivo: "nuovo codice dalla riga di comando (abilita admin create)"},
-		store.EventoAudit{Quando: now, Azione: store.AuditCredenziali, Dettaglio: "Codice di attivazione emesso dalla riga di comando per " + u.Email})
-	if err != nil {
+	k := security.NuovoCodiceAttivazione()
+	motivo := "nuovo codice dalla riga di comando (abilita admin create)"
+	if _, err := a.Store.RiemettiCodice(store.Atto{Quando: now}, u.ID, k.Attivazione(now, now.Add(a.Config.AttivazioneTTL), motivo), nil, motivo); err != nil {
 		return "", "", "", false, err
 	}
-	return u.Email, security.FormatCode(p1), security.FormatCode(p2), true, nil
+	return u.Email, k.Parte1, k.Parte2, true, nil
 }
 
 // Serve runs the mail worker and the HTTP server until ctx is cancelled or a

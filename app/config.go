@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -39,6 +40,13 @@ type Config struct {
 	// ServizioCertificatiURL is the online service for medical certificates
 	// that the reserved area sends enabled holders to.
 	ServizioCertificatiURL string
+	// Metriche: who may read /metrics, by client address (IPs and CIDR
+	// prefixes) or by bearer token; with neither, /metrics is off.
+	MetricheIndirizzi []netip.Prefix
+	MetricheToken     string
+	// Now is the clock of the pages and the mail worker; nil is time.Now.
+	// Tests set it to move time on without waiting.
+	Now func() time.Time
 }
 
 // DBPath is the bbolt file.
@@ -91,8 +99,13 @@ func ParseConfig(args []string, getenv func(string) string) (Config, error) {
 	fs.DurationVar(&c.AttivazioneTTL, "attivazione-ttl", attTTL, "validità dei codici di attivazione delle credenziali (ABILITA_ATTIVAZIONE_TTL)")
 	fs.StringVar(&c.ServizioCertificatiURL, "servizio-certificati-url", env("SERVIZIO_CERTIFICATI_URL", "https://servizionline.inail.it"),
 		"indirizzo del servizio online dei certificati medici, aperto dall'area riservata (ABILITA_SERVIZIO_CERTIFICATI_URL)")
+	indirizzi := fs.String("metrics-addrs", env("METRICS_ADDRS", ""), "indirizzi (IP o CIDR, separati da virgola) che possono leggere /metrics (ABILITA_METRICS_ADDRS)")
+	c.MetricheToken = env("METRICS_TOKEN", "") // only from the environment: flags show up in ps
 	if err := fs.Parse(args); err != nil {
 		return c, err
+	}
+	if c.MetricheIndirizzi, err = prefissi(*indirizzi); err != nil {
+		return c, fmt.Errorf("metrics-addrs: %w", err)
 	}
 	c.Argon = def
 	c.Argon.Memory, c.Argon.Iterations, c.Argon.Parallelism = uint32(mem), uint32(iter), uint8(par)
@@ -143,3 +156,24 @@ func localURL(addr string, tls bool) string {
 
 // Getenv is os.Getenv, named so tests can pass their own.
 var Getenv = os.Getenv
+
+// prefissi reads a comma-separated list of IP addresses and CIDR prefixes.
+func prefissi(s string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, v := range strings.Split(s, ",") {
+		v = strings.TrimSpace(v)
+		if v == "" {
+			continue
+		}
+		if p, err := netip.ParsePrefix(v); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(v)
+		if err != nil {
+			return nil, fmt.Errorf("%q non è un indirizzo IP né un prefisso CIDR", v)
+		}
+		out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+	}
+	return out, nil
+}

@@ -32,3 +32,26 @@ func TestConfigCredenziali(t *testing.T) {
 		}
 	}
 }
+
+func TestConfigMetriche(t *testing.T) {
+	env := map[string]string{"ABILITA_METRICS_TOKEN": "t0k3n", "ABILITA_METRICS_ADDRS": "10.0.0.0/8, 192.0.2.7 ,::1"}
+	c, err := ParseConfig(nil, func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"10.0.0.0/8", "192.0.2.7/32", "::1/128"}
+	if c.MetricheToken != "t0k3n" || len(c.MetricheIndirizzi) != len(want) {
+		t.Fatalf("token %q, addresses %v", c.MetricheToken, c.MetricheIndirizzi)
+	}
+	for i, p := range c.MetricheIndirizzi {
+		if p.String() != want[i] {
+			t.Errorf("address %d: %s, want %s", i, p, want[i])
+		}
+	}
+	if _, err := ParseConfig([]string{"--metrics-addrs", "10.0.0.0/8,qualcosa"}, func(string) string { return "" }); err == nil {
+		t.Error("a list with a non-address was accepted")
+	}
+	if c, _ := ParseConfig(nil, func(string) string { return "" }); len(c.MetricheIndirizzi) != 0 || c.MetricheToken != "" {
+		t.Error("metrics configured by default")
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"abilita/domain"
 	"abilita/notify"
 	"abilita/security"
+	"abilita/store"
 )
 
 // TestRiemettiPrimoAmministratore: an administrator who left its activation
@@ -39,10 +40,14 @@ func TestRiemettiPrimoAmministratore(t *testing.T) {
 	if _, err := a.Store.IniziaAttivazione(email, p1, p2, security.HashToken(security.NewToken()), time.Now()); err != nil {
 		t.Fatalf("the code printed does not start the activation: %v", err)
 	}
-	if err := a.Store.AggiornaUtente(u.ID, func(x *domain.Utente) error {
-		x.PasswordHash, x.TOTP = "x", &domain.TOTP{Attivato: time.Now()}
-		return nil
-	}); err != nil {
+	err = a.Store.Importa(func(im *store.Importazione) error {
+		_, err := im.AggiornaUtente(u.ID, func(x *domain.Utente) error {
+			x.PasswordHash, x.TOTP = "x", &domain.TOTP{Attivato: time.Now()}
+			return nil
+		})
+		return err
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
 	if _, _, _, ok, err := a.RiemettiPrimoAmministratore(); ok || err != nil {

@@ -76,9 +76,19 @@ func ContestoSegretoTOTP(utenteID uint64) []byte {
 	return []byte("abilita/totp/v1/" + strconv.FormatUint(utenteID, 10))
 }
 
-// ContestoParte2 is the additional data part 2 of a user's activation code
-// is sealed with when the applicant's own area shows it.
-func ContestoParte2(utenteID uint64) []byte {
+// ContestoParte2 is the additional data part 2 of an activation code is
+// sealed with, for the activation letter and the applicant's own area: it
+// binds the sealed part to its code, whose part 1 hash is known before the
+// account that receives it is (a counter applicant's is created with the
+// approval).
+func ContestoParte2(parte1Hash string) []byte {
+	return []byte("abilita/attivazione-parte2/v2/" + parte1Hash)
+}
+
+// ContestoParte2Utente is the additional data of the codes sealed before
+// ContestoParte2 existed, bound to the account; they open with it until
+// they expire.
+func ContestoParte2Utente(utenteID uint64) []byte {
 	return []byte("abilita/attivazione-parte2/v1/" + strconv.FormatUint(utenteID, 10))
 }
 

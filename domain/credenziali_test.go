@@ -94,7 +94,8 @@ func TestDispositivoDa(t *testing.T) {
 
 func TestContestiDiversi(t *testing.T) {
 	visti := map[string]bool{}
-	for _, c := range [][]byte{domain.ContestoSegretoTOTP(1), domain.ContestoSegretoTOTP(2), domain.ContestoParte2(1), domain.ContestoParte2(2), domain.ContestoSegretoTOTP(12)} {
+	for _, c := range [][]byte{domain.ContestoSegretoTOTP(1), domain.ContestoSegretoTOTP(2), domain.ContestoParte2Utente(1), domain.ContestoParte2Utente(2),
+		domain.ContestoSegretoTOTP(12), domain.ContestoParte2("aa"), domain.ContestoParte2("ab"), domain.ContestoSegretoInAttivazione("aa")} {
 		if visti[string(c)] {
 			t.Errorf("contesto ripetuto: %s", c)
 		}

@@ -23,11 +23,22 @@ type Errore struct {
 
 func (e *Errore) Error() string { return e.Messaggio }
 
+// codificato is an error of another type that carries a code, and whose
+// Error is a message for the user (GiaInCarico, say).
+type codificato interface {
+	error
+	CodiceErrore() Codice
+}
+
 // CodiceDi returns the code of err, ErrInterno for errors that carry none.
 func CodiceDi(err error) Codice {
 	var e *Errore
 	if errors.As(err, &e) {
 		return e.Codice
+	}
+	var c codificato
+	if errors.As(err, &c) {
+		return c.CodiceErrore()
 	}
 	return ErrInterno
 }
@@ -37,6 +48,10 @@ func MessaggioDi(err error) string {
 	var e *Errore
 	if errors.As(err, &e) && e.Codice != ErrInterno {
 		return e.Messaggio
+	}
+	var c codificato
+	if errors.As(err, &c) && c.CodiceErrore() != ErrInterno {
+		return c.Error()
 	}
 	return "Si è verificato un errore interno. Riprova tra qualche minuto."
 }

@@ -2,8 +2,10 @@ package domain
 
 import (
 	"fmt"
+	"maps"
 	"net/mail"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -56,6 +58,16 @@ func (e Errori) Add(field, msg string) {
 	if _, ok := e[field]; !ok {
 		e[field] = msg
 	}
+}
+
+// Primo is the message of the first field in alphabetical order, for an
+// error shown without its form.
+func (e Errori) Primo() string {
+	campi := slices.Sorted(maps.Keys(e))
+	if len(campi) == 0 {
+		return ""
+	}
+	return e[campi[0]]
 }
 
 // Data is the layout of the dates typed in forms (HTML date inputs).

@@ -49,6 +49,9 @@ type browser struct {
 
 func newBrowser(t *testing.T, base string) *browser {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("browser journeys: `go test -short` is the quick loop; ./scripts/test runs them")
+	}
 	// Not t.TempDir: Chromium may still be writing its profile for a moment
 	// after it is told to quit, and t.TempDir fails the test on that.
 	profile, err := os.MkdirTemp("", "abilita-chromium-")

@@ -37,7 +37,7 @@ func TestAttivazioneCredenziali(t *testing.T) {
 	b.fill("#password", passwordAdmin)
 	b.fill("#conferma", passwordAdmin)
 	b.submit("form[action='/configurazione'] button[type=submit]")
-	b.attivaDallApp("amministratore")
+	b.attivaDallApp(ta, "amministratore")
 	if dove := b.accedi(ta, "amministratore", admin, passwordAdmin); dove != "/amministrazione" {
 		t.Fatalf("administrator after login: at %s", dove)
 	}
@@ -81,7 +81,7 @@ func TestAttivazioneCredenziali(t *testing.T) {
 	b.fill("#password", nuova)
 	b.fill("#conferma", nuova)
 	b.submit("form[action='/attivazione/passo'] button[type=submit]")
-	b.attivaDallApp("titolare")
+	b.attivaDallApp(ta, "titolare")
 
 	if dove := b.accedi(ta, "titolare", mario.CF, nuova); dove != "/area" {
 		t.Fatalf("holder after login: at %s", dove)
@@ -98,13 +98,13 @@ func TestAttivazioneCredenziali(t *testing.T) {
 // attivaDallApp goes through the steps after the password: it reads the
 // key beside the QR code as a person types it into the app, confirms the
 // app with its code, accepts the rules and keeps the recovery codes.
-func (b *browser) attivaDallApp(nome string) {
+func (b *browser) attivaDallApp(ta *testapp.T, nome string) {
 	b.t.Helper()
 	b.page("attivazione-app-" + nome)
 	if alt := b.attributo("img[src^='data:image/png']", "alt"); !strings.Contains(alt, "QR code") {
 		b.t.Fatalf("the QR code's alternative text: %q", alt)
 	}
-	code, err := security.CodiceTOTP(strings.ReplaceAll(b.text("#chiave-totp"), " ", ""), time.Now())
+	code, err := security.CodiceTOTP(strings.ReplaceAll(b.text("#chiave-totp"), " ", ""), ta.Orologio.Now())
 	if err != nil {
 		b.t.Fatal(err)
 	}

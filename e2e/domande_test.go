@@ -80,9 +80,7 @@ func richiestaInviata(t *testing.T, ta *testapp.T, p persona, files allegati) ui
 	if err != nil {
 		t.Fatalf("registered %s: %v", p.Email, err)
 	}
-	if err := ta.App.Store.AggiornaUtente(u.ID, func(u *domain.Utente) error { u.EmailVerificata = time.Now(); return nil }); err != nil {
-		t.Fatal(err)
-	}
+	ta.AggiornaUtente(t, u.ID, func(u *domain.Utente) error { u.EmailVerificata = ta.Orologio.Now(); return nil })
 	k.post("/accedi", url.Values{"identificativo": {p.Email}, "password": {p.Password}}, http.StatusSeeOther)
 
 	dove := k.post("/richieste", nil, http.StatusSeeOther)
@@ -101,7 +99,7 @@ func (k *cliente) compilaEInvia(id uint64, p persona, files allegati) {
 	t, ta := k.t, k.ta
 	t.Helper()
 	base := "/richieste/" + strconv.FormatUint(id, 10)
-	now := time.Now()
+	now := ta.Orologio.Now()
 	passi := []url.Values{
 		{"tipo": {"nuova"}, "profilo": {"medico_esterno"}},
 		{
@@ -237,7 +235,7 @@ func visualizzazioni(t *testing.T, ta *testapp.T, id uint64, tipo domain.TipoAll
 	}
 	n := 0
 	for _, e := range eventi {
-		if e.Azione == store.AuditVisualizzaDocumento && e.Dettaglio == string(tipo) {
+		if e.Azione == domain.AuditVisualizzaDocumento && e.Dettaglio == string(tipo) {
 			n++
 		}
 	}

@@ -70,7 +70,7 @@ func TestAttivazioneConLettera(t *testing.T) {
 	b.fill("#password", nuova)
 	b.fill("#conferma", nuova)
 	b.submit("form[action='/attivazione/passo'] button[type=submit]")
-	b.attivaDallApp("titolare")
+	b.attivaDallApp(ta, "titolare")
 
 	if dove := b.accedi(ta, "titolare", elena.CF, nuova); dove != "/area" {
 		t.Fatalf("holder after login: at %s", dove)

@@ -119,13 +119,13 @@ func TestRichiestaOnline(t *testing.T) {
 	b.fill("#doc_numero", "CA12345AB")
 	b.fill("#doc_rilasciato_da", "Comune di Pisa")
 	b.set("#doc_rilascio", "2015-01-10")
-	b.set("#doc_scadenza", time.Now().AddDate(0, 0, -1).Format(domain.Data))
+	b.set("#doc_scadenza", ta.Orologio.Now().AddDate(0, 0, -1).Format(domain.Data))
 	b.submit("button[value=avanti]")
 	if msg := b.text("#doc_scadenza-errore"); !strings.Contains(msg, "scaduto") {
 		t.Fatalf("expired document: error %q", msg)
 	}
 	b.page("passo-documento-scaduto")
-	b.set("#doc_scadenza", time.Now().AddDate(5, 0, 0).Format(domain.Data))
+	b.set("#doc_scadenza", ta.Orologio.Now().AddDate(5, 0, 0).Format(domain.Data))
 	b.submit("button[value=avanti]")
 
 	// Step 5: declarations.

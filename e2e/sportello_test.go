@@ -22,7 +22,7 @@ func TestSportelloDaPrecompila(t *testing.T) {
 	files := allegatiDiProva(t)
 	luca := nuovaPersona("Verdi", "Luca", "M", "1978-03-22")
 	ta.CreaUtenteConTOTP(t, domain.Utente{Ruolo: domain.RuoloOperatore, Email: "lucia.neri@inail.test", Nome: "Lucia", Cognome: "Neri", Sede: "PI"}, passwordOperatore)
-	oggi := time.Now()
+	oggi := ta.Orologio.Now()
 
 	b := newBrowser(t, ta.URL)
 	b.open("/precompila")

@@ -117,6 +117,7 @@ func attese() map[string]rotta {
 	return map[string]rotta{
 		"GET /healthz":                {esiti: tutti(bene())},
 		"GET /readyz":                 {esiti: tutti(bene())},
+		"GET /metrics":                {esiti: tutti(assente)}, // off unless configured: metriche_test.go
 		"GET /static/*":               {esiti: tutti(bene())},
 		"GET /":                       {esiti: tutti(bene())},
 		"GET /guida":                  {query: "?forti=si", esiti: tutti(bene())},
@@ -251,7 +252,7 @@ func TestAccessoOgniRottaOgniRuolo(t *testing.T) {
 	t.Parallel()
 	app := testapp.Start(t)
 	p := mario()
-	m := &matrice{t: t, app: app, persona: p, oggi: time.Now(), richieste: map[string]uint64{}, utenti: map[string]*visitatore{}}
+	m := &matrice{t: t, app: app, persona: p, oggi: app.Orologio.Now(), richieste: map[string]uint64{}, utenti: map[string]*visitatore{}}
 	proprietario := nuovoRichiedente(t, app, p)
 	m.utenti[titolare] = proprietario
 	m.richieste[inviata] = proprietario.richiestaInviata(p)

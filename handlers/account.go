@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"abilita/domain"
+	"abilita/posta"
 	"abilita/security"
 	"abilita/store"
 )
@@ -15,18 +16,6 @@ import (
 // (account_sessioni.go), its password (account_password.go) and its
 // authenticator (account_totp.go). The operators' actions on the accounts
 // of their sede are in account_operatore*.go.
-
-// MinPasswordConTOTP is the shortest password of an account that also gives
-// an authenticator code at login (DESIGN.md §4).
-const MinPasswordConTOTP = 12
-
-// minimoPassword is the shortest password the account may choose.
-func minimoPassword(u *domain.Utente) int {
-	if u.RichiedeTOTP() {
-		return MinPasswordConTOTP
-	}
-	return MinPasswordSoloPassword
-}
 
 // fattoriAttuali is what a user types to prove, again, that it is the holder
 // before a change to its credentials: its password and, for accounts with an
@@ -39,12 +28,21 @@ func leggiFattori(c *fiber.Ctx) fattoriAttuali {
 	return fattoriAttuali{Password: c.FormValue("password_attuale"), Codice: strings.TrimSpace(c.FormValue("codice_attuale"))}
 }
 
+// fattoriVerificati are the factors once checked here: the second one is
+// used up by the store, in the transaction of the change, and esito then
+// tells the code throttle whether it was accepted.
+type fattoriVerificati struct {
+	fattore *store.Fattore
+	esito   func(bool)
+}
+
 // verificaFattori checks the factors and records any error under the fields
 // password_attuale and codice_attuale; it returns the status of the page
-// that shows them. A code is used up once accepted, so it cannot confirm a
-// second change. Wrong passwords are throttled like failed logins: a stolen
-// session cannot be used to guess the password.
-func (h *Handlers) verificaFattori(c *fiber.Ctx, u *domain.Utente, f fattoriAttuali, e domain.Errori) (int, error) {
+// that shows them. Wrong passwords are throttled like failed logins (a
+// stolen session cannot be used to guess the password), wrong codes like
+// those typed at login.
+func (h *Handlers) verificaFattori(c *fiber.Ctx, u *domain.Utente, f fattoriAttuali, e domain.Errori) (int, fattoriVerificati, error) {
+	var v fattoriVerificati
 	if f.Password == "" {
 		e.Add("password_attuale", "Indica la password attuale.")
 	}
@@ -52,12 +50,12 @@ func (h *Handlers) verificaFattori(c *fiber.Ctx, u *domain.Utente, f fattoriAttu
 		e.Add("codice_attuale", "Indica il codice generato ora dall'app di autenticazione, o un codice di recupero.")
 	}
 	if len(e) > 0 {
-		return fiber.StatusUnprocessableEntity, nil
+		return fiber.StatusUnprocessableEntity, v, nil
 	}
 	esito, attesa := h.limiteAccount.Prenota(chiaveAccount(u))
 	if esito == nil {
 		e.Add("password_attuale", messaggioAttesa(attesa))
-		return fiber.StatusTooManyRequests, nil
+		return fiber.StatusTooManyRequests, v, nil
 	}
 	ok, _, err := h.Hasher.Verify(c.Context(), f.Password, u.PasswordHash)
 	if err != nil {
@@ -67,78 +65,75 @@ func (h *Handlers) verificaFattori(c *fiber.Ctx, u *domain.Utente, f fattoriAttu
 	esito(ok)
 	if !ok {
 		e.Add("password_attuale", "La password attuale non è corretta.")
-		return fiber.StatusUnprocessableEntity, nil
+		return fiber.StatusUnprocessableEntity, v, nil
 	}
 	if u.TOTP == nil {
-		return fiber.StatusUnprocessableEntity, nil
+		return fiber.StatusOK, v, nil
 	}
-	return h.usaCodiceAttuale(u, f.Codice, e)
-}
-
-// usaCodiceAttuale accepts a code of the app or a recovery code, and uses it
-// up. Wrong codes share the throttle of the codes typed at login.
-func (h *Handlers) usaCodiceAttuale(u *domain.Utente, codice string, e domain.Errori) (int, error) {
-	esito, attesa := h.limiteTOTP.Prenota("accesso:" + strconv.FormatUint(u.ID, 10))
-	if esito == nil {
+	if v.esito, attesa = h.limiteTOTP.Prenota("accesso:" + strconv.FormatUint(u.ID, 10)); v.esito == nil {
 		e.Add("codice_attuale", messaggioAttesa(attesa))
-		return fiber.StatusTooManyRequests, nil
+		return fiber.StatusTooManyRequests, v, nil
 	}
-	var err error
-	if recupero := security.NormalizeCode(codice); len(recupero) > 6 {
-		_, err = h.Store.UsaCodiceRecupero(u.ID, security.HashToken(recupero))
-	} else {
-		err = h.usaCodiceApp(u, codice)
+	if recupero := security.NormalizeCode(f.Codice); len(recupero) > 6 {
+		v.fattore = &store.Fattore{RecuperoHash: security.HashToken(recupero)}
+		return fiber.StatusOK, v, nil
 	}
-	esito(err == nil)
-	return fiber.StatusUnprocessableEntity, erroreDiCampo(err, e, "codice_attuale")
+	segreto, err := h.Keys.Open(u.TOTP.SegretoCifrato, domain.ContestoSegretoTOTP(u.ID))
+	if err != nil {
+		return 0, v, err
+	}
+	passo, ok := security.VerificaTOTP(string(segreto), senzaSpazi(f.Codice), h.Now(), u.TOTP.UltimoPasso)
+	if !ok {
+		v.esito(false)
+		e.Add("codice_attuale", errCodiceAttuale.Messaggio)
+		return fiber.StatusUnprocessableEntity, v, nil
+	}
+	v.fattore = &store.Fattore{Passo: passo}
+	return fiber.StatusOK, v, nil
 }
 
 var errCodiceAttuale = &domain.Errore{Codice: domain.ErrNonValido, Messaggio: "Il codice non è valido o è già stato usato: inserisci il codice che l'app mostra ora."}
 
-// usaCodiceApp checks a code of the account's app and records its step.
-func (h *Handlers) usaCodiceApp(u *domain.Utente, codice string) error {
-	segreto, err := h.Keys.Open(u.TOTP.SegretoCifrato, domain.ContestoSegretoTOTP(u.ID))
-	if err != nil {
-		return err
-	}
-	passo, ok := security.VerificaTOTP(string(segreto), senzaSpazi(codice), h.Now(), u.TOTP.UltimoPasso)
-	if !ok {
-		return errCodiceAttuale
-	}
-	return h.Store.AggiornaUltimoPassoTOTP(u.ID, passo)
-}
-
-// erroreDiCampo shows a refusal of the store next to a field; other errors
-// are returned.
-func erroreDiCampo(err error, e domain.Errori, campo string) error {
+// esitoCambio tells the throttle how the code went, and shows a refusal of
+// the store (a code used meanwhile, a wrong recovery code, an account
+// suspended) next to the code's field; other errors are returned.
+func esitoCambio(v fattoriVerificati, err error, e domain.Errori) error {
 	switch domain.CodiceDi(err) {
 	case domain.ErrNonValido, domain.ErrConflitto, domain.ErrNonAmmesso:
-		e.Add(campo, domain.MessaggioDi(err))
+		if v.esito != nil {
+			v.esito(false)
+		}
+		e.Add("codice_attuale", domain.MessaggioDi(err))
 		return nil
+	}
+	if v.esito != nil && err == nil {
+		v.esito(true)
 	}
 	return err
 }
 
-// chiudiAltreSessioni ends the user's sessions but the current one, after a
-// change of its credentials.
-func (h *Handlers) chiudiAltreSessioni(c *fiber.Ctx, u *domain.Utente) (int, error) {
-	ss, _ := c.Locals(localSessione).(store.Sessione)
-	return h.Store.EliminaAltreSessioni(u.ID, ss.Hash)
-}
-
-// avvisaCambio tells the holder by e-mail that its credentials changed, so
-// that a change it did not make does not go unnoticed.
-func (h *Handlers) avvisaCambio(c *fiber.Ctx, u *domain.Utente, cosa string) error {
-	if u.Email == "" {
-		return nil
-	}
-	now := h.Now()
-	m, err := messaggio("credenziali_cambiate", u.Email, map[string]string{
-		"Nome": u.Nome, "Cosa": cosa, "Quando": quandoTesto(now), "Dispositivo": domain.DispositivoDa(c.Get(fiber.HeaderUserAgent)).Nome,
+// cambio is the change of the current user's credentials: the factor it
+// gave, the session it uses (the others end) and the e-mail telling it that
+// cosa ("la password") changed, so that a change it did not make does not
+// go unnoticed.
+func (h *Handlers) cambio(c *fiber.Ctx, u *domain.Utente, v fattoriVerificati, cosa string) (store.Cambio, error) {
+	ss, _ := c.Locals(localSessione).(domain.Sessione)
+	m, err := posta.Messaggio("credenziali_cambiate", u.Email, map[string]string{
+		"Nome": u.Nome, "Cosa": cosa, "Quando": posta.Quando(h.Now()), "Dispositivo": domain.DispositivoDa(c.Get(fiber.HeaderUserAgent)).Nome,
 		"IP": c.IP(), "Dimenticata": h.link("/password-dimenticata"),
 	})
-	if err != nil {
-		return err
-	}
-	return h.Store.Accoda(m, now)
+	return store.Cambio{Fattore: v.fattore, Sessione: ss.Hash, Avviso: m}, err
 }
+
+// atto is the current user's action now, from this client: what the store
+// records in the audit log.
+func (h *Handlers) atto(c *fiber.Ctx) store.Atto {
+	a := store.Atto{Quando: h.Now(), IP: c.IP()}
+	if u := utenteDi(c); u != nil {
+		a.Chi = u.ID
+	}
+	return a
+}
+
+// link is an absolute address for e-mails.
+func (h *Handlers) link(path string) string { return strings.TrimRight(h.cfg.PublicURL, "/") + path }

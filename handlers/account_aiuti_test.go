@@ -6,12 +6,10 @@ import (
 	"regexp"
 	"strconv"
 	"testing"
-	"time"
 
 	"abilita/domain"
 	"abilita/internal/testapp"
 	"abilita/security"
-	"abilita/store"
 )
 
 // Helpers of the account tests: credential holders with an authenticator
@@ -37,7 +35,7 @@ type titolareAttivo struct {
 
 func nuovoTitolareAttivo(t testing.TB, app *testapp.T, p persona, sede string) *titolareAttivo {
 	t.Helper()
-	now := time.Now()
+	now := app.Orologio.Now()
 	u := app.CreaUtente(t, domain.Utente{Ruolo: domain.RuoloRichiedente, Email: p.Email, CodiceFiscale: p.CF, Cognome: p.Cognome, Nome: p.Nome,
 		Abilitazioni: []domain.Abilitazione{{Profilo: domain.ProfiloMedicoEsterno, CodiceMedico: "ME000123", Sede: sede, Dal: now, Attivata: now}}}, p.Password)
 	key, err := security.NuovoTOTP("Prova", p.CF)
@@ -53,15 +51,12 @@ func nuovoTitolareAttivo(t testing.TB, app *testapp.T, p persona, sede string) *
 	for _, c := range tt.recupero {
 		hashes = append(hashes, security.HashToken(security.NormalizeCode(c)))
 	}
-	err = app.App.Store.AggiornaUtente(u.ID, func(x *domain.Utente) error {
+	app.AggiornaUtente(t, u.ID, func(x *domain.Utente) error {
 		x.TOTP = &domain.TOTP{SegretoCifrato: sigillo, Attivato: now}
 		x.CodiciRecupero = hashes
 		x.Regole = &domain.Accettazione{Versione: domain.VersioneRegole, Quando: now}
 		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	tt.u = tt.stored()
 	return tt
 }
@@ -93,15 +88,12 @@ func (tt *titolareAttivo) accedi(v *visitatore, ua string) {
 // is moved back first, as if half a minute had passed since it.
 func (tt *titolareAttivo) codice() string {
 	tt.t.Helper()
-	passo := security.PassoTOTP(time.Now())
-	err := tt.app.App.Store.AggiornaUtente(tt.u.ID, func(x *domain.Utente) error {
+	passo := security.PassoTOTP(tt.app.Orologio.Now())
+	tt.app.AggiornaUtente(tt.t, tt.u.ID, func(x *domain.Utente) error {
 		x.TOTP.UltimoPasso = min(x.TOTP.UltimoPasso, passo-2)
 		return nil
 	})
-	if err != nil {
-		tt.t.Fatal(err)
-	}
-	c, err := security.CodiceTOTP(tt.segreto, time.Now())
+	c, err := security.CodiceTOTP(tt.segreto, tt.app.Orologio.Now())
 	if err != nil {
 		tt.t.Fatal(err)
 	}
@@ -143,7 +135,7 @@ func idSessioni(t testing.TB, v *visitatore) []string {
 }
 
 // sessioniNelloStore is how many sessions the account has in the store.
-func sessioniNelloStore(t testing.TB, app *testapp.T, id uint64) []store.Sessione {
+func sessioniNelloStore(t testing.TB, app *testapp.T, id uint64) []domain.Sessione {
 	t.Helper()
 	ss, err := app.App.Store.SessioniUtente(id)
 	if err != nil {

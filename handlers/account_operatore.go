@@ -8,7 +8,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"abilita/domain"
-	"abilita/store"
 	"abilita/views"
 )
 
@@ -24,9 +23,9 @@ type accountOperatoreVM struct {
 	Stato        string // in Italian
 	Colore       string // of the state's badge
 	Abilitazioni []domain.Abilitazione
-	Attivazione  *store.Attivazione // the pending activation code, if any
-	Scaduta      bool               // … past its expiry
-	Accessi      []store.Accesso
+	Attivazione  *domain.Attivazione // the pending activation code, if any
+	Scaduta      bool                // … past its expiry
+	Accessi      []domain.Accesso
 	PEC          string // where part 2 of a new code can go: the PEC of the holder's last request
 	Documenti    []string
 	// The form that failed, its values and errors, shown again beside it.
@@ -46,7 +45,7 @@ var errNessunAccount = domain.NonTrovato("Nessun account di questa sede con ques
 // accountOperatore finds the account of a codice fiscale among the holders
 // of the operator's sede and shows its state and the actions on it.
 func (h *Handlers) accountOperatore(c *fiber.Ctx) error {
-	vm := accountOperatoreVM{Base: h.personale(c, "Account dei titolari"), CF: store.NormalizzaCodiceFiscale(c.Query("cf")), Errori: domain.Errori{}}
+	vm := accountOperatoreVM{Base: h.personale(c, "Account dei titolari"), CF: domain.NormalizzaCodiceFiscale(c.Query("cf")), Errori: domain.Errori{}}
 	if vm.CF == "" {
 		return h.render(c, fiber.StatusOK, views.PaginaAccountOperatore, vm)
 	}
@@ -55,7 +54,7 @@ func (h *Handlers) accountOperatore(c *fiber.Ctx) error {
 		return h.render(c, fiber.StatusUnprocessableEntity, views.PaginaAccountOperatore, vm)
 	}
 	u, err := h.Store.UtentePerCF(vm.CF)
-	if err == nil && !dellaSedeOperatore(u, utenteDi(c)) {
+	if err == nil && !domain.AbilitatoDallaSede(u, utenteDi(c).Sede) {
 		err = errNessunAccount
 	}
 	if domain.CodiceDi(err) == domain.ErrNonTrovato {
@@ -69,20 +68,6 @@ func (h *Handlers) accountOperatore(c *fiber.Ctx) error {
 		return err
 	}
 	return h.render(c, fiber.StatusOK, views.PaginaAccountOperatore, vm)
-}
-
-// dellaSedeOperatore reports whether the account is a credential holder
-// enabled by the operator's sede.
-func dellaSedeOperatore(u, operatore *domain.Utente) bool {
-	if u.Ruolo != domain.RuoloRichiedente || operatore == nil || operatore.Sede == "" {
-		return false
-	}
-	for _, a := range u.Abilitazioni {
-		if a.Sede == operatore.Sede {
-			return true
-		}
-	}
-	return false
 }
 
 // riempiAccount fills the page with what the operator needs to know of u.
@@ -146,7 +131,7 @@ func (h *Handlers) accountDellaSede(c *fiber.Ctx) (*domain.Utente, error) {
 		return nil, errNessunAccount
 	}
 	u, err := h.Store.Utente(id)
-	if domain.CodiceDi(err) == domain.ErrNonTrovato || err == nil && !dellaSedeOperatore(u, utenteDi(c)) {
+	if domain.CodiceDi(err) == domain.ErrNonTrovato || err == nil && !domain.AbilitatoDallaSede(u, utenteDi(c).Sede) {
 		return nil, errNessunAccount
 	}
 	return u, err
@@ -184,9 +169,6 @@ func motivo(c *fiber.Ctx, e domain.Errori, richiesto bool) string {
 	return m
 }
 
-// chi names an account in the audit log.
-func chi(u *domain.Utente) string { return u.NomeCompleto() + " (" + u.CodiceFiscale + ")" }
-
 // sospendiAccount suspends an account, ending its sessions at once, or
 // reactivates it.
 func (h *Handlers) sospendiAccount(c *fiber.Ctx) error {
@@ -200,21 +182,18 @@ func (h *Handlers) sospendiAccount(c *fiber.Ctx) error {
 	if !sospendi && c.FormValue("azione") != "riattiva" {
 		e.Add("azione", "Scegli se sospendere o riattivare l'account.")
 	}
-	if u.Revocato {
-		e.Add("azione", "L'account è revocato: non può essere sospeso né riattivato.")
+	if len(e) == 0 {
+		_, err = h.Store.Sospendi(h.atto(c), u.ID, sospendi, m)
+		if err = rifiutoNelModulo(err, e, "azione"); err != nil {
+			return err
+		}
 	}
 	if len(e) > 0 {
 		return h.erroriAccount(c, u, "sospensione", e)
 	}
-	dettaglio, msg := "riattivato l'account di "+chi(u), "Account riattivato: il titolare può di nuovo accedere."
+	msg := "Account riattivato: il titolare può di nuovo accedere."
 	if sospendi {
-		dettaglio, msg = "sospeso l'account di "+chi(u), "Account sospeso: le sue sessioni sono state chiuse e non può accedere finché non viene riattivato."
-	}
-	if m != "" {
-		dettaglio += " (motivo: " + m + ")"
-	}
-	if err := h.Store.ImpostaSospensione(u.ID, sospendi, h.evento(c, store.AuditAccount, dettaglio)); err != nil {
-		return err
+		msg = "Account sospeso: le sue sessioni sono state chiuse e non può accedere finché non viene riattivato."
 	}
 	return h.tornaAllAccount(c, u, msg)
 }
@@ -230,14 +209,26 @@ func (h *Handlers) revocaAccount(c *fiber.Ctx) error {
 	if c.FormValue("conferma") != "si" {
 		e.Add("conferma", "Conferma che vuoi revocare l'account: l'operazione non si può annullare.")
 	}
-	if u.Revocato {
-		e.Add("conferma", "L'account è già revocato.")
+	if len(e) == 0 {
+		_, err = h.Store.Revoca(h.atto(c), u.ID, m)
+		if err = rifiutoNelModulo(err, e, "conferma"); err != nil {
+			return err
+		}
 	}
 	if len(e) > 0 {
 		return h.erroriAccount(c, u, "revoca", e)
 	}
-	if err := h.Store.Revoca(u.ID, h.evento(c, store.AuditAccount, "revocato l'account di "+chi(u)+" (motivo: "+m+")")); err != nil {
-		return err
-	}
 	return h.tornaAllAccount(c, u, "Account revocato: le sue sessioni e il codice di attivazione in sospeso non valgono più e non potrà più accedere.")
+}
+
+// rifiutoNelModulo puts the store's refusal of an action (a conflict, a
+// value it does not accept) in the form's errors under campo; other errors
+// are returned.
+func rifiutoNelModulo(err error, e domain.Errori, campo string) error {
+	switch domain.CodiceDi(err) {
+	case domain.ErrConflitto, domain.ErrNonValido:
+		e.Add(campo, domain.MessaggioDi(err))
+		return nil
+	}
+	return err
 }

@@ -7,8 +7,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"abilita/domain"
-	"abilita/security"
-	"abilita/store"
 	"abilita/views"
 )
 
@@ -42,17 +40,21 @@ func (h *Handlers) riemettiAttivazione(c *fiber.Ctx) error {
 		return err
 	}
 	pec = consegnaParte2(c, pec, e)
-	if u.Revocato {
-		e.Add("motivo", "L'account è revocato: non è possibile emettere nuove credenziali.")
+	if len(e) == 0 {
+		motivoCodice := "Nuovo codice emesso dalla sede: " + m
+		codice, err := h.codiceAccount(u, pec, motivoCodice)
+		if err != nil {
+			return err
+		}
+		_, err = h.Store.RiemettiCodice(h.atto(c), u.ID, codice.attivazione, codice.messaggi, motivoCodice)
+		if err = rifiutoNelModulo(err, e, "motivo"); err != nil {
+			return err
+		}
+		if len(e) == 0 {
+			return h.codiceEmesso(c, u, codice.parte2, pec, "Nuovo codice di attivazione emesso: quello precedente non vale più.")
+		}
 	}
-	if len(e) > 0 {
-		return h.erroriAccount(c, u, "attivazione", e)
-	}
-	parte2, err := h.emettiAttivazione(c, u, pec, "Nuovo codice emesso dalla sede: "+m)
-	if err != nil {
-		return err
-	}
-	return h.codiceEmesso(c, u, parte2, pec, "Nuovo codice di attivazione emesso: quello precedente non vale più.")
+	return h.erroriAccount(c, u, "attivazione", e)
 }
 
 // resetTOTPAccount removes the authenticator of a holder who lost it, after
@@ -71,28 +73,23 @@ func (h *Handlers) resetTOTPAccount(c *fiber.Ctx) error {
 		return err
 	}
 	pec = consegnaParte2(c, pec, e)
-	switch {
-	case u.Revocato:
-		e.Add("motivo", "L'account è revocato: non è possibile emettere nuove credenziali.")
-	case u.TOTP == nil:
-		e.Add("motivo", "L'account non ha un'app di autenticazione da azzerare: emetti un nuovo codice di attivazione.")
+	if len(e) == 0 {
+		// The code is made for the account as it will be, without an app.
+		senzaApp := *u
+		senzaApp.TOTP = nil
+		codice, err := h.codiceAccount(&senzaApp, pec, "Azzeramento dell'app di autenticazione: "+m)
+		if err != nil {
+			return err
+		}
+		_, err = h.Store.AzzeraTOTP(h.atto(c), u.ID, m, documento, codice.attivazione, codice.messaggi)
+		if err = rifiutoNelModulo(err, e, "motivo"); err != nil {
+			return err
+		}
+		if len(e) == 0 {
+			return h.codiceEmesso(c, u, codice.parte2, pec, "App di autenticazione azzerata e nuovo codice di attivazione emesso: il titolare configurerà la nuova app attivando il codice.")
+		}
 	}
-	if len(e) > 0 {
-		return h.erroriAccount(c, u, "totp", e)
-	}
-	ev := h.evento(c, store.AuditAccount, "azzerata l'app di autenticazione di "+chi(u)+"; identità verificata su "+documento)
-	if err := h.Store.ResetTOTP(u.ID, m, h.codiceSegnaposto(u.ID), ev); err != nil {
-		return err
-	}
-	// The code is issued to the account as it is now, without an app.
-	if u, err = h.Store.Utente(u.ID); err != nil {
-		return err
-	}
-	parte2, err := h.emettiAttivazione(c, u, pec, "Azzeramento dell'app di autenticazione: "+m)
-	if err != nil {
-		return err
-	}
-	return h.codiceEmesso(c, u, parte2, pec, "App di autenticazione azzerata e nuovo codice di attivazione emesso: il titolare configurerà la nuova app attivando il codice.")
+	return h.erroriAccount(c, u, "totp", e)
 }
 
 // documentoVerificato reads the document the operator checked the holder's
@@ -112,16 +109,6 @@ func (h *Handlers) documentoVerificato(c *fiber.Ctx, e domain.Errori) string {
 		e.Add("identita_verificata", "Conferma di aver verificato l'identità del titolare sul documento.")
 	}
 	return tipo + " n. " + numero
-}
-
-// codiceSegnaposto is the activation code ResetTOTP stores in the same
-// transaction that removes the authenticator: nobody knows its parts, and
-// the code issued right after replaces it. Until then the account can
-// neither log in nor activate.
-func (h *Handlers) codiceSegnaposto(id uint64) store.Attivazione {
-	now := h.Now()
-	return store.Attivazione{UtenteID: id, Parte1Hash: security.HashToken(security.NewToken()), Parte2Hash: security.HashToken(security.NewToken()),
-		Creata: now, Scade: now.Add(h.cfg.AttivazioneTTL)}
 }
 
 // codiceEmesso shows the account again after a new code: with part 2 on

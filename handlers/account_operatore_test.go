@@ -102,9 +102,7 @@ func TestAccountOperatoreSessioneSospesaRifiutata(t *testing.T) {
 	tt.accedi(v, uaFirefoxLinux)
 	// Suspended by a path that does not end the sessions itself: the
 	// middleware must still refuse the session on its next request.
-	if err := app.App.Store.AggiornaUtente(tt.u.ID, func(u *domain.Utente) error { u.Sospeso = true; return nil }); err != nil {
-		t.Fatal(err)
-	}
+	app.AggiornaUtente(t, tt.u.ID, func(u *domain.Utente) error { u.Sospeso = true; return nil })
 	anonimoOra(t, v)
 	if n := len(sessioniNelloStore(t, app, tt.u.ID)); n != 0 {
 		t.Errorf("the refused session is still stored (%d)", n)

@@ -2,13 +2,10 @@ package handlers
 
 import (
 	"strconv"
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
 	"abilita/domain"
-	"abilita/security"
-	"abilita/store"
 	"abilita/views"
 )
 
@@ -21,7 +18,7 @@ type cambioPasswordVM struct {
 
 func (h *Handlers) nuovoCambioPasswordVM(c *fiber.Ctx) cambioPasswordVM {
 	u := utenteDi(c)
-	return cambioPasswordVM{Base: h.personale(c, "Cambia la password"), ConCodice: u.TOTP != nil, Minimo: minimoPassword(u), Errori: domain.Errori{}}
+	return cambioPasswordVM{Base: h.personale(c, "Cambia la password"), ConCodice: u.TOTP != nil, Minimo: u.MinimoPassword(), Errori: domain.Errori{}}
 }
 
 func (h *Handlers) cambioPasswordForm(c *fiber.Ctx) error {
@@ -35,16 +32,11 @@ func (h *Handlers) cambioPassword(c *fiber.Ctx) error {
 	u := utenteDi(c)
 	vm := h.nuovoCambioPasswordVM(c)
 	password := c.FormValue("password")
-	local, _, _ := strings.Cut(u.Email, "@")
-	if err := security.CheckPassword(password, vm.Minimo, u.CodiceFiscale, u.Cognome, u.Nome, local); err != nil {
-		vm.Errori.Add("password", err.Error())
-	} else if password != c.FormValue("conferma") {
-		vm.Errori.Add("conferma", "Le due password non coincidono.")
-	}
-	status := fiber.StatusUnprocessableEntity
+	u.ValidaNuovaPassword(vm.Errori, password, c.FormValue("conferma"), vm.Minimo)
+	status, v := fiber.StatusUnprocessableEntity, fattoriVerificati{}
 	if len(vm.Errori) == 0 {
 		var err error
-		if status, err = h.verificaFattori(c, u, leggiFattori(c), vm.Errori); err != nil {
+		if status, v, err = h.verificaFattori(c, u, leggiFattori(c), vm.Errori); err != nil {
 			return err
 		}
 	}
@@ -55,37 +47,19 @@ func (h *Handlers) cambioPassword(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	now := h.Now()
-	err = h.Store.AggiornaUtente(u.ID, func(x *domain.Utente) error {
-		if !x.Attivo() {
-			return errAccountSospeso
-		}
-		x.PasswordHash, x.PasswordCambiata = hash, now
-		return nil
-	})
+	cambio, err := h.cambio(c, u, v, "la password")
 	if err != nil {
 		return err
 	}
-	return h.dopoCambio(c, u, "password cambiata dal titolare", "la password", "Password cambiata.")
+	chiuse, err := h.Store.CambiaPassword(h.atto(c), cambio, hash)
+	if err := esitoCambio(v, err, vm.Errori); err != nil {
+		return err
+	}
+	if len(vm.Errori) > 0 {
+		return h.render(c, fiber.StatusUnprocessableEntity, views.PaginaCambioPassword, vm)
+	}
+	return h.avviso(c, "/account/sessioni", "Password cambiata. "+sessioniChiuse(chiuse))
 }
-
-// dopoCambio completes a change of a factor: it ends the other sessions,
-// records the change, tells the user by e-mail and says so on the page.
-func (h *Handlers) dopoCambio(c *fiber.Ctx, u *domain.Utente, audit, cosa, avviso string) error {
-	chiuse, err := h.chiudiAltreSessioni(c, u)
-	if err != nil {
-		return err
-	}
-	if err := h.Store.Audit(h.evento(c, store.AuditAccount, audit+"; altre sessioni chiuse: "+strconv.Itoa(chiuse))); err != nil {
-		return err
-	}
-	if err := h.avvisaCambio(c, u, cosa); err != nil {
-		return err
-	}
-	return h.avviso(c, "/account/sessioni", avviso+" "+sessioniChiuse(chiuse))
-}
-
-var errAccountSospeso = &domain.Errore{Codice: domain.ErrNonAmmesso, Messaggio: "L'account è sospeso o revocato: rivolgiti alla tua sede."}
 
 // sessioniChiuse tells the user how many other sessions a change ended.
 func sessioniChiuse(n int) string {

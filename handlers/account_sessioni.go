@@ -8,7 +8,6 @@ import (
 
 	"abilita/domain"
 	"abilita/security"
-	"abilita/store"
 	"abilita/views"
 )
 
@@ -35,7 +34,7 @@ func idSessione(hash string) string { return security.HashToken(hash)[:16] }
 // sessioniAperte returns the user's sessions still in force, the current
 // one marked: ended ones wait in the store for their next request.
 func (h *Handlers) sessioniAperte(c *fiber.Ctx) ([]sessioneVM, error) {
-	corrente, _ := c.Locals(localSessione).(store.Sessione)
+	corrente, _ := c.Locals(localSessione).(domain.Sessione)
 	tutte, err := h.Store.SessioniUtente(utenteDi(c).ID)
 	if err != nil {
 		return nil, err
@@ -64,13 +63,10 @@ func (h *Handlers) sessioniAttive(c *fiber.Ctx) error {
 // terminaSessione ends one of the user's other sessions (sessione = its
 // ID), or all of them (tutte=si). The current one ends with "Esci".
 func (h *Handlers) terminaSessione(c *fiber.Ctx) error {
-	u := utenteDi(c)
 	if c.FormValue("tutte") == "si" {
-		n, err := h.chiudiAltreSessioni(c, u)
+		ss, _ := c.Locals(localSessione).(domain.Sessione)
+		n, err := h.Store.ChiudiAltreSessioni(h.atto(c), ss.Hash)
 		if err != nil {
-			return err
-		}
-		if err := h.Store.Audit(h.evento(c, store.AuditAccount, "il titolare ha chiuso le altre sessioni: "+strconv.Itoa(n))); err != nil {
 			return err
 		}
 		return h.avviso(c, "/account/sessioni", chiuseDaTe(n))
@@ -87,11 +83,7 @@ func (h *Handlers) terminaSessione(c *fiber.Ctx) error {
 		if s.Corrente {
 			return domain.Conflitto("Questa è la sessione che stai usando: per chiuderla usa «Esci».")
 		}
-		if err := h.Store.EliminaSessioneUtente(u.ID, s.hash); err != nil {
-			return err
-		}
-		ev := h.evento(c, store.AuditAccount, "il titolare ha chiuso una sessione ("+s.Dispositivo+", "+s.IP+")")
-		if err := h.Store.Audit(ev); err != nil {
+		if err := h.Store.ChiudiSessione(h.atto(c), s.hash, s.Dispositivo+", "+s.IP); err != nil {
 			return err
 		}
 		return h.avviso(c, "/account/sessioni", "Sessione chiusa: su "+s.Dispositivo+" dovrà essere eseguito di nuovo l'accesso.")
@@ -111,7 +103,7 @@ func chiuseDaTe(n int) string {
 
 type accessiVM struct {
 	views.Base
-	Accessi []store.Accesso
+	Accessi []domain.Accesso
 }
 
 // accessiMostrati is how many attempts the history page shows.

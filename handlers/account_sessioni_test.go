@@ -152,7 +152,7 @@ func TestAccountNuovoDispositivoAvvisatoPerEmail(t *testing.T) {
 			t.Errorf("the e-mail lacks %q:\n%s", s, testo)
 		}
 	}
-	time.Sleep(300 * time.Millisecond) // any other message queued before has been sent by now
+	app.AttendiPostaSpedita(t) // any other message queued before has reached the relay
 	if n := quante(app.SMTP, avviso); n != 1 {
 		t.Errorf("%d new-device e-mails, want 1 (for Chrome su Windows only)", n)
 	}

@@ -14,7 +14,6 @@ import (
 
 	"abilita/domain"
 	"abilita/security"
-	"abilita/store"
 	"abilita/views"
 )
 
@@ -67,43 +66,37 @@ func (h *Handlers) cambioTOTP(c *fiber.Ctx) error {
 	if !ok {
 		vm.Errori.Add("nuovo_codice", "Il codice non corrisponde: inquadra il QR code di questa pagina con la nuova app e inserisci il codice che mostra ora.")
 	}
-	status := fiber.StatusUnprocessableEntity
+	status, v := fiber.StatusUnprocessableEntity, fattoriVerificati{}
 	if len(vm.Errori) == 0 {
 		var err error
-		if status, err = h.verificaFattori(c, u, leggiFattori(c), vm.Errori); err != nil {
+		if status, v, err = h.verificaFattori(c, u, leggiFattori(c), vm.Errori); err != nil {
 			return err
 		}
 	}
 	if len(vm.Errori) > 0 {
 		return h.render(c, status, views.PaginaCambioTOTP, vm)
 	}
-	if err := h.salvaNuovaApp(u.ID, segreto, passo); err != nil {
-		return err
-	}
-	return h.dopoCambio(c, u, "app di autenticazione cambiata dal titolare", "l'app di autenticazione", "App di autenticazione cambiata: da ora usa i codici della nuova app.")
-}
-
-var errSenzaApp = domain.Conflitto("Il tuo account non ha un'app di autenticazione da cambiare.")
-
-// salvaNuovaApp stores the new secret, sealed for the account, with the step
-// of the code that confirmed it as the last used: that code cannot log in.
-func (h *Handlers) salvaNuovaApp(id uint64, segreto string, passo int64) error {
-	sigillato, err := h.Keys.Seal([]byte(segreto), domain.ContestoSegretoTOTP(id))
+	// The new secret is sealed for the account, with the step of the code
+	// that confirmed it as the last used: that code cannot log in.
+	sigillato, err := h.Keys.Seal([]byte(segreto), domain.ContestoSegretoTOTP(u.ID))
 	if err != nil {
 		return err
 	}
-	now := h.Now()
-	return h.Store.AggiornaUtente(id, func(u *domain.Utente) error {
-		switch {
-		case !u.Attivo():
-			return errAccountSospeso
-		case u.TOTP == nil: // reset by the sede meanwhile: only a new activation enrols again
-			return errSenzaApp
-		}
-		u.TOTP = &domain.TOTP{SegretoCifrato: sigillato, UltimoPasso: passo, Attivato: now}
-		return nil
-	})
+	cambio, err := h.cambio(c, u, v, "l'app di autenticazione")
+	if err != nil {
+		return err
+	}
+	chiuse, err := h.Store.CambiaTOTP(h.atto(c), cambio, sigillato, passo)
+	if err := esitoCambio(v, err, vm.Errori); err != nil {
+		return err
+	}
+	if len(vm.Errori) > 0 {
+		return h.render(c, fiber.StatusUnprocessableEntity, views.PaginaCambioTOTP, vm)
+	}
+	return h.avviso(c, "/account/sessioni", "App di autenticazione cambiata: da ora usa i codici della nuova app. "+sessioniChiuse(chiuse))
 }
+
+var errSenzaApp = domain.Conflitto("Il tuo account non ha un'app di autenticazione da cambiare.")
 
 // nuovoSegreto creates a secret for the account and puts it in the page.
 func (h *Handlers) nuovoSegreto(c *fiber.Ctx, u *domain.Utente, vm *cambioTOTPVM) error {
@@ -143,7 +136,7 @@ func (h *Handlers) apriSigillo(c *fiber.Ctx, u *domain.Utente, sigillo string) (
 // contestoSegretoInCambio binds a secret being enrolled to the account and
 // the session, so that a sealed secret cannot be replayed elsewhere.
 func contestoSegretoInCambio(c *fiber.Ctx, u *domain.Utente) []byte {
-	ss, _ := c.Locals(localSessione).(store.Sessione)
+	ss, _ := c.Locals(localSessione).(domain.Sessione)
 	return []byte("abilita/totp-in-cambio/v1/" + strconv.FormatUint(u.ID, 10) + "/" + ss.Hash)
 }
 

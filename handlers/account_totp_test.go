@@ -6,7 +6,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"abilita/domain"
 	"abilita/internal/testapp"
@@ -46,7 +45,7 @@ func TestAccountCambioApp(t *testing.T) {
 		t.Fatal("the new secret is the old one")
 	}
 	codiceNuovo := func() string {
-		c, err := security.CodiceTOTP(segreto, time.Now())
+		c, err := security.CodiceTOTP(segreto, app.Orologio.Now())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -78,7 +77,7 @@ func TestAccountCambioApp(t *testing.T) {
 
 	// A secret shown to another session does not open in this one.
 	altroSigillo, altroSegreto := nuovaApp(t, altrove)
-	c, _ := security.CodiceTOTP(altroSegreto, time.Now())
+	c, _ := security.CodiceTOTP(altroSegreto, app.Orologio.Now())
 	vuole(t, qui.post("/account/totp", modulo(altroSigillo, c, tt.codice())), http.StatusUnprocessableEntity)
 
 	confermato := codiceNuovo()
@@ -99,7 +98,7 @@ func TestAccountCambioApp(t *testing.T) {
 	// The old app no longer logs in; the new one does, but not with the confirming code.
 	accesso := nuovoVisitatore(t, app)
 	vuole(t, accesso.post("/accedi", url.Values{"identificativo": {tt.p.CF}, "password": {tt.p.Password}}), http.StatusSeeOther, "/accedi/codice")
-	vecchio, _ := security.CodiceTOTP(tt.segreto, time.Now())
+	vecchio, _ := security.CodiceTOTP(tt.segreto, app.Orologio.Now())
 	if vecchio != confermato {
 		vuole(t, accesso.post("/accedi/codice", url.Values{"codice": {vecchio}}), http.StatusUnprocessableEntity)
 	}

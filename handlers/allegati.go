@@ -72,12 +72,8 @@ func (b corpoMultipart) finisci() error {
 // sniffed, checked, hashed and encrypted to disk as it arrives, never whole
 // in memory. If any file is refused, none of this upload is kept.
 func (h *Handlers) caricaAllegati(c *fiber.Ctx) error {
-	u := utenteDi(c)
-	r, err := h.richiestaPropria(c)
+	r, err := h.richiestaPer(c, domain.OpCompila)
 	if err != nil {
-		return err
-	}
-	if err := modificabile(u)(r); err != nil {
 		return err
 	}
 	corpo, err := h.corpoMultipart(c)
@@ -101,22 +97,7 @@ func (h *Handlers) caricaAllegati(c *fiber.Ctx) error {
 	if len(nuovi) == 0 {
 		return h.render(c, fiber.StatusUnprocessableEntity, views.PaginaPasso, h.passoVM(c, r, domain.PassoAllegati, domain.Errori{"documento_fronte": "Scegli almeno un file da caricare."}))
 	}
-	var sostituiti []domain.Allegato
-	_, err = h.Store.AggiornaRichiesta(r.ID, h.Now(), func(stored *domain.Richiesta) error {
-		if err := modificabile(u)(stored); err != nil {
-			return err
-		}
-		if stored.Allegati == nil {
-			stored.Allegati = map[domain.TipoAllegato]domain.Allegato{}
-		}
-		for tipo, a := range nuovi {
-			if old, ok := stored.Allegati[tipo]; ok {
-				sostituiti = append(sostituiti, old)
-			}
-			stored.Allegati[tipo] = a
-		}
-		return nil
-	})
+	sostituiti, err := h.Store.AllegaDocumenti(h.atto(c), r.ID, nuovi)
 	if err != nil {
 		h.eliminaFile(slices.Collect(maps.Values(nuovi))...)
 		return err

@@ -1,15 +1,14 @@
 package handlers
 
 import (
-	"cmp"
 	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
 	"abilita/domain"
+	"abilita/posta"
 	"abilita/sedi"
-	"abilita/store"
 	"abilita/views"
 )
 
@@ -67,11 +66,8 @@ func (h *Handlers) operatori(c *fiber.Ctx) error {
 }
 
 func (h *Handlers) paginaOperatori(c *fiber.Ctx, status int, m moduloAccount, e domain.Errori) error {
-	elenco, err := h.Store.Sedi()
-	if err != nil {
-		return err
-	}
-	utenti, err := h.Store.Utenti(domain.RuoloOperatore, domain.RuoloAmministratore)
+	elenco := h.Store.Sedi()
+	utenti, err := h.Store.Staff()
 	if err != nil {
 		return err
 	}
@@ -98,22 +94,19 @@ func (h *Handlers) paginaOperatori(c *fiber.Ctx, status int, m moduloAccount, e 
 func (h *Handlers) creaOperatore(c *fiber.Ctx) error {
 	m := moduloAccount{
 		Nome: strings.TrimSpace(c.FormValue("nome")), Cognome: strings.TrimSpace(c.FormValue("cognome")),
-		Email: store.NormalizzaEmail(c.FormValue("email")), Sede: strings.TrimSpace(c.FormValue("sede")),
+		Email: domain.NormalizzaEmail(c.FormValue("email")), Sede: strings.TrimSpace(c.FormValue("sede")),
 		Ruolo: domain.Ruolo(c.FormValue("ruolo")),
 	}
-	e, sede, err := h.validaAccount(&m)
-	if err != nil {
-		return err
-	}
+	e := h.validaAccount(&m)
 	if len(e) > 0 {
 		return h.paginaOperatori(c, fiber.StatusUnprocessableEntity, m, e)
 	}
-	u := &domain.Utente{Ruolo: m.Ruolo, Email: m.Email, Nome: m.Nome, Cognome: m.Cognome, Sede: m.Sede, Creato: h.Now()}
-	dettaglio := "Creato l'account di " + strings.ToLower(m.Ruolo.Etichetta()) + " " + u.NomeCompleto()
-	if sede.Codice != "" {
-		dettaglio += " per la " + sede.Nome
+	u := domain.Utente{Ruolo: m.Ruolo, Email: m.Email, Nome: m.Nome, Cognome: m.Cognome, Sede: m.Sede}
+	codice, err := h.codiceAccount(&u, "", "creazione dell'account")
+	if err != nil {
+		return err
 	}
-	err = h.Store.CreaUtente(u)
+	creato, err := h.Store.CreaStaff(h.atto(c), u, codice.attivazione, codice.messaggi)
 	if domain.CodiceDi(err) == domain.ErrConflitto {
 		e.Add("email", domain.MessaggioDi(err))
 		return h.paginaOperatori(c, fiber.StatusUnprocessableEntity, m, e)
@@ -121,54 +114,18 @@ func (h *Handlers) creaOperatore(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := h.Store.Audit(h.evento(c, store.AuditAccount, dettaglio+" (utente "+u.Email+")")); err != nil {
-		return err
-	}
-	if _, err := h.emettiAttivazione(c, u, "", "creazione dell'account"); err != nil {
-		return err
-	}
-	return h.avviso(c, "/amministrazione/operatori", "Account creato per "+u.NomeCompleto()+". La prima parte del codice di attivazione è stata inviata a "+u.Email+
-		"; stampa la lettera con la seconda parte e consegnala di persona. Il codice vale "+durata(h.cfg.AttivazioneTTL)+".")
+	return h.avviso(c, "/amministrazione/operatori", "Account creato per "+creato.NomeCompleto()+". La prima parte del codice di attivazione è stata inviata a "+creato.Email+
+		"; stampa la lettera con la seconda parte e consegnala di persona. Il codice vale "+posta.Durata(h.cfg.AttivazioneTTL)+".")
 }
 
 // validaAccount checks the creation form; an operator needs a sede, an
 // administrator sees every sede and gets none.
-func (h *Handlers) validaAccount(m *moduloAccount) (domain.Errori, sedi.Sede, error) {
+func (h *Handlers) validaAccount(m *moduloAccount) domain.Errori {
 	e := domain.Errori{}
-	for field, v := range map[string]string{"nome": m.Nome, "cognome": m.Cognome, "email": m.Email, "sede": m.Sede} {
-		if msg := domain.ControllaTesto(v); msg != "" {
-			e.Add(field, msg)
-		}
-	}
-	if m.Nome == "" {
-		e.Add("nome", "Indica il nome.")
-	}
-	if m.Cognome == "" {
-		e.Add("cognome", "Indica il cognome.")
-	}
-	if !domain.EmailValida(m.Email) {
-		e.Add("email", "L'indirizzo e-mail non è valido (esempio: nome.cognome@inail.it).")
-	}
-	var sede sedi.Sede
-	switch m.Ruolo {
-	case domain.RuoloAmministratore:
-		m.Sede = ""
-	case domain.RuoloOperatore:
-		if m.Sede == "" {
-			e.Add("sede", "Scegli la sede dell'operatore.")
-			break
-		}
-		var err error
-		sede, err = h.Store.Sede(m.Sede)
-		if domain.CodiceDi(err) == domain.ErrNonTrovato {
-			e.Add("sede", "Sede non trovata.")
-		} else if err != nil {
-			return nil, sede, err
-		}
-	default:
-		e.Add("ruolo", "Scegli il ruolo: operatore di sede o amministratore.")
-	}
-	return e, sede, nil
+	u := domain.Utente{Ruolo: m.Ruolo, Email: m.Email, Nome: m.Nome, Cognome: m.Cognome, Sede: m.Sede}
+	u.Valida(e, func(codice string) bool { _, err := h.Store.Sede(codice); return err == nil })
+	m.Sede = u.Sede
+	return e
 }
 
 // sospensioneOperatore suspends a staff account, ending its sessions at
@@ -186,15 +143,11 @@ func (h *Handlers) sospensioneOperatore(c *fiber.Ctx) error {
 	default:
 		return &domain.Errore{Codice: domain.ErrNonValido, Messaggio: "Operazione non valida: scegli se sospendere o riattivare l'account."}
 	}
-	if sospeso && u.ID == utenteDi(c).ID {
-		return domain.Conflitto("Non puoi sospendere il tuo stesso account.")
-	}
-	azione, esito := "Riattivato", " è stato riattivato."
+	esito := " è stato riattivato."
 	if sospeso {
-		azione, esito = "Sospeso", " è stato sospeso e le sue sessioni sono state chiuse."
+		esito = " è stato sospeso e le sue sessioni sono state chiuse."
 	}
-	ev := h.evento(c, store.AuditAccount, azione+" l'account di "+u.NomeCompleto()+" ("+u.Email+")")
-	if err := h.Store.ImpostaSospensione(u.ID, sospeso, ev); err != nil {
+	if _, err := h.Store.Sospendi(h.atto(c), u.ID, sospeso, ""); err != nil {
 		return err
 	}
 	return h.avviso(c, "/amministrazione/operatori", "L'account di "+u.NomeCompleto()+esito)
@@ -231,14 +184,15 @@ func (h *Handlers) riemettiAttivazioneStaff(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if !u.DeveAttivare() {
-		return domain.Conflitto("L'account è già attivo: se la persona ha perso l'app di autenticazione, sospendi l'account e creane uno nuovo.")
-	}
 	motivo := strings.TrimSpace(c.FormValue("motivo"))
-	if msg := domain.ControllaTesto(motivo); msg != "" || motivo == "" {
-		return &domain.Errore{Codice: domain.ErrNonValido, Messaggio: cmp.Or(msg, "Indica il motivo della nuova emissione.")}
+	if msg := domain.ControllaTesto(motivo); msg != "" {
+		return &domain.Errore{Codice: domain.ErrNonValido, Messaggio: msg}
 	}
-	if _, err := h.emettiAttivazione(c, u, "", motivo); err != nil {
+	codice, err := h.codiceAccount(u, "", motivo)
+	if err != nil {
+		return err
+	}
+	if _, err := h.Store.RiemettiCodice(h.atto(c), u.ID, codice.attivazione, codice.messaggi, motivo); err != nil {
 		return err
 	}
 	return h.avviso(c, "/amministrazione/operatori", "Nuovo codice di attivazione emesso per "+u.NomeCompleto()+": la prima parte è stata inviata per e-mail, scarica la nuova lettera con la seconda parte. Il codice precedente non vale più.")

@@ -25,13 +25,13 @@ func collega(t testing.TB, app *testapp.T, ruolo domain.Ruolo, sede, nome, email
 
 // vociAudit returns the audit entries with that action whose detail
 // contains dettaglio.
-func vociAudit(t testing.TB, app *testapp.T, azione, dettaglio string) []store.EventoAudit {
+func vociAudit(t testing.TB, app *testapp.T, azione, dettaglio string) []domain.EventoAudit {
 	t.Helper()
 	tutte, err := app.App.Store.EventiAudit(store.FiltroAudit{Limite: 1000})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out []store.EventoAudit
+	var out []domain.EventoAudit
 	for _, e := range tutte {
 		if e.Azione == azione && strings.Contains(e.Dettaglio, dettaglio) {
 			out = append(out, e)

@@ -29,8 +29,8 @@ type configurazioneVM struct {
 // chooses its password.
 func (h *Handlers) configurazioneForm(c *fiber.Ctx) error {
 	token := c.Query("t")
-	_, err := h.Store.TokenValido(security.HashToken(token), store.ScopoSetupAdmin, h.Now())
-	return h.render(c, fiber.StatusOK, views.PaginaConfigurazione, configurazioneVM{Base: h.personale(c, "Primo amministratore"), Token: token, Valido: err == nil, MinPassword: MinPasswordConTOTP, Errori: domain.Errori{}})
+	_, err := h.Store.TokenValido(security.HashToken(token), domain.ScopoSetupAdmin, h.Now())
+	return h.render(c, fiber.StatusOK, views.PaginaConfigurazione, configurazioneVM{Base: h.personale(c, "Primo amministratore"), Token: token, Valido: err == nil, MinPassword: domain.MinPasswordConTOTP, Errori: domain.Errori{}})
 }
 
 // configurazione creates the first administrator and takes it straight into
@@ -40,11 +40,11 @@ func (h *Handlers) configurazioneForm(c *fiber.Ctx) error {
 // set-up link was the secret.
 func (h *Handlers) configurazione(c *fiber.Ctx) error {
 	vm := configurazioneVM{
-		Base: h.personale(c, "Primo amministratore"), Token: c.FormValue("t"), Valido: true, MinPassword: MinPasswordConTOTP, Errori: domain.Errori{},
-		Email: store.NormalizzaEmail(c.FormValue("email")), Cognome: strings.TrimSpace(c.FormValue("cognome")), Nome: strings.TrimSpace(c.FormValue("nome")),
+		Base: h.personale(c, "Primo amministratore"), Token: c.FormValue("t"), Valido: true, MinPassword: domain.MinPasswordConTOTP, Errori: domain.Errori{},
+		Email: domain.NormalizzaEmail(c.FormValue("email")), Cognome: strings.TrimSpace(c.FormValue("cognome")), Nome: strings.TrimSpace(c.FormValue("nome")),
 	}
 	hash := security.HashToken(vm.Token)
-	if _, err := h.Store.TokenValido(hash, store.ScopoSetupAdmin, h.Now()); err != nil {
+	if _, err := h.Store.TokenValido(hash, domain.ScopoSetupAdmin, h.Now()); err != nil {
 		vm.Valido = false
 		return h.render(c, fiber.StatusUnprocessableEntity, views.PaginaConfigurazione, vm)
 	}
@@ -57,61 +57,28 @@ func (h *Handlers) configurazione(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	u := &domain.Utente{Email: vm.Email, Cognome: vm.Cognome, Nome: vm.Nome}
-	if err := h.Store.CreaPrimoAmministratore(hash, u, h.Now()); err != nil {
+	// The administrator's activation opens past the password step, with the
+	// authenticator secret the next step shows.
+	u := domain.Utente{Email: vm.Email, Cognome: vm.Cognome, Nome: vm.Nome}
+	token := security.NewToken()
+	p := store.PrimoAmministratore{Utente: u, PasswordHash: pwHash, AttivazioneHash: security.HashToken(token)}
+	if p.Segreto, err = h.nuovoSegretoAttivazione(p.AttivazioneHash, &u); err != nil {
+		return err
+	}
+	if _, err := h.Store.ConfiguraPrimoAmministratore(h.atto(c), hash, p); err != nil {
 		if code := domain.CodiceDi(err); code == domain.ErrNonValido || code == domain.ErrConflitto {
 			vm.Valido = false
 			return h.render(c, fiber.StatusUnprocessableEntity, views.PaginaConfigurazione, vm)
 		}
 		return err
 	}
-	token, err := h.attivaPrimoAmministratore(c, u, pwHash)
-	if err != nil {
-		return err
-	}
 	return h.proseguiAttivazione(c, token)
 }
 
 func validaConfigurazione(e domain.Errori, vm *configurazioneVM, password, conferma string) {
-	for field, v := range map[string]string{"email": vm.Email, "cognome": vm.Cognome, "nome": vm.Nome} {
-		if msg := domain.ControllaTesto(v); msg != "" {
-			e.Add(field, msg)
-		} else if v == "" {
-			e.Add(field, "Campo obbligatorio.")
-		}
-	}
-	if e["email"] == "" && !domain.EmailValida(vm.Email) {
-		e.Add("email", "L'indirizzo e-mail non è valido.")
-	}
-	local, _, _ := strings.Cut(vm.Email, "@")
-	if err := security.CheckPassword(password, MinPasswordConTOTP, vm.Cognome, vm.Nome, local); err != nil {
-		e.Add("password", err.Error())
-	} else if password != conferma {
-		e.Add("conferma", "Le due password non coincidono.")
-	}
-}
-
-// attivaPrimoAmministratore issues the administrator's code, uses it up at
-// once for an activation held by this browser, and records the password
-// chosen on the set-up page; the next step is the authenticator.
-func (h *Handlers) attivaPrimoAmministratore(c *fiber.Ctx, u *domain.Utente, pwHash string) (token string, err error) {
-	now := h.Now()
-	k := nuovoCodiceAttivazione()
-	a := store.Attivazione{UtenteID: u.ID, Parte1Hash: k.hash1, Parte2Hash: k.hash2, Creata: now, Scade: now.Add(h.cfg.AttivazioneTTL), Motivo: "configurazione del primo amministratore"}
-	ev := h.evento(c, store.AuditAccount, "Creato il primo amministratore "+u.NomeCompleto()+" ("+u.Email+") con il collegamento di configurazione")
-	ev.Chi = u.ID
-	if err := h.Store.EmettiAttivazione(a, ev); err != nil {
-		return "", err
-	}
-	token = security.NewToken()
-	tokenHash := security.HashToken(token)
-	if _, err := h.Store.IniziaAttivazione(u.Email, k.parte1, k.parte2, tokenHash, now); err != nil {
-		return "", err
-	}
-	if _, err := h.Store.ImpostaPasswordAttivazione(tokenHash, pwHash, now); err != nil {
-		return "", err
-	}
-	return token, h.nuovoSegretoAttivazione(tokenHash, u, now)
+	u := domain.Utente{Ruolo: domain.RuoloAmministratore, Email: vm.Email, Cognome: vm.Cognome, Nome: vm.Nome}
+	u.Valida(e, nil)
+	u.ValidaNuovaPassword(e, password, conferma, domain.MinPasswordConTOTP)
 }
 
 // letteraOperatore is the activation letter of a new operator or
@@ -133,6 +100,5 @@ func (h *Handlers) letteraOperatore(c *fiber.Ctx) error {
 		}
 	}
 	l := pdf.Lettera{Cognome: u.Cognome, Nome: u.Nome, Identificativo: u.Email, Profilo: profilo, Parte2: parte2, Scade: a.Scade, Indirizzo: h.link("/attivazione")}
-	ev := h.evento(c, store.AuditCredenziali, "Lettera di attivazione scaricata per "+u.NomeCompleto()+" ("+u.Email+")")
-	return h.inviaLettera(c, l, ev, "lettera-attivazione-"+itoa(u.ID)+".pdf")
+	return h.inviaLettera(c, l, 0, "Lettera di attivazione scaricata per "+u.NomeCompleto()+" ("+u.Email+")", "lettera-attivazione-"+itoa(u.ID)+".pdf")
 }

@@ -16,7 +16,7 @@ const perPaginaAudit = 50
 
 // rigaAudit is one entry of the audit log as the page shows it.
 type rigaAudit struct {
-	store.EventoAudit
+	domain.EventoAudit
 	Ora        string // Europe/Rome, to the second
 	NomeChi    string
 	EmailChi   string
@@ -85,7 +85,7 @@ func numeroFiltro(e domain.Errori, field, v, msg string) uint64 {
 }
 
 // righeAudit adds to each entry who did it and the request's protocol.
-func (h *Handlers) righeAudit(eventi []store.EventoAudit) ([]rigaAudit, error) {
+func (h *Handlers) righeAudit(eventi []domain.EventoAudit) ([]rigaAudit, error) {
 	utenti := map[uint64]*domain.Utente{}
 	protocolli := map[uint64]string{}
 	out := make([]rigaAudit, 0, len(eventi))
@@ -124,21 +124,21 @@ func (h *Handlers) righeAudit(eventi []store.EventoAudit) ([]rigaAudit, error) {
 // etichettaAudit is the Italian label of an audited action.
 func etichettaAudit(azione string) string {
 	switch azione {
-	case store.AuditVisualizzaDocumento:
+	case domain.AuditVisualizzaDocumento:
 		return "Visualizzazione di un documento"
-	case store.AuditScaricaDocumento:
+	case domain.AuditScaricaDocumento:
 		return "Scaricamento di un documento"
-	case store.AuditDecisione:
+	case domain.AuditDecisione:
 		return "Decisione"
-	case store.AuditPresaInCarico:
+	case domain.AuditPresaInCarico:
 		return "Presa in carico"
-	case store.AuditReinstradamento:
+	case domain.AuditReinstradamento:
 		return "Cambio di sede"
-	case store.AuditRichiestaSportello:
+	case domain.AuditRichiestaSportello:
 		return "Richiesta allo sportello"
-	case store.AuditAccount:
+	case domain.AuditAccount:
 		return "Gestione account"
-	case store.AuditSede:
+	case domain.AuditSede:
 		return "Dati della sede"
 	}
 	return azione

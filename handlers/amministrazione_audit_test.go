@@ -52,7 +52,7 @@ func TestAuditRegistro(t *testing.T) {
 
 	// Newest first, fifty to a page.
 	for i := range 60 {
-		if err := app.App.Store.Audit(store.EventoAudit{Quando: time.Now(), Azione: store.AuditVisualizzaDocumento, Richiesta: 42, Dettaglio: "voce " + strconv.Itoa(i)}); err != nil {
+		if err := app.App.Store.RegistraEvento(store.Atto{Quando: app.Orologio.Now()}, domain.AuditVisualizzaDocumento, 42, "voce "+strconv.Itoa(i)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -90,16 +90,20 @@ func TestAuditPaginaCatenaAlterata(t *testing.T) {
 		t.Fatal(err)
 	}
 	now := time.Now()
-	admin := &domain.Utente{Ruolo: domain.RuoloAmministratore, Email: "admin@abilita.test", Nome: "Anna", Cognome: "Rossi", Creato: now, EmailVerificata: now}
+	// An activated administrator (its authenticator's secret does not
+	// matter here), logged in with the step after the last one used.
+	admin := &domain.Utente{Ruolo: domain.RuoloAmministratore, Email: "admin@abilita.test", Nome: "Anna", Cognome: "Rossi", Creato: now, EmailVerificata: now,
+		PasswordHash: "x", TOTP: &domain.TOTP{UltimoPasso: 1, Attivato: now}}
 	if err := st.CreaUtente(admin); err != nil {
 		t.Fatal(err)
 	}
 	tok := security.NewToken()
-	if err := st.CreaSessione(store.Sessione{Hash: security.HashToken(tok), UtenteID: admin.ID, Creata: now, UltimoUso: now}); err != nil {
+	in := store.Ingresso{Sessione: domain.Sessione{Hash: security.HashToken(tok), UtenteID: admin.ID, Creata: now, UltimoUso: now}, Accesso: domain.Accesso{Quando: now}}
+	if _, err := st.ApriSessioneConTOTP(in, 2); err != nil {
 		t.Fatal(err)
 	}
 	for _, d := range []string{"prima", "seconda", "terza"} {
-		if err := st.Audit(store.EventoAudit{Quando: now, Chi: admin.ID, Azione: store.AuditSede, Dettaglio: d}); err != nil {
+		if err := st.RegistraEvento(store.Atto{Quando: now, Chi: admin.ID}, domain.AuditSede, 0, d); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strconv"
 	"testing"
-	"time"
 
 	"abilita/domain"
 	"abilita/internal/testapp"
@@ -56,7 +55,7 @@ func TestAmministrazioneReinstrada(t *testing.T) {
 	if ultimo.Da != domain.StatoInviata || ultimo.A != domain.StatoInviata || ultimo.Chi != responsabile.ID || ultimo.Nota != nota || ultimo.Quando.IsZero() {
 		t.Errorf("history entry %+v", ultimo)
 	}
-	e := vociAudit(t, app, store.AuditReinstradamento, nota)
+	e := vociAudit(t, app, domain.AuditReinstradamento, nota)
 	if len(e) != 1 || e[0].Richiesta != id || e[0].Chi != responsabile.ID {
 		t.Errorf("audit entries %+v", e)
 	}
@@ -65,7 +64,7 @@ func TestAmministrazioneReinstrada(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return slices.ContainsFunc(res.Richieste, func(x domain.Richiesta) bool { return x.ID == id })
+		return slices.ContainsFunc(res.Righe, func(x domain.RigaCoda) bool { return x.ID == id })
 	}
 	if !in("LU") || in("PI") {
 		t.Errorf("queue of LU has it: %v; queue of PI has it: %v", in("LU"), in("PI"))
@@ -78,9 +77,7 @@ func TestAmministrazioneReinstrada(t *testing.T) {
 		{domain.AzionePrendiInCarico, "già in carico a un operatore"},
 		{domain.AzioneRespingi, "La richiesta è conclusa (Respinta)"},
 	} {
-		if _, err := app.App.Store.Esegui(id, store.Transizione{Azione: tt.azione, Chi: responsabile.ID, Quando: time.Now()}); err != nil {
-			t.Fatal(err)
-		}
+		esegui(t, app, id, tt.azione, responsabile.ID)
 		controlla(t, admin.post(sedeDi(id), url.Values{"sede": {"PI"}}), http.StatusConflict, "", []string{tt.msg}, nil)
 		if mustRichiesta(t, app, id).Sede != "LU" {
 			t.Fatalf("after %s the request was moved", tt.azione)

@@ -10,7 +10,6 @@ import (
 	"abilita/cf"
 	"abilita/domain"
 	"abilita/sedi"
-	"abilita/store"
 	"abilita/views"
 )
 
@@ -53,10 +52,7 @@ func (h *Handlers) salvaSede(c *fiber.Ctx) error {
 		*dst = strings.TrimSpace(c.FormValue(field))
 	}
 	vm := sedeVM{Base: h.personale(c, old.Nome), Sede: old, Modulo: m, Errori: domain.Errori{}}
-	elenco, err := h.Store.Sedi()
-	if err != nil {
-		return err
-	}
+	elenco := h.Store.Sedi()
 	nuova := vm.Modulo.valida(vm.Errori, old, elenco)
 	if len(vm.Errori) > 0 {
 		return h.render(c, fiber.StatusUnprocessableEntity, views.PaginaSede, vm)
@@ -65,8 +61,7 @@ func (h *Handlers) salvaSede(c *fiber.Ctx) error {
 	if len(cambiati) == 0 {
 		return h.avviso(c, "/amministrazione", "Nessuna modifica ai dati della "+old.Nome+".")
 	}
-	ev := h.evento(c, store.AuditSede, "Modificati i dati della "+nuova.Nome+" ("+nuova.Codice+"): "+strings.Join(cambiati, ", "))
-	if err := h.Store.SalvaSede(nuova, ev); err != nil {
+	if err := h.Store.SalvaSede(h.atto(c), nuova, "Modificati i dati della "+nuova.Nome+" ("+nuova.Codice+"): "+strings.Join(cambiati, ", ")); err != nil {
 		return err
 	}
 	msg := "Dati della " + nuova.Nome + " salvati."
@@ -97,7 +92,7 @@ func (m *moduloSede) valida(e domain.Errori, old sedi.Sede, elenco []sedi.Sede) 
 			e.Add(field, msg)
 		}
 	}
-	m.Email, m.PEC = store.NormalizzaEmail(m.Email), store.NormalizzaEmail(m.PEC)
+	m.Email, m.PEC = domain.NormalizzaEmail(m.Email), domain.NormalizzaEmail(m.PEC)
 	switch {
 	case m.Nome == "":
 		e.Add("nome", "Indica il nome della sede.")

@@ -11,7 +11,6 @@ import (
 	"abilita/domain"
 	"abilita/internal/testapp"
 	"abilita/sedi"
-	"abilita/store"
 )
 
 // moduloSedePisa is a valid form for the sede of Pisa.
@@ -71,7 +70,7 @@ func TestAmministrazioneSedi(t *testing.T) {
 	}
 	controlla(t, admin.get("/amministrazione"), http.StatusOK, "", []string{"Dati della Sede di Pisa salvati.", "Via Battelli 5, 56127 Pisa (PI)"}, nil)
 	controlla(t, nuovoVisitatore(t, app).get("/sedi?comune=Pisa"), http.StatusOK, "", []string{"Via Battelli 5, 56127 Pisa (PI)", "pisa@inail.it"}, nil)
-	if e := vociAudit(t, app, store.AuditSede, "Modificati i dati della Sede di Pisa (PI): indirizzo, CAP, orari, telefono, e-mail, PEC"); len(e) != 1 {
+	if e := vociAudit(t, app, domain.AuditSede, "Modificati i dati della Sede di Pisa (PI): indirizzo, CAP, orari, telefono, e-mail, PEC"); len(e) != 1 {
 		t.Errorf("audit entries of the edit: %+v", e)
 	}
 

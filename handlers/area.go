@@ -93,31 +93,27 @@ func (h *Handlers) codiceInSospeso(u *domain.Utente) (*codiceInSospeso, error) {
 	if cs.Scaduto || cs.PerPEC || !h.parte2NellArea(u, a.RichiestaID) {
 		return cs, nil
 	}
-	parte2, err := h.Keys.Open(a.Parte2Cifrata, domain.ContestoParte2(u.ID))
+	parte2, err := h.apriParte2(a)
 	if err != nil {
 		return nil, err
 	}
-	cs.Parte2 = string(parte2)
+	cs.Parte2 = parte2
 	return cs, nil
 }
 
 type amministrazioneVM struct {
 	views.Base
 	Sedi      []sedi.Sede
-	Notifiche []store.Notifica
+	Notifiche []domain.Notifica
 }
 
 // amministrazione shows the sedi and the outgoing mail with its delivery state.
 func (h *Handlers) amministrazione(c *fiber.Ctx) error {
-	elenco, err := h.Store.Sedi()
+	posta, err := h.Store.Posta(store.QueryPosta{PerPag: 50})
 	if err != nil {
 		return err
 	}
-	notifiche, err := h.Store.Notifiche(50)
-	if err != nil {
-		return err
-	}
-	return h.render(c, fiber.StatusOK, views.PaginaAmministrazione, amministrazioneVM{Base: h.personale(c, "Amministrazione"), Sedi: elenco, Notifiche: notifiche})
+	return h.render(c, fiber.StatusOK, views.PaginaAmministrazione, amministrazioneVM{Base: h.personale(c, "Amministrazione"), Sedi: h.Store.Sedi(), Notifiche: posta.Notifiche})
 }
 
 var _ notify.Outbox = (*store.Store)(nil)

@@ -7,16 +7,12 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"abilita/cf"
 	"abilita/domain"
+	"abilita/posta"
 	"abilita/security"
 	"abilita/store"
 	"abilita/views"
 )
-
-// MinPasswordSoloPassword is the shortest password of an account that logs in
-// with the password alone (DESIGN.md §4).
-const MinPasswordSoloPassword = 15
 
 type registrazioneVM struct {
 	views.Base
@@ -38,97 +34,48 @@ func (h *Handlers) registrazioneForm(c *fiber.Ctx) error {
 func (h *Handlers) registrazione(c *fiber.Ctx) error {
 	vm := registrazioneVM{
 		Base:          h.personale(c, "Registrazione"),
-		CodiceFiscale: strings.ToUpper(strings.TrimSpace(c.FormValue("codice_fiscale"))),
+		CodiceFiscale: domain.NormalizzaCodiceFiscale(c.FormValue("codice_fiscale")),
 		Cognome:       strings.TrimSpace(c.FormValue("cognome")),
 		Nome:          strings.TrimSpace(c.FormValue("nome")),
-		Email:         store.NormalizzaEmail(c.FormValue("email")),
+		Email:         domain.NormalizzaEmail(c.FormValue("email")),
 		Privacy:       c.FormValue("privacy") == "si",
 		Errori:        domain.Errori{},
 	}
 	password := c.FormValue("password")
-	e := vm.Errori
-	for field, v := range map[string]string{"codice_fiscale": vm.CodiceFiscale, "cognome": vm.Cognome, "nome": vm.Nome, "email": vm.Email} {
-		if msg := domain.ControllaTesto(v); msg != "" {
-			e.Add(field, msg)
-		}
+	nuovo := domain.Utente{Ruolo: domain.RuoloRichiedente, Email: vm.Email, CodiceFiscale: vm.CodiceFiscale, Cognome: vm.Cognome, Nome: vm.Nome}
+	nuovo.Valida(vm.Errori, nil)
+	nuovo.ValidaNuovaPassword(vm.Errori, password, c.FormValue("conferma"), domain.MinPasswordSoloPassword)
+	if !vm.Privacy {
+		vm.Errori.Add("privacy", "Per registrarti devi dichiarare di aver letto l'informativa privacy.")
 	}
-	if len(e) == 0 {
-		validaRegistrazione(e, &vm, password, c.FormValue("conferma"))
-	}
-	if len(e) > 0 {
+	if len(vm.Errori) > 0 {
 		return h.render(c, fiber.StatusUnprocessableEntity, views.PaginaRegistrazione, vm)
 	}
-	now := h.Now()
 	hash, err := h.Hasher.Hash(c.Context(), password)
 	if err != nil {
 		return err
 	}
-	u := &domain.Utente{Ruolo: domain.RuoloRichiedente, Email: vm.Email, CodiceFiscale: vm.CodiceFiscale, Cognome: vm.Cognome, Nome: vm.Nome, PasswordHash: hash, Creato: now}
-	err = h.Store.CreaUtente(u)
-	switch {
-	case domain.CodiceDi(err) == domain.ErrConflitto:
-		if err := h.avvisaRegistrazioneEsistente(vm.Email); err != nil {
-			return err
-		}
-	case err != nil:
+	now := h.Now()
+	token := security.NewToken()
+	reg := store.Registrazione{
+		Utente:    domain.Utente{Email: vm.Email, CodiceFiscale: vm.CodiceFiscale, Cognome: vm.Cognome, Nome: vm.Nome, PasswordHash: hash},
+		TokenHash: security.HashToken(token), Scade: now.Add(h.cfg.TokenTTL),
+	}
+	if reg.Verifica, err = h.messaggioVerifica(vm.Email, vm.Nome, token); err != nil {
 		return err
-	default:
-		if err := h.inviaVerifica(u); err != nil {
-			return err
-		}
+	}
+	if reg.GiaRegistrato, err = posta.Messaggio("registrazione_esistente", vm.Email, map[string]string{"Accedi": h.link("/accedi"), "Reimposta": h.link("/password-dimenticata")}); err != nil {
+		return err
+	}
+	if _, err := h.Store.Registra(h.atto(c), reg); err != nil {
+		return err
 	}
 	return h.render(c, fiber.StatusOK, views.PaginaRegistrazioneInviata, registrazioneVM{Base: h.base(c, "Controlla la tua e-mail"), Email: vm.Email})
 }
 
-func validaRegistrazione(e domain.Errori, vm *registrazioneVM, password, conferma string) {
-	codice, err := cf.Parse(vm.CodiceFiscale)
-	if err != nil {
-		e.Add("codice_fiscale", err.Error())
-	}
-	if vm.Cognome == "" {
-		e.Add("cognome", "Indica il cognome.")
-	} else if err == nil && cf.CodiceCognome(vm.Cognome) != codice.String()[0:3] {
-		e.Add("cognome", "Il cognome non corrisponde al codice fiscale.")
-	}
-	if vm.Nome == "" {
-		e.Add("nome", "Indica il nome.")
-	} else if err == nil && cf.CodiceNome(vm.Nome) != codice.String()[3:6] {
-		e.Add("nome", "Il nome non corrisponde al codice fiscale.")
-	}
-	if !domain.EmailValida(vm.Email) {
-		e.Add("email", "L'indirizzo e-mail non è valido (esempio: nome@dominio.it).")
-	}
-	local, _, _ := strings.Cut(vm.Email, "@")
-	if err := security.CheckPassword(password, MinPasswordSoloPassword, vm.CodiceFiscale, vm.Cognome, vm.Nome, local); err != nil {
-		e.Add("password", err.Error())
-	} else if password != conferma {
-		e.Add("conferma", "Le due password non coincidono.")
-	}
-	if !vm.Privacy {
-		e.Add("privacy", "Per registrarti devi dichiarare di aver letto l'informativa privacy.")
-	}
-}
-
-// inviaVerifica queues the e-mail with a fresh verification link.
-func (h *Handlers) inviaVerifica(u *domain.Utente) error {
-	token := security.NewToken()
-	now := h.Now()
-	if err := h.Store.CreaToken(security.HashToken(token), store.Token{Scopo: store.ScopoVerificaEmail, UtenteID: u.ID, Creato: now, Scade: now.Add(h.cfg.TokenTTL)}); err != nil {
-		return err
-	}
-	m, err := messaggio("verifica_email", u.Email, map[string]string{"Nome": u.Nome, "Link": h.link("/verifica-email?t=" + token), "Validita": durata(h.cfg.TokenTTL)})
-	if err != nil {
-		return err
-	}
-	return h.Store.Accoda(m, now)
-}
-
-func (h *Handlers) avvisaRegistrazioneEsistente(email string) error {
-	m, err := messaggio("registrazione_esistente", email, map[string]string{"Accedi": h.link("/accedi"), "Reimposta": h.link("/password-dimenticata")})
-	if err != nil {
-		return err
-	}
-	return h.Store.Accoda(m, h.Now())
+// messaggioVerifica is the e-mail with the verification link of token.
+func (h *Handlers) messaggioVerifica(email, nome, token string) (domain.Messaggio, error) {
+	return posta.Messaggio("verifica_email", email, map[string]string{"Nome": nome, "Link": h.link("/verifica-email?t=" + token), "Validita": posta.Durata(h.cfg.TokenTTL)})
 }
 
 type tokenVM struct {
@@ -143,7 +90,7 @@ type tokenVM struct {
 // scanners open links, and a GET must not change anything.
 func (h *Handlers) verificaEmailForm(c *fiber.Ctx) error {
 	token := c.Query("t")
-	_, err := h.Store.TokenValido(security.HashToken(token), store.ScopoVerificaEmail, h.Now())
+	_, err := h.Store.TokenValido(security.HashToken(token), domain.ScopoVerificaEmail, h.Now())
 	return h.render(c, fiber.StatusOK, views.PaginaVerificaEmail, tokenVM{Base: h.base(c, "Conferma dell'indirizzo e-mail"), Token: token, Valido: err == nil})
 }
 
@@ -167,7 +114,12 @@ func (h *Handlers) reinviaVerifica(c *fiber.Ctx) error {
 	if u.Verificato() {
 		return h.redirect(c, "/area")
 	}
-	if err := h.inviaVerifica(u); err != nil {
+	token := security.NewToken()
+	m, err := h.messaggioVerifica(u.Email, u.Nome, token)
+	if err != nil {
+		return err
+	}
+	if err := h.Store.ReinviaVerifica(h.atto(c), security.HashToken(token), h.Now().Add(h.cfg.TokenTTL), m); err != nil {
 		return err
 	}
 	return h.avviso(c, "/area", "Ti abbiamo inviato un nuovo collegamento di conferma a "+u.Email+".")
@@ -205,19 +157,26 @@ func (h *Handlers) passwordDimenticataForm(c *fiber.Ctx) error {
 // passwordDimenticata sends a reset link when the address is registered,
 // and says the same thing either way.
 func (h *Handlers) passwordDimenticata(c *fiber.Ctx) error {
-	email := store.NormalizzaEmail(c.FormValue("email"))
+	email := domain.NormalizzaEmail(c.FormValue("email"))
 	vm := tokenVM{Base: h.base(c, "Password dimenticata"), Email: email, Errori: domain.Errori{}}
 	if !domain.EmailValida(email) {
 		vm.Errori.Add("email", "L'indirizzo e-mail non è valido (esempio: nome@dominio.it).")
 		return h.render(c, fiber.StatusUnprocessableEntity, views.PaginaPasswordDimenticata, vm)
 	}
-	u, err := h.Store.UtentePerEmail(email)
-	switch {
-	case err == nil && !u.Sospeso:
-		if err := h.inviaReset(u); err != nil {
-			return err
-		}
-	case err != nil && domain.CodiceDi(err) != domain.ErrNonTrovato:
+	// The e-mail greets the holder by name: the account is read for it, and
+	// the store looks it up again in the transaction that sends it.
+	nome := ""
+	if u, err := h.Store.UtentePerEmail(email); err == nil {
+		nome = u.Nome
+	} else if domain.CodiceDi(err) != domain.ErrNonTrovato {
+		return err
+	}
+	token := security.NewToken()
+	m, err := posta.Messaggio("reimposta_password", email, map[string]string{"Nome": nome, "Link": h.link("/reimposta-password?t=" + token), "Validita": posta.Durata(resetTTL)})
+	if err != nil {
+		return err
+	}
+	if err := h.Store.ChiediReset(h.atto(c), email, security.HashToken(token), h.Now().Add(resetTTL), m); err != nil {
 		return err
 	}
 	vm.Valido = true
@@ -226,22 +185,9 @@ func (h *Handlers) passwordDimenticata(c *fiber.Ctx) error {
 
 const resetTTL = time.Hour
 
-func (h *Handlers) inviaReset(u *domain.Utente) error {
-	token := security.NewToken()
-	now := h.Now()
-	if err := h.Store.CreaToken(security.HashToken(token), store.Token{Scopo: store.ScopoResetPassword, UtenteID: u.ID, Creato: now, Scade: now.Add(resetTTL)}); err != nil {
-		return err
-	}
-	m, err := messaggio("reimposta_password", u.Email, map[string]string{"Nome": u.Nome, "Link": h.link("/reimposta-password?t=" + token), "Validita": durata(resetTTL)})
-	if err != nil {
-		return err
-	}
-	return h.Store.Accoda(m, now)
-}
-
 func (h *Handlers) reimpostaPasswordForm(c *fiber.Ctx) error {
 	token := c.Query("t")
-	_, err := h.Store.TokenValido(security.HashToken(token), store.ScopoResetPassword, h.Now())
+	_, err := h.Store.TokenValido(security.HashToken(token), domain.ScopoResetPassword, h.Now())
 	return h.render(c, fiber.StatusOK, views.PaginaReimpostaPassword, tokenVM{Base: h.base(c, "Nuova password"), Token: token, Valido: err == nil, Errori: domain.Errori{}})
 }
 
@@ -249,7 +195,7 @@ func (h *Handlers) reimpostaPassword(c *fiber.Ctx) error {
 	token := c.FormValue("t")
 	vm := tokenVM{Base: h.base(c, "Nuova password"), Token: token, Valido: true, Errori: domain.Errori{}}
 	hashToken := security.HashToken(token)
-	t, err := h.Store.TokenValido(hashToken, store.ScopoResetPassword, h.Now())
+	t, err := h.Store.TokenValido(hashToken, domain.ScopoResetPassword, h.Now())
 	if err != nil {
 		vm.Valido = false
 		return h.render(c, fiber.StatusUnprocessableEntity, views.PaginaReimpostaPassword, vm)
@@ -259,12 +205,7 @@ func (h *Handlers) reimpostaPassword(c *fiber.Ctx) error {
 		return err
 	}
 	password := c.FormValue("password")
-	local, _, _ := strings.Cut(u.Email, "@")
-	if err := security.CheckPassword(password, minimoPassword(u), u.CodiceFiscale, u.Cognome, u.Nome, local); err != nil {
-		vm.Errori.Add("password", err.Error())
-	} else if password != c.FormValue("conferma") {
-		vm.Errori.Add("conferma", "Le due password non coincidono.")
-	}
+	u.ValidaNuovaPassword(vm.Errori, password, c.FormValue("conferma"), u.MinimoPassword())
 	if len(vm.Errori) > 0 {
 		return h.render(c, fiber.StatusUnprocessableEntity, views.PaginaReimpostaPassword, vm)
 	}
@@ -272,7 +213,7 @@ func (h *Handlers) reimpostaPassword(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := h.Store.ReimpostaPassword(hashToken, hash, h.Now()); err != nil {
+	if _, err := h.Store.ReimpostaPassword(h.atto(c), hashToken, hash); err != nil {
 		if domain.CodiceDi(err) == domain.ErrNonValido {
 			vm.Valido = false
 			return h.render(c, fiber.StatusUnprocessableEntity, views.PaginaReimpostaPassword, vm)

@@ -8,7 +8,6 @@ import (
 
 	"abilita/domain"
 	"abilita/security"
-	"abilita/store"
 	"abilita/views"
 )
 
@@ -61,43 +60,32 @@ func (h *Handlers) accedi(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	h.registraPassword(c, u, ok)
 	switch {
 	case !ok:
+		h.fallito(c, u, domain.MetodoPassword)
 		vm.Errore = errCredenziali
 		return h.render(c, fiber.StatusUnauthorized, views.PaginaAccedi, vm)
 	case u.DeveAttivare():
+		h.fallito(c, u, domain.MetodoPassword)
 		vm.DaAttivare = true
 		return h.render(c, fiber.StatusForbidden, views.PaginaAccedi, vm)
 	case u.RichiedeTOTP():
+		// The login waits for its code: nothing is written until then.
 		return h.attendiSecondoFattore(c, u, vm.Dopo)
 	}
-	if err := h.apriSessione(c, u); err != nil {
+	token, in, err := h.ingresso(c, u, domain.MetodoPassword)
+	if err != nil {
 		return err
 	}
+	if _, err := h.Store.ApriSessione(in); err != nil {
+		return err
+	}
+	h.impostaSessione(c, token)
 	h.limiteAccount.Sblocca(chiave)
 	if vm.Dopo != "" {
 		return h.redirect(c, vm.Dopo)
 	}
 	return h.redirect(c, "/area")
-}
-
-// registraPassword records the outcome of the password in the account's
-// history, except when the login goes on to its second factor, which
-// records it. An unknown name costs the same write, so that the time of
-// the answer does not tell it from a wrong password.
-func (h *Handlers) registraPassword(c *fiber.Ctx, u *domain.Utente, ok bool) {
-	var err error
-	switch {
-	case u == nil:
-		err = h.Store.EliminaSessione(security.HashToken(security.NewToken()))
-	case ok && u.RichiedeTOTP() && !u.DeveAttivare():
-	default:
-		err = h.dopoAccesso(c, u, domain.MetodoPassword, ok && !u.RichiedeTOTP())
-	}
-	if err != nil {
-		h.Log.Error("recording a login", "err", err)
-	}
 }
 
 // chiaveAccount is the key of an account in the login throttles, the same
@@ -110,10 +98,12 @@ func chiaveAccount(u *domain.Utente) string { return "utente:" + itoa(u.ID) }
 func (h *Handlers) prenotaAccesso(c *fiber.Ctx, account string) (func(bool), time.Duration) {
 	esitoIP, attesa := h.limiteIP.Prenota(c.IP())
 	if esitoIP == nil {
+		h.metriche.limitati.WithLabelValues("indirizzo").Inc()
 		return nil, attesa
 	}
 	esitoAccount, attesa := h.limiteAccount.Prenota(account)
 	if esitoAccount == nil {
+		h.metriche.limitati.WithLabelValues("account").Inc()
 		esitoIP(true) // the address did nothing wrong this time
 		return nil, attesa
 	}
@@ -144,55 +134,19 @@ func (h *Handlers) verificaPassword(c *fiber.Ctx, u *domain.Utente, password str
 		ok = false
 	}
 	if ok && rehash {
-		h.aggiornaHash(c, u.ID, password)
+		h.aggiornaHash(c, u, password)
 	}
 	return ok && u.Attivo(), nil
 }
 
 // aggiornaHash re-hashes a password whose hash has old parameters. A failure
 // is logged, not shown: the login itself succeeded.
-func (h *Handlers) aggiornaHash(c *fiber.Ctx, id uint64, password string) {
+func (h *Handlers) aggiornaHash(c *fiber.Ctx, u *domain.Utente, password string) {
 	hash, err := h.Hasher.Hash(c.Context(), password)
 	if err == nil {
-		err = h.Store.AggiornaUtente(id, func(u *domain.Utente) error { u.PasswordHash = hash; return nil })
+		err = h.Store.AggiornaHashPassword(u.ID, u.PasswordHash, hash)
 	}
 	if err != nil {
-		h.Log.Error("rehashing password", "user", id, "err", err)
+		h.Log.Error("rehashing password", "user", u.ID, "err", err)
 	}
-}
-
-// apriSessione starts a session of u with a password-only login.
-func (h *Handlers) apriSessione(c *fiber.Ctx, u *domain.Utente) error {
-	token, ss := h.nuovaSessione(c, u)
-	if err := h.Store.CreaSessione(ss); err != nil {
-		return err
-	}
-	return h.impostaSessione(c, token)
-}
-
-// nuovaSessione prepares a new session, with a new id, for u; the caller
-// stores it (alone, or together with the use of a second factor) and then
-// calls impostaSessione.
-func (h *Handlers) nuovaSessione(c *fiber.Ctx, u *domain.Utente) (string, store.Sessione) {
-	token := security.NewToken()
-	now := h.Now()
-	ua := c.Get(fiber.HeaderUserAgent)
-	if len(ua) > 200 {
-		ua = ua[:200]
-	}
-	return token, store.Sessione{Hash: security.HashToken(token), UtenteID: u.ID, Creata: now, UltimoUso: now, IP: c.IP(), UserAgent: ua}
-}
-
-// impostaSessione ends the session this browser had, if any, and gives it
-// the new session's token and a new CSRF token, so that nothing set before
-// the login survives it.
-func (h *Handlers) impostaSessione(c *fiber.Ctx, token string) error {
-	if old := c.Cookies(h.cookieName("sessione")); old != "" {
-		if err := h.Store.EliminaSessione(security.HashToken(old)); err != nil {
-			return err
-		}
-	}
-	h.setCookie(c, "sessione", token, 0)
-	h.setCookie(c, localCSRF, security.NewToken(), 0)
-	return nil
 }

@@ -20,21 +20,10 @@ import (
 // enrolment code never; and the answer to a failed password tells nothing
 // about who is registered.
 
-// lontanoDalCambioDiPasso waits, if needed, until the current TOTP step has
-// at least margine left, so that a test reasoning on "the current step"
-// sees the server's clock in the same one.
-func lontanoDalCambioDiPasso(t testing.TB, margine time.Duration) {
+// codiceA is the code of the secret at the installation's clock plus d.
+func codiceA(t testing.TB, app *testapp.T, segreto string, d time.Duration) string {
 	t.Helper()
-	periodo := security.TOTPPeriodo
-	if resto := periodo - time.Duration(time.Now().UnixNano())%periodo; resto < margine {
-		time.Sleep(resto + 100*time.Millisecond)
-	}
-}
-
-// codiceA is the code of the secret at now+d.
-func codiceA(t testing.TB, segreto string, d time.Duration) string {
-	t.Helper()
-	code, err := security.CodiceTOTP(segreto, time.Now().Add(d))
+	code, err := security.CodiceTOTP(segreto, app.Orologio.Now().Add(d))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,16 +51,15 @@ func TestAccessoTOTPFinestraEUnSoloUso(t *testing.T) {
 	}
 
 	// Every code below is relative to the step of the server's clock, which
-	// must not turn meanwhile.
-	lontanoDalCambioDiPasso(t, 12*time.Second)
+	// stands still meanwhile.
 	for _, sc := range []scenario{
-		{name: "due passi indietro", method: http.MethodPost, url: "/accedi/codice", form: url.Values{"codice": {codiceA(t, segreto, -60*time.Second)}},
+		{name: "due passi indietro", method: http.MethodPost, url: "/accedi/codice", form: url.Values{"codice": {codiceA(t, app, segreto, -60*time.Second)}},
 			wantStatus: http.StatusUnprocessableEntity, wantContains: []string{"Codice non valido"}},
-		{name: "due passi avanti", method: http.MethodPost, url: "/accedi/codice", form: url.Values{"codice": {codiceA(t, segreto, 60*time.Second)}},
+		{name: "due passi avanti", method: http.MethodPost, url: "/accedi/codice", form: url.Values{"codice": {codiceA(t, app, segreto, 60*time.Second)}},
 			wantStatus: http.StatusUnprocessableEntity, wantContains: []string{"Codice non valido"}},
 		{name: "non numerico", method: http.MethodPost, url: "/accedi/codice", form: url.Values{"codice": {"abcdef"}},
 			wantStatus: http.StatusUnprocessableEntity, wantContains: []string{"Codice non valido"}},
-		{name: "un passo indietro", method: http.MethodPost, url: "/accedi/codice", form: url.Values{"codice": {codiceA(t, segreto, -30*time.Second)}},
+		{name: "un passo indietro", method: http.MethodPost, url: "/accedi/codice", form: url.Values{"codice": {codiceA(t, app, segreto, -30*time.Second)}},
 			wantStatus: http.StatusSeeOther, wantLocation: "/area"},
 	} {
 		t.Run(sc.name, func(t *testing.T) { sc.esegui(t, v) })
@@ -94,18 +82,18 @@ func TestAccessoTOTPFinestraEUnSoloUso(t *testing.T) {
 	// The pending login is over: its token, replayed, opens nothing.
 	ladro := nuovoVisitatore(t, app)
 	ladro.c.Jar.SetCookies(mustURL(t, app.URL), []*http.Cookie{{Name: "abilita_secondo_fattore", Value: attesa, Path: "/"}})
-	vuole(t, ladro.codice(codiceA(t, segreto, 30*time.Second)), http.StatusSeeOther, "/accedi")
+	vuole(t, ladro.codice(codiceA(t, app, segreto, 30*time.Second)), http.StatusSeeOther, "/accedi")
 	vuole(t, ladro.get("/area"), http.StatusSeeOther, "/accedi")
 
 	// The code just used, in a new login, is refused; the next one works.
 	w := nuovoVisitatore(t, app)
 	vuole(t, w.password(email, password), http.StatusSeeOther, "/accedi/codice")
-	controlla(t, w.codice(codiceA(t, segreto, -30*time.Second)), http.StatusUnprocessableEntity, "", []string{"Codice non valido"}, nil)
-	vuole(t, w.codice(codiceA(t, segreto, 30*time.Second)), http.StatusSeeOther, "/area")
+	controlla(t, w.codice(codiceA(t, app, segreto, -30*time.Second)), http.StatusUnprocessableEntity, "", []string{"Codice non valido"}, nil)
+	vuole(t, w.codice(codiceA(t, app, segreto, 30*time.Second)), http.StatusSeeOther, "/area")
 	// Now the current step is older than the last one used.
 	x := nuovoVisitatore(t, app)
 	vuole(t, x.password(email, password), http.StatusSeeOther, "/accedi/codice")
-	controlla(t, x.codice(codiceA(t, segreto, 0)), http.StatusUnprocessableEntity, "", []string{"Codice non valido"}, nil)
+	controlla(t, x.codice(codiceA(t, app, segreto, 0)), http.StatusUnprocessableEntity, "", []string{"Codice non valido"}, nil)
 }
 
 func TestAccessoTOTPTentativiLimitati(t *testing.T) {
@@ -115,7 +103,7 @@ func TestAccessoTOTPTentativiLimitati(t *testing.T) {
 	_, segreto := app.CreaUtenteConTOTP(t, domain.Utente{Ruolo: domain.RuoloOperatore, Email: email, Nome: "Lucia", Cognome: "Neri", Sede: "PI"}, password)
 	v := nuovoVisitatore(t, app)
 	vuole(t, v.password(email, password), http.StatusSeeOther, "/accedi/codice")
-	sbagliato := codiceA(t, segreto, 10*time.Minute)
+	sbagliato := codiceA(t, app, segreto, 10*time.Minute)
 	stati := []int{}
 	for range 7 {
 		stati = append(stati, v.codice(sbagliato).Status)
@@ -124,8 +112,8 @@ func TestAccessoTOTPTentativiLimitati(t *testing.T) {
 		t.Fatalf("answers to seven wrong codes in a row: %v", stati)
 	}
 	controlla(t, v.codice(app.CodiceTOTP(t, email)), http.StatusTooManyRequests, "", []string{"Troppi tentativi"}, nil)
-	// The delay passes; the right code works.
-	time.Sleep(2500 * time.Millisecond)
+	// The delay after the fifth failure (2 s) passes; the right code works.
+	app.Orologio.Avanza(2 * time.Second)
 	vuole(t, v.codice(app.CodiceTOTP(t, email)), http.StatusSeeOther, "/area")
 }
 

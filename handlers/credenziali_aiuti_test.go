@@ -116,7 +116,7 @@ func (v *visitatore) attiva(identificativo, p1, p2, password string) (string, []
 func (v *visitatore) completaAttivazione() (segreto string, recupero []string) {
 	v.t.Helper()
 	segreto = v.chiaveTOTP()
-	code, err := security.CodiceTOTP(segreto, time.Now())
+	code, err := security.CodiceTOTP(segreto, v.app.Orologio.Now())
 	if err != nil {
 		v.t.Fatal(err)
 	}

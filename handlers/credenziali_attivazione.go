@@ -7,7 +7,6 @@ import (
 
 	"abilita/domain"
 	"abilita/security"
-	"abilita/store"
 	"abilita/views"
 )
 
@@ -81,33 +80,27 @@ func (h *Handlers) attivazione(c *fiber.Ctx) error {
 // normalizzaIdentificativo is a login name as the store compares it.
 func normalizzaIdentificativo(s string) string {
 	if strings.Contains(s, "@") {
-		return store.NormalizzaEmail(s)
+		return domain.NormalizzaEmail(s)
 	}
-	return store.NormalizzaCodiceFiscale(s)
+	return domain.NormalizzaCodiceFiscale(s)
 }
 
 // attivazioneInCorso is the activation this browser is going through.
 type attivazioneInCorso struct {
-	hash    string // of the token in the cookie
-	stato   *store.AttivazioneInCorso
-	utente  *domain.Utente
-	fattori []string // the personal words a password may not contain
+	hash   string // of the token in the cookie
+	stato  *domain.AttivazioneInCorso
+	utente *domain.Utente
 }
 
 // attivazioneCorrente loads the activation of the cookie; without one, or
 // once expired, it returns the store's ErrNonValido error.
 func (h *Handlers) attivazioneCorrente(c *fiber.Ctx) (*attivazioneInCorso, error) {
 	hash := security.HashToken(c.Cookies(h.cookieName(cookieAttivazione)))
-	a, err := h.Store.AttivazioneInCorso(hash, h.Now())
+	a, u, err := h.Store.AttivazioneInCorso(hash, h.Now())
 	if err != nil {
 		return nil, err
 	}
-	u, err := h.Store.Utente(a.UtenteID)
-	if err != nil {
-		return nil, err
-	}
-	local, _, _ := strings.Cut(u.Email, "@")
-	return &attivazioneInCorso{hash: hash, stato: a, utente: u, fattori: []string{u.CodiceFiscale, u.Cognome, u.Nome, local}}, nil
+	return &attivazioneInCorso{hash: hash, stato: a, utente: u}, nil
 }
 
 // senzaAttivazione answers a step asked for without a live activation:

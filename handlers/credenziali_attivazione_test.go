@@ -174,7 +174,7 @@ func TestCredenzialiSportelloLettera(t *testing.T) {
 	}
 	stampe := 0
 	for _, ev := range e {
-		if ev.Azione == store.AuditCredenziali && strings.Contains(ev.Dettaglio, "Lettera di attivazione stampata") {
+		if ev.Azione == domain.AuditCredenziali && strings.Contains(ev.Dettaglio, "Lettera di attivazione stampata") {
 			stampe++
 		}
 	}
@@ -214,26 +214,24 @@ func TestCredenzialiCodiceScadutoERiemesso(t *testing.T) {
 	// A new code replaces the old one, which stops working.
 	nuovo := func(scade time.Time) (string, string) {
 		t.Helper()
-		a, b := security.NewCode(50), security.NewCode(50)
-		creata := scade.Add(-time.Hour)
-		err := app.App.Store.EmettiAttivazione(store.Attivazione{UtenteID: u.ID, Parte1Hash: security.HashToken(a), Parte2Hash: security.HashToken(b),
-			Creata: creata, Scade: scade, Motivo: "prova"}, store.EventoAudit{Quando: time.Now(), Chi: opU.ID, Azione: store.AuditCredenziali, Dettaglio: "prova"})
+		k := security.NuovoCodiceAttivazione()
+		_, err := app.App.Store.RiemettiCodice(store.Atto{Chi: opU.ID, Quando: app.Orologio.Now()}, u.ID, k.Attivazione(scade.Add(-time.Hour), scade, "prova"), nil, "prova")
 		if err != nil {
 			t.Fatal(err)
 		}
-		return security.FormatCode(a), security.FormatCode(b)
+		return k.Parte1, k.Parte2
 	}
-	q1, q2 := nuovo(time.Now().Add(time.Hour))
+	q1, q2 := nuovo(app.Orologio.Now().Add(time.Hour))
 	rifiuto := []string{"Codice fiscale o codici di attivazione non validi o scaduti."}
 	controlla(t, nuovoVisitatore(t, app).iniziaAttivazione(p.CF, p1, p2), http.StatusUnprocessableEntity, "", rifiuto, nil)
 
 	// An expired one is refused like a wrong one, and the area says it expired.
-	s1, s2 := nuovo(time.Now().Add(-time.Minute))
+	s1, s2 := nuovo(app.Orologio.Now().Add(-time.Minute))
 	controlla(t, nuovoVisitatore(t, app).iniziaAttivazione(p.CF, s1, s2), http.StatusUnprocessableEntity, "", rifiuto, nil)
 	controlla(t, nuovoVisitatore(t, app).iniziaAttivazione(p.CF, q1, q2), http.StatusUnprocessableEntity, "", rifiuto, nil)
 	controlla(t, v.get("/area"), http.StatusOK, "", []string{"è scaduto"}, []string{`id="parte2"`})
 
-	q1, q2 = nuovo(time.Now().Add(time.Hour))
+	q1, q2 = nuovo(app.Orologio.Now().Add(time.Hour))
 	a := nuovoVisitatore(t, app)
 	a.attiva(p.CF, q1, q2, passwordTitolare)
 	a.accedi(p.CF, passwordTitolare)
@@ -312,10 +310,9 @@ func TestAttivazionePassiInOrdine(t *testing.T) {
 	if again := a.chiaveTOTP(); again != segreto {
 		t.Error("showing the step again changed the secret")
 	}
-	lontanoDalCambioDiPasso(t, 8*time.Second)
-	controlla(t, a.post("/attivazione/passo", url.Values{"passo": {"totp"}, "codice": {codiceA(t, segreto, 60*time.Second)}}),
+	controlla(t, a.post("/attivazione/passo", url.Values{"passo": {"totp"}, "codice": {codiceA(t, app, segreto, 60*time.Second)}}),
 		http.StatusUnprocessableEntity, "", []string{"Il codice non corrisponde"}, nil)
-	iscrizione := codiceA(t, segreto, 0)
+	iscrizione := codiceA(t, app, segreto, 0)
 	vuole(t, a.post("/attivazione/passo", url.Values{"passo": {"totp"}, "codice": {iscrizione}}), http.StatusSeeOther, "/attivazione/passo")
 	controlla(t, a.post("/attivazione/passo", url.Values{"passo": {"regole"}}), http.StatusUnprocessableEntity, "",
 		[]string{"devi dichiarare di aver letto e di accettare le regole"}, nil)
@@ -331,7 +328,7 @@ func TestAttivazionePassiInOrdine(t *testing.T) {
 	// The code that confirmed the enrolment does not log in; the next one does.
 	vuole(t, a.password(p.CF, passwordTitolare), http.StatusSeeOther, "/accedi/codice")
 	controlla(t, a.codice(iscrizione), http.StatusUnprocessableEntity, "", []string{"Codice non valido"}, nil)
-	vuole(t, a.codice(codiceA(t, segreto, 30*time.Second)), http.StatusSeeOther, "/area")
+	vuole(t, a.codice(codiceA(t, app, segreto, 30*time.Second)), http.StatusSeeOther, "/area")
 }
 
 func TestPrimoAmministratoreConApp(t *testing.T) {
@@ -365,7 +362,7 @@ func TestPrimoAmministratoreConApp(t *testing.T) {
 	if u.Ruolo != domain.RuoloAmministratore || u.TOTP == nil || u.Regole == nil || len(u.CodiciRecupero) != 10 {
 		t.Errorf("the first administrator: %+v", u)
 	}
-	if len(vociAudit(t, app, store.AuditAccount, "Creato il primo amministratore Giuseppe Verdi")) != 1 {
+	if len(vociAudit(t, app, domain.AuditAccount, "Creato il primo amministratore Giuseppe Verdi")) != 1 {
 		t.Error("the set-up is not in the audit log")
 	}
 }

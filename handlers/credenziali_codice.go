@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -22,15 +24,25 @@ import (
 // a recovery code. The session opens in the same transaction that uses the
 // code up, so a code opens at most one session.
 
-// ScopoSecondoFattore is the purpose of the token of a login waiting for its
-// second factor.
-const ScopoSecondoFattore store.Scopo = "secondo_fattore"
-
 // durataSecondoFattore is how long a correct password waits for the code.
 const durataSecondoFattore = 5 * time.Minute
 
-// cookieSecondoFattore holds the secret of the pending login.
+// cookieSecondoFattore holds the pending login, sealed (attesa).
 const cookieSecondoFattore = "secondo_fattore"
+
+// contestoSecondoFattore is the additional data of the sealed pending login.
+var contestoSecondoFattore = []byte("abilita/secondo-fattore/v1")
+
+// attesa is a login whose password was right, waiting for its code: sealed
+// in a cookie, so that a correct password writes nothing. It names the
+// account, when it expires, and a fingerprint of the account's factors
+// (impronta), which the login's own transaction changes: once a code has
+// opened a session, or the password changed, the cookie opens nothing.
+type attesa struct {
+	Utente   uint64 `json:"u"`
+	Scade    int64  `json:"s"`
+	Impronta string `json:"i"`
+}
 
 // errCodice and errRecupero are the one answer to a wrong, reused or
 // expired code.
@@ -39,16 +51,29 @@ const (
 	errRecupero = "Codice di recupero non valido o già usato."
 )
 
+// impronta is a short fingerprint of the factors of u: its password hash,
+// the last TOTP step used and how many recovery codes are left. A login
+// with a second factor changes the last two.
+func impronta(u *domain.Utente) string {
+	var passo int64
+	if u.TOTP != nil {
+		passo = u.TOTP.UltimoPasso
+	}
+	return security.HashToken(fmt.Sprintf("%s|%d|%d", u.PasswordHash, passo, len(u.CodiciRecupero)))[:16]
+}
+
 // attendiSecondoFattore keeps the login of u pending and sends the browser
 // to the code page.
 func (h *Handlers) attendiSecondoFattore(c *fiber.Ctx, u *domain.Utente, dopo string) error {
-	token := security.NewToken()
-	now := h.Now()
-	t := store.Token{Scopo: ScopoSecondoFattore, UtenteID: u.ID, Creato: now, Scade: now.Add(durataSecondoFattore)}
-	if err := h.Store.CreaToken(security.HashToken(token), t); err != nil {
+	data, err := json.Marshal(attesa{Utente: u.ID, Scade: h.Now().Add(durataSecondoFattore).Unix(), Impronta: impronta(u)})
+	if err != nil {
 		return err
 	}
-	h.setCookie(c, cookieSecondoFattore, token, durataSecondoFattore)
+	sealed, err := h.Keys.Seal(data, contestoSecondoFattore)
+	if err != nil {
+		return err
+	}
+	h.setCookie(c, cookieSecondoFattore, base64.RawURLEncoding.EncodeToString(sealed), durataSecondoFattore)
 	dest := "/accedi/codice"
 	if dopo != "" {
 		dest += "?dopo=" + url.QueryEscape(dopo)
@@ -56,31 +81,29 @@ func (h *Handlers) attendiSecondoFattore(c *fiber.Ctx, u *domain.Utente, dopo st
 	return h.redirect(c, dest)
 }
 
-// chiudiSecondoFattore ends the pending login of a user. The store drops a
-// user's older tokens of the same purpose when it creates one: an already
-// expired token takes the place of the pending one.
-func (h *Handlers) chiudiSecondoFattore(c *fiber.Ctx, utenteID uint64) error {
-	h.clearCookie(c, cookieSecondoFattore)
-	now := h.Now()
-	return h.Store.CreaToken(security.HashToken(security.NewToken()), store.Token{Scopo: ScopoSecondoFattore, UtenteID: utenteID, Creato: now, Scade: now})
-}
-
 // inAttesa returns the user whose login waits for its second factor in this
 // browser, or nil.
 func (h *Handlers) inAttesa(c *fiber.Ctx) (*domain.Utente, error) {
-	token := c.Cookies(h.cookieName(cookieSecondoFattore))
-	if token == "" {
+	sealed, err := base64.RawURLEncoding.DecodeString(c.Cookies(h.cookieName(cookieSecondoFattore)))
+	if err != nil || len(sealed) == 0 {
 		return nil, nil
 	}
-	t, err := h.Store.TokenValido(security.HashToken(token), ScopoSecondoFattore, h.Now())
+	data, err := h.Keys.Open(sealed, contestoSecondoFattore)
 	if err != nil {
-		if domain.CodiceDi(err) == domain.ErrNonValido {
-			return nil, nil
-		}
+		return nil, nil
+	}
+	var a attesa
+	if json.Unmarshal(data, &a) != nil || !h.Now().Before(time.Unix(a.Scade, 0)) {
+		return nil, nil
+	}
+	u, err := h.Store.Utente(a.Utente)
+	if domain.CodiceDi(err) == domain.ErrNonTrovato {
+		return nil, nil
+	}
+	if err != nil {
 		return nil, err
 	}
-	u, err := h.Store.Utente(t.UtenteID)
-	if err != nil || !u.Attivo() || u.TOTP == nil {
+	if !u.Attivo() || u.TOTP == nil || impronta(u) != a.Impronta {
 		return nil, nil
 	}
 	return u, nil
@@ -131,6 +154,7 @@ func (h *Handlers) codice(c *fiber.Ctx) error {
 	}
 	esito, attesa := h.limiteTOTP.Prenota("accesso:" + strconv.FormatUint(u.ID, 10))
 	if esito == nil {
+		h.metriche.limitati.WithLabelValues("codice").Inc()
 		vm.Errori.Add(campo, messaggioAttesa(attesa))
 		return h.render(c, fiber.StatusTooManyRequests, views.PaginaCodice, vm)
 	}
@@ -139,10 +163,8 @@ func (h *Handlers) codice(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if errD := h.dopoAccesso(c, u, metodo, ok); errD != nil {
-		h.Log.Error("recording a login", "user", u.ID, "err", errD)
-	}
 	if !ok {
+		h.fallito(c, u, metodo)
 		msg := errCodice
 		if campo == "recupero" {
 			msg = errRecupero
@@ -150,9 +172,7 @@ func (h *Handlers) codice(c *fiber.Ctx) error {
 		vm.Errori.Add(campo, msg)
 		return h.render(c, fiber.StatusUnprocessableEntity, views.PaginaCodice, vm)
 	}
-	if err := h.chiudiSecondoFattore(c, u.ID); err != nil {
-		return err
-	}
+	h.clearCookie(c, cookieSecondoFattore)
 	h.limiteAccount.Sblocca(chiaveAccount(u))
 	dest := vm.Dopo
 	if dest == "" {
@@ -164,20 +184,27 @@ func (h *Handlers) codice(c *fiber.Ctx) error {
 	return h.redirect(c, dest)
 }
 
-// apriSessioneConCodice opens the session if the code is right: ok false
-// and no error for a wrong, reused or expired code.
+// apriSessioneConCodice opens the session if the code is right, in the
+// transaction that uses the code up: ok false and no error for a wrong,
+// reused or expired code.
 func (h *Handlers) apriSessioneConCodice(c *fiber.Ctx, u *domain.Utente, totp, recupero string) (metodo domain.MetodoAccesso, rimasti int, ok bool, err error) {
-	token, ss := h.nuovaSessione(c, u)
+	metodo = domain.MetodoRecupero
 	if totp != "" {
 		metodo = domain.MetodoTOTP
-		err = h.apriSessioneConTOTP(u, ss, totp)
+	}
+	token, in, err := h.ingresso(c, u, metodo)
+	if err != nil {
+		return metodo, 0, false, err
+	}
+	if totp != "" {
+		err = h.apriSessioneConTOTP(u, in, totp)
 	} else {
-		metodo = domain.MetodoRecupero
-		rimasti, err = h.Store.ApriSessioneConRecupero(ss, security.HashToken(security.NormalizeCode(recupero)))
+		rimasti, _, err = h.Store.ApriSessioneConRecupero(in, security.HashToken(security.NormalizeCode(recupero)))
 	}
 	switch {
 	case err == nil:
-		return metodo, rimasti, true, h.impostaSessione(c, token)
+		h.impostaSessione(c, token)
+		return metodo, rimasti, true, nil
 	case domain.CodiceDi(err) == domain.ErrConflitto, domain.CodiceDi(err) == domain.ErrNonValido, domain.CodiceDi(err) == domain.ErrNonAmmesso:
 		// Wrong code, used meanwhile by a parallel login, unknown recovery
 		// code, account suspended: all a refused code to the person typing.
@@ -190,7 +217,7 @@ var errCodiceNonValido = &domain.Errore{Codice: domain.ErrNonValido, Messaggio: 
 
 // apriSessioneConTOTP checks the code against the secret and the last step
 // used, then lets the store use the step up and open the session together.
-func (h *Handlers) apriSessioneConTOTP(u *domain.Utente, ss store.Sessione, totp string) error {
+func (h *Handlers) apriSessioneConTOTP(u *domain.Utente, in store.Ingresso, totp string) error {
 	segreto, err := h.Keys.Open(u.TOTP.SegretoCifrato, domain.ContestoSegretoTOTP(u.ID))
 	if err != nil {
 		return err
@@ -199,7 +226,8 @@ func (h *Handlers) apriSessioneConTOTP(u *domain.Utente, ss store.Sessione, totp
 	if !ok {
 		return errCodiceNonValido
 	}
-	return h.Store.ApriSessioneConTOTP(ss, passo)
+	_, err = h.Store.ApriSessioneConTOTP(in, passo)
+	return err
 }
 
 // messaggioRecupero is said after a login with a recovery code.

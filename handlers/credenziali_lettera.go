@@ -5,7 +5,7 @@ import (
 
 	"abilita/domain"
 	"abilita/pdf"
-	"abilita/store"
+	"abilita/posta"
 )
 
 // The activation letter: part 2 of a code, sealed at issuance, printed for
@@ -16,7 +16,7 @@ import (
 var errNessunaLettera = domain.Conflitto("Non c'è una lettera di attivazione da stampare: il codice è già stato usato o è scaduto, oppure la seconda parte è stata inviata per PEC. Se serve, emetti un nuovo codice.")
 
 // parte2DaStampare opens the sealed part 2 of u's live code.
-func (h *Handlers) parte2DaStampare(u *domain.Utente) (string, *store.Attivazione, error) {
+func (h *Handlers) parte2DaStampare(u *domain.Utente) (string, *domain.Attivazione, error) {
 	a, err := h.Store.Attivazione(u.ID)
 	if domain.CodiceDi(err) == domain.ErrNonTrovato {
 		return "", nil, errNessunaLettera
@@ -27,11 +27,8 @@ func (h *Handlers) parte2DaStampare(u *domain.Utente) (string, *store.Attivazion
 	if !a.Valida(h.Now()) || a.Parte2Cifrata == nil {
 		return "", nil, errNessunaLettera
 	}
-	parte2, err := h.Keys.Open(a.Parte2Cifrata, domain.ContestoParte2(u.ID))
-	if err != nil {
-		return "", nil, err
-	}
-	return string(parte2), a, nil
+	parte2, err := h.apriParte2(a)
+	return parte2, a, err
 }
 
 // letteraDisponibile reports whether the account has a letter to print.
@@ -46,13 +43,14 @@ func (h *Handlers) letteraDisponibile(utenteID uint64) (bool, error) {
 	return a.Valida(h.Now()) && a.Parte2Cifrata != nil, nil
 }
 
-// inviaLettera audits the print, then sends the letter as a download.
-func (h *Handlers) inviaLettera(c *fiber.Ctx, l pdf.Lettera, ev store.EventoAudit, nome string) error {
+// inviaLettera audits the print (of request richiesta, 0 for none), then
+// sends the letter as a download.
+func (h *Handlers) inviaLettera(c *fiber.Ctx, l pdf.Lettera, richiesta uint64, dettaglio, nome string) error {
 	data, err := pdf.LetteraAttivazione(l, h.Now())
 	if err != nil {
 		return err
 	}
-	if err := h.Store.Audit(ev); err != nil {
+	if err := h.Store.RegistraEvento(h.atto(c), domain.AuditCredenziali, richiesta, dettaglio); err != nil {
 		return err
 	}
 	return inviaPDF(c, nome, data, true)
@@ -88,10 +86,8 @@ func (h *Handlers) letteraAttivazione(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	l := pdf.Lettera{Consegna: sedePDF(h.sedeDi(r)), Cognome: u.Cognome, Nome: u.Nome, Identificativo: u.CodiceFiscale,
+	l := pdf.Lettera{Consegna: posta.SedePDF(h.sedeDi(r)), Cognome: u.Cognome, Nome: u.Nome, Identificativo: u.CodiceFiscale,
 		Profilo: ab.Profilo.Etichetta(), CodiceMedico: ab.CodiceMedico, CodiceStruttura: ab.CodiceStruttura, Protocollo: r.Protocollo,
 		Parte2: parte2, Scade: a.Scade, Indirizzo: h.link("/attivazione")}
-	ev := h.evento(c, store.AuditCredenziali, "Lettera di attivazione stampata per "+u.NomeCompleto()+" ("+u.CodiceFiscale+")")
-	ev.Richiesta = r.ID
-	return h.inviaLettera(c, l, ev, "lettera-attivazione-"+r.Protocollo+".pdf")
+	return h.inviaLettera(c, l, r.ID, "Lettera di attivazione stampata per "+u.NomeCompleto()+" ("+u.CodiceFiscale+")", "lettera-attivazione-"+r.Protocollo+".pdf")
 }

@@ -5,7 +5,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -17,7 +16,7 @@ import (
 
 // The steps of an activation in progress: password, authenticator, rules,
 // recovery codes. Each is one store call; the store knows the current step
-// and refuses any other, so the pages follow store.AttivazioneInCorso.Passo.
+// and refuses any other, so the pages follow domain.AttivazioneInCorso.Passo.
 
 // numeroCodiciRecupero is how many recovery codes an activation hands out.
 const numeroCodiciRecupero = 10
@@ -29,16 +28,16 @@ type voceAttivazione struct {
 }
 
 var titoliPassi = []struct {
-	passo  store.PassoAttivazione
+	passo  domain.PassoAttivazione
 	titolo string
 }{
-	{store.PassoPassword, "Password"}, {store.PassoTOTP, "App di autenticazione"},
-	{store.PassoRegole, "Regole di riservatezza"}, {store.PassoRecupero, "Codici di recupero"},
+	{domain.PassoPassword, "Password"}, {domain.PassoTOTP, "App di autenticazione"},
+	{domain.PassoRegole, "Regole di riservatezza"}, {domain.PassoRecupero, "Codici di recupero"},
 }
 
 type passoAttivazioneVM struct {
 	views.Base
-	Passo          store.PassoAttivazione
+	Passo          domain.PassoAttivazione
 	Passi          []voceAttivazione
 	Numero         int // of the current step, from 1
 	Titolare       *domain.Utente
@@ -51,9 +50,9 @@ type passoAttivazioneVM struct {
 	Errori         domain.Errori
 }
 
-func (h *Handlers) vmPassoAttivazione(c *fiber.Ctx, att *attivazioneInCorso, passo store.PassoAttivazione) passoAttivazioneVM {
+func (h *Handlers) vmPassoAttivazione(c *fiber.Ctx, att *attivazioneInCorso, passo domain.PassoAttivazione) passoAttivazioneVM {
 	vm := passoAttivazioneVM{Base: h.personale(c, "Attivazione delle credenziali"), Passo: passo, Titolare: att.utente,
-		Identificativo: identificativo(att.utente), MinPassword: MinPasswordConTOTP, Errori: domain.Errori{}}
+		Identificativo: identificativo(att.utente), MinPassword: domain.MinPasswordConTOTP, Errori: domain.Errori{}}
 	fatto := true
 	for i, p := range titoliPassi {
 		corrente := p.passo == passo
@@ -77,7 +76,7 @@ func (h *Handlers) attivazionePassoForm(c *fiber.Ctx) error {
 
 // mostraPasso renders a step, with the authenticator's secret on its step.
 func (h *Handlers) mostraPasso(c *fiber.Ctx, status int, vm passoAttivazioneVM, att *attivazioneInCorso) error {
-	if vm.Passo == store.PassoTOTP {
+	if vm.Passo == domain.PassoTOTP {
 		segreto, err := h.segretoInAttivazione(att)
 		if err != nil {
 			return err
@@ -90,9 +89,17 @@ func (h *Handlers) mostraPasso(c *fiber.Ctx, status int, vm passoAttivazioneVM, 
 	return h.render(c, status, views.PaginaAttivazionePasso, vm)
 }
 
+// segretoInAttivazione opens the secret being enrolled: sealed for the
+// activation, or for its account when it began before that.
 func (h *Handlers) segretoInAttivazione(att *attivazioneInCorso) (string, error) {
-	b, err := h.Keys.Open(att.stato.SegretoTOTP, domain.ContestoSegretoTOTP(att.utente.ID))
-	return string(b), err
+	b, err := h.Keys.Open(att.stato.SegretoTOTP, domain.ContestoSegretoInAttivazione(att.hash))
+	if err != nil {
+		var errVecchio error
+		if b, errVecchio = h.Keys.Open(att.stato.SegretoTOTP, domain.ContestoSegretoTOTP(att.utente.ID)); errVecchio != nil {
+			return "", err
+		}
+	}
+	return string(b), nil
 }
 
 // attivazionePasso handles the form of the current step. A form of another
@@ -107,11 +114,11 @@ func (h *Handlers) attivazionePasso(c *fiber.Ctx) error {
 		return h.redirect(c, "/attivazione/passo")
 	}
 	switch passo {
-	case store.PassoPassword:
+	case domain.PassoPassword:
 		err = h.scegliPassword(c, att)
-	case store.PassoTOTP:
+	case domain.PassoTOTP:
 		err = h.confermaApp(c, att)
-	case store.PassoRegole:
+	case domain.PassoRegole:
 		err = h.accettaRegole(c, att)
 	default:
 		err = h.consegnaCodiciRecupero(c, att)
@@ -134,7 +141,7 @@ func (h *Handlers) avanti(c *fiber.Ctx) error {
 // next step. The cookie lives as long as the activation, which each step
 // extends.
 func (h *Handlers) proseguiAttivazione(c *fiber.Ctx, token string) error {
-	h.setCookie(c, cookieAttivazione, token, store.DurataAttivazione)
+	h.setCookie(c, cookieAttivazione, token, domain.DurataAttivazione)
 	return h.redirect(c, "/attivazione/passo")
 }
 
@@ -142,12 +149,8 @@ func (h *Handlers) proseguiAttivazione(c *fiber.Ctx, token string) error {
 // the next step shows, so that showing it changes nothing.
 func (h *Handlers) scegliPassword(c *fiber.Ctx, att *attivazioneInCorso) error {
 	password := c.FormValue("password")
-	vm := h.vmPassoAttivazione(c, att, store.PassoPassword)
-	if err := security.CheckPassword(password, MinPasswordConTOTP, att.fattori...); err != nil {
-		vm.Errori.Add("password", err.Error())
-	} else if password != c.FormValue("conferma") {
-		vm.Errori.Add("conferma", "Le due password non coincidono.")
-	}
+	vm := h.vmPassoAttivazione(c, att, domain.PassoPassword)
+	att.utente.ValidaNuovaPassword(vm.Errori, password, c.FormValue("conferma"), domain.MinPasswordConTOTP)
 	if len(vm.Errori) > 0 {
 		return h.mostraPasso(c, fiber.StatusUnprocessableEntity, vm, att)
 	}
@@ -155,36 +158,31 @@ func (h *Handlers) scegliPassword(c *fiber.Ctx, att *attivazioneInCorso) error {
 	if err != nil {
 		return err
 	}
-	now := h.Now()
-	if _, err := h.Store.ImpostaPasswordAttivazione(att.hash, hash, now); err != nil {
+	segreto, err := h.nuovoSegretoAttivazione(att.hash, att.utente)
+	if err != nil {
 		return err
 	}
-	if err := h.nuovoSegretoAttivazione(att.hash, att.utente, now); err != nil {
+	if _, err := h.Store.ImpostaPasswordAttivazione(att.hash, hash, segreto, h.Now()); err != nil {
 		return err
 	}
 	return h.avanti(c)
 }
 
-// nuovoSegretoAttivazione gives the activation tokenHash of u a new
-// authenticator secret, sealed, for the next step to show.
-func (h *Handlers) nuovoSegretoAttivazione(tokenHash string, u *domain.Utente, now time.Time) error {
+// nuovoSegretoAttivazione makes a new authenticator secret for u, sealed
+// for the activation tokenHash, for the next step to show.
+func (h *Handlers) nuovoSegretoAttivazione(tokenHash string, u *domain.Utente) ([]byte, error) {
 	key, err := security.NuovoTOTP(EmittenteTOTP, nomeTOTP(u))
 	if err != nil {
-		return err
+		return nil, err
 	}
-	sigillato, err := h.Keys.Seal([]byte(key.Secret()), domain.ContestoSegretoTOTP(u.ID))
-	if err != nil {
-		return err
-	}
-	_, err = h.Store.ImpostaTOTPAttivazione(tokenHash, sigillato, now)
-	return err
+	return h.Keys.Seal([]byte(key.Secret()), domain.ContestoSegretoInAttivazione(tokenHash))
 }
 
 // confermaApp checks a code of the new authenticator. Its step becomes the
 // account's last used one, so the code that confirmed the enrolment can
 // never log in.
 func (h *Handlers) confermaApp(c *fiber.Ctx, att *attivazioneInCorso) error {
-	vm := h.vmPassoAttivazione(c, att, store.PassoTOTP)
+	vm := h.vmPassoAttivazione(c, att, domain.PassoTOTP)
 	segreto, err := h.segretoInAttivazione(att)
 	if err != nil {
 		return err
@@ -211,29 +209,36 @@ func senzaSpazi(s string) string {
 	return strings.Join(strings.Fields(s), "")
 }
 
+// accettaRegole records the acceptance of the confidentiality rules, which
+// completes the activation, and shows the recovery codes, this once: only
+// their hashes are kept. The next page is the login, with a message that
+// waits for it.
 func (h *Handlers) accettaRegole(c *fiber.Ctx, att *attivazioneInCorso) error {
 	if c.FormValue("accetto") != "si" {
-		vm := h.vmPassoAttivazione(c, att, store.PassoRegole)
+		vm := h.vmPassoAttivazione(c, att, domain.PassoRegole)
 		vm.Errori.Add("accetto", "Per attivare le credenziali devi dichiarare di aver letto e di accettare le regole di riservatezza.")
 		return h.mostraPasso(c, fiber.StatusUnprocessableEntity, vm, att)
-	}
-	if _, err := h.Store.AccettaRegoleAttivazione(att.hash, domain.VersioneRegole, h.Now()); err != nil {
-		return err
 	}
 	return h.consegnaCodiciRecupero(c, att)
 }
 
 // consegnaCodiciRecupero completes the activation and shows the recovery
-// codes, this once: only their hashes are kept. The next page is the login,
-// with a message that waits for it.
+// codes. The secret enrolled is sealed again, for the account.
 func (h *Handlers) consegnaCodiciRecupero(c *fiber.Ctx, att *attivazioneInCorso) error {
-	codici := security.CodiciRecupero(numeroCodiciRecupero)
-	hashes := make([]string, len(codici))
-	for i, k := range codici {
-		hashes[i] = security.HashToken(security.NormalizeCode(k))
+	segreto, err := h.segretoInAttivazione(att)
+	if err != nil {
+		return err
 	}
-	now := h.Now()
-	u, err := h.Store.CompletaAttivazione(att.hash, hashes, now, store.EventoAudit{Quando: now, IP: c.IP()})
+	sigillato, err := h.Keys.Seal([]byte(segreto), domain.ContestoSegretoTOTP(att.utente.ID))
+	if err != nil {
+		return err
+	}
+	codici := security.CodiciRecupero(numeroCodiciRecupero)
+	fatto := store.Completamento{VersioneRegole: domain.VersioneRegole, Segreto: sigillato, CodiciRecupero: make([]string, len(codici))}
+	for i, k := range codici {
+		fatto.CodiciRecupero[i] = security.HashToken(security.NormalizeCode(k))
+	}
+	u, err := h.Store.CompletaAttivazione(h.atto(c), att.hash, fatto)
 	if err != nil {
 		return err
 	}
@@ -247,7 +252,7 @@ func (h *Handlers) consegnaCodiciRecupero(c *fiber.Ctx, att *attivazioneInCorso)
 		c.Locals(localUtente, nil)
 	}
 	att.utente = u
-	vm := h.vmPassoAttivazione(c, att, store.PassoRecupero)
+	vm := h.vmPassoAttivazione(c, att, domain.PassoRecupero)
 	vm.Codici = codici
 	h.setCookie(c, "avviso", url.QueryEscape("Credenziali attivate. Accedi con "+identificativo(u)+", la password che hai scelto e il codice dell'app di autenticazione."), 0)
 	return h.render(c, fiber.StatusOK, views.PaginaAttivazionePasso, vm)

@@ -5,6 +5,7 @@ package handlers
 import (
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -29,6 +30,11 @@ type Config struct {
 
 	AttivazioneTTL         time.Duration // validity of a two-part activation code (DESIGN.md §4)
 	ServizioCertificatiURL string        // the certificate service the reserved area links to
+
+	// Who may read /metrics: client addresses, or a bearer token. Neither:
+	// /metrics is off.
+	MetricheIndirizzi []netip.Prefix
+	MetricheToken     string
 }
 
 // Deps are the services the handlers use.
@@ -52,6 +58,10 @@ type Handlers struct {
 	limiteTOTP *security.Limitatore
 	// Precompila has no account: it is limited per client address.
 	limitiPrecompila limitiPrecompila
+	// Pages the same for every anonymous visitor, rendered once.
+	pagine pagineFisse
+	// What /metrics exports.
+	metriche *metriche
 }
 
 // New builds the Fiber application with every route. main and the tests call it.
@@ -71,6 +81,7 @@ func New(cfg Config, d Deps) (*fiber.App, error) {
 		limitiPrecompila: nuoviLimitiPrecompila(),
 	}
 	h.limiteAccount.Now, h.limiteIP.Now, h.limiteTOTP.Now = d.Now, d.Now, d.Now
+	h.metriche = nuoveMetriche(h)
 	app := fiber.New(fiber.Config{
 		Views:                        engine,
 		ErrorHandler:                 h.errore,

@@ -12,6 +12,7 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"abilita/domain"
+	"abilita/posta"
 	"abilita/security"
 )
 
@@ -29,7 +30,8 @@ const csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 's
 	"connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
 
 // registro logs every request once it is answered: method, path (never the
-// query, which may carry single-use tokens), status and duration.
+// query, which may carry single-use tokens), status and duration; and times
+// it in the metrics by its route.
 func (h *Handlers) registro(c *fiber.Ctx) error {
 	inizio := time.Now()
 	err := c.Next()
@@ -37,7 +39,9 @@ func (h *Handlers) registro(c *fiber.Ctx) error {
 	if err != nil {
 		status = statusDi(err)
 	}
-	h.Log.Info("richiesta", "metodo", c.Method(), "percorso", c.Path(), "stato", status, "durata_ms", time.Since(inizio).Milliseconds(), "ip", c.IP())
+	durata := time.Since(inizio)
+	h.metriche.durata.WithLabelValues(c.Route().Path, c.Method(), strconv.Itoa(status/100)+"xx").Observe(durata.Seconds())
+	h.Log.Info("richiesta", "metodo", c.Method(), "percorso", c.Path(), "stato", status, "durata_ms", durata.Milliseconds(), "ip", c.IP())
 	return err
 }
 
@@ -93,18 +97,17 @@ func (h *Handlers) sessione(c *fiber.Ctx) error {
 		return c.Next()
 	}
 	hash := security.HashToken(token)
-	ss, err := h.Store.Sessione(hash)
-	if err != nil {
-		if domain.CodiceDi(err) == domain.ErrNonTrovato {
-			h.clearCookie(c, "sessione")
-			return c.Next()
-		}
+	ss, u, err := h.Store.SessioneAttiva(hash)
+	if domain.CodiceDi(err) == domain.ErrNonTrovato && u == nil && ss.UtenteID == 0 {
+		h.clearCookie(c, "sessione")
+		return c.Next()
+	}
+	if err != nil && domain.CodiceDi(err) != domain.ErrNonTrovato {
 		return err
 	}
 	now := h.Now()
-	u, err := h.Store.Utente(ss.UtenteID)
 	inattiva, vecchia := now.Sub(ss.UltimoUso) > h.cfg.SessionIdle, now.Sub(ss.Creata) > h.cfg.SessionMax
-	if err != nil || u.Sospeso || inattiva || vecchia {
+	if u == nil || u.Sospeso || u.Revocato || inattiva || vecchia {
 		if delErr := h.Store.EliminaSessione(hash); delErr != nil {
 			return delErr
 		}
@@ -112,9 +115,9 @@ func (h *Handlers) sessione(c *fiber.Ctx) error {
 		// Said on the next page, the login page when this one is private.
 		switch {
 		case vecchia:
-			h.setCookie(c, "avviso", url.QueryEscape("La sessione è scaduta: dopo "+durata(h.cfg.SessionMax)+" è necessario accedere di nuovo."), 0)
+			h.setCookie(c, "avviso", url.QueryEscape("La sessione è scaduta: dopo "+posta.Durata(h.cfg.SessionMax)+" è necessario accedere di nuovo."), 0)
 		case inattiva:
-			h.setCookie(c, "avviso", url.QueryEscape("La sessione è scaduta dopo "+durata(h.cfg.SessionIdle)+" di inattività: accedi di nuovo per continuare."), 0)
+			h.setCookie(c, "avviso", url.QueryEscape("La sessione è scaduta dopo "+posta.Durata(h.cfg.SessionIdle)+" di inattività: accedi di nuovo per continuare."), 0)
 		}
 		return c.Next()
 	}
@@ -356,7 +359,7 @@ func (h *Handlers) nonTrovata(c *fiber.Ctx) error { return fiber.ErrNotFound }
 func (h *Handlers) healthz(c *fiber.Ctx) error { return c.SendString("ok") }
 
 func (h *Handlers) readyz(c *fiber.Ctx) error {
-	if _, err := h.Store.CiSonoAmministratori(); err != nil {
+	if err := h.Store.Pronto(); err != nil {
 		return c.Status(fiber.StatusServiceUnavailable).SendString("store non disponibile")
 	}
 	return c.SendString("ok")

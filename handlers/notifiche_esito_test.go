@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"bytes"
+	"context"
 	"net/http"
 	"net/url"
 	"os"
@@ -103,20 +104,20 @@ func quante(srv *testsmtp.Server, match func(testsmtp.Message) bool) int {
 }
 
 // notificheEsito are the outbox entries of the rejection, e-mail and PEC.
-func (b *rifiutoInCorso) notificheEsito(t *testing.T) []store.Notifica {
+func (b *rifiutoInCorso) notificheEsito(t *testing.T) []domain.Notifica {
 	t.Helper()
-	tutte, err := b.app.App.Store.Notifiche(100)
+	tutte, err := b.app.App.Store.Posta(store.QueryPosta{Sede: "PI", PerPag: 100})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return slices.DeleteFunc(tutte, func(n store.Notifica) bool {
-		return n.RichiestaID != b.id || !strings.Contains(n.Messaggio.Text, etichettaDatiNonCorrispondenti)
+	return slices.DeleteFunc(tutte.Notifiche, func(n domain.Notifica) bool {
+		return n.RichiestaID != b.id || n.Messaggio.Modello != domain.ModelloRespinta
 	})
 }
 
 // attendiNotifiche polls the outbox until ok holds for the rejection's
 // entries, failing with what it saw after timeout.
-func (b *rifiutoInCorso) attendiNotifiche(t *testing.T, timeout time.Duration, cosa string, ok func([]store.Notifica) bool) []store.Notifica {
+func (b *rifiutoInCorso) attendiNotifiche(t *testing.T, timeout time.Duration, cosa string, ok func([]domain.Notifica) bool) []domain.Notifica {
 	t.Helper()
 	deadline := time.Now().Add(timeout)
 	for {
@@ -141,7 +142,7 @@ func TestNotificheRifiutoPerEmailEPEC(t *testing.T) {
 	b.controllaEsito(t, pec)
 
 	// Each message went through its own relay, once.
-	time.Sleep(300 * time.Millisecond)
+	b.app.AttendiPostaSpedita(t)
 	if n := quante(b.app.PEC, b.esitoPer(mario().Email)); n != 0 {
 		t.Errorf("%d e-mails went through the PEC relay", n)
 	}
@@ -158,17 +159,15 @@ func TestNotificheRifiutoPerEmailEPEC(t *testing.T) {
 }
 
 func TestNotificheRifiutoInCodaFinoAlRitornoDeiRelay(t *testing.T) {
-	// Not parallel: the test app gives up on a message after 12 attempts,
-	// about four seconds at its retry pace, and the outage below must stay
-	// well inside that even on a loaded machine.
+	t.Parallel()
 	b := nuovoRifiutoInCorso(t)
 	b.app.SMTP.Stop()
 	b.app.PEC.Stop()
 	b.respingi(t)
 
-	inCoda := func(ns []store.Notifica) bool {
-		return len(ns) == 2 && !slices.ContainsFunc(ns, func(n store.Notifica) bool {
-			return n.Stato != store.NotificaInCoda || n.Tentativi == 0 || n.UltimoErrore == ""
+	inCoda := func(ns []domain.Notifica) bool {
+		return len(ns) == 2 && !slices.ContainsFunc(ns, func(n domain.Notifica) bool {
+			return n.Stato != domain.NotificaInCoda || n.Tentativi == 0 || n.UltimoErrore == ""
 		})
 	}
 	ns := b.attendiNotifiche(t, 5*time.Second, "two queued messages with a failed attempt", inCoda)
@@ -180,7 +179,8 @@ func TestNotificheRifiutoInCodaFinoAlRitornoDeiRelay(t *testing.T) {
 	// the queue survives and the worker keeps trying.
 	b.app.Restart(t)
 	prima := b.notificheEsito(t)
-	b.attendiNotifiche(t, 5*time.Second, "a new attempt after the restart", func(ns []store.Notifica) bool {
+	b.riprova(prima)
+	b.attendiNotifiche(t, 5*time.Second, "a new attempt after the restart", func(ns []domain.Notifica) bool {
 		return inCoda(ns) && ns[0].Tentativi+ns[1].Tentativi > prima[0].Tentativi+prima[1].Tentativi
 	})
 	if n := len(b.app.SMTP.Messages()) + len(b.app.PEC.Messages()); n == 0 {
@@ -192,17 +192,37 @@ func TestNotificheRifiutoInCodaFinoAlRitornoDeiRelay(t *testing.T) {
 
 	b.app.SMTP.Restart(t)
 	b.app.PEC.Restart(t)
+	b.riprova(b.notificheEsito(t))
 	b.controllaEsito(t, b.app.SMTP.WaitFor(t, 10*time.Second, b.esitoPer(mario().Email)))
 	b.controllaEsito(t, b.app.PEC.WaitFor(t, 10*time.Second, b.esitoPer(pecMario)))
-	b.attendiNotifiche(t, 5*time.Second, "both messages sent", func(ns []store.Notifica) bool {
-		return len(ns) == 2 && ns[0].Stato == store.NotificaInviata && ns[1].Stato == store.NotificaInviata
+	b.attendiNotifiche(t, 5*time.Second, "both messages sent", func(ns []domain.Notifica) bool {
+		return len(ns) == 2 && ns[0].Stato == domain.NotificaInviata && ns[1].Stato == domain.NotificaInviata
 	})
 
-	// Exactly once: several more passes of the worker send nothing again.
-	time.Sleep(time.Second)
+	// Exactly once: more passes of the worker, however much later, send
+	// nothing again.
+	b.app.Orologio.Avanza(b.app.App.Worker.MaxDelay + time.Minute)
+	for range 3 {
+		if sent, retried, failed := b.app.App.Worker.RunOnce(context.Background()); sent+retried+failed != 0 {
+			t.Errorf("a later pass sent %d, rescheduled %d and gave up %d messages", sent, retried, failed)
+		}
+	}
 	if n, m := quante(b.app.SMTP, b.esitoPer(mario().Email)), quante(b.app.PEC, b.esitoPer(pecMario)); n != 1 || m != 1 {
 		t.Errorf("delivered %d e-mails and %d PEC messages, want one each", n, m)
 	}
+}
+
+// riprova moves the clock on to when every queued message among ns is due
+// for its next attempt, past its delay, and wakes the worker.
+func (b *rifiutoInCorso) riprova(ns []domain.Notifica) {
+	ora := b.app.Orologio.Now()
+	for _, n := range ns {
+		if n.Stato == domain.NotificaInCoda && n.Prossimo.After(ora) {
+			ora = n.Prossimo
+		}
+	}
+	b.app.Orologio.Imposta(ora)
+	b.app.App.Worker.Wake()
 }
 
 func TestNotificheIntegrazioneERisposta(t *testing.T) {

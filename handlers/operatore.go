@@ -35,7 +35,8 @@ type filtriCoda struct {
 	Urgenti  bool
 	Giorni   int
 	Testo    string
-	Pagina   int
+	Dopo     string // cursor: the page after this row
+	Prima    string // cursor: the page before this row
 }
 
 func leggiFiltri(c *fiber.Ctx) filtriCoda {
@@ -65,13 +66,16 @@ func leggiFiltri(c *fiber.Ctx) filtriCoda {
 	if domain.ControllaTesto(f.Testo) != "" {
 		f.Testo = ""
 	}
-	f.Pagina, _ = strconv.Atoi(c.Query("pagina"))
-	f.Pagina = max(f.Pagina, 1)
+	f.Dopo, f.Prima = c.Query("dopo"), c.Query("prima")
 	return f
 }
 
-// query is the address of the queue with these filters, on page n.
-func (f filtriCoda) query(n int) string {
+// query is the address of the queue with these filters, from its first page.
+func (f filtriCoda) query() string { return f.pagina("", "") }
+
+// pagina is the address of the queue with these filters on the page after
+// the cursor dopo, or before the cursor prima.
+func (f filtriCoda) pagina(dopo, prima string) string {
 	v := url.Values{}
 	for _, s := range f.Stati {
 		v.Add("stato", string(s))
@@ -91,8 +95,11 @@ func (f filtriCoda) query(n int) string {
 	if f.Testo != "" {
 		v.Set("q", f.Testo)
 	}
-	if n > 1 {
-		v.Set("pagina", strconv.Itoa(n))
+	if dopo != "" {
+		v.Set("dopo", dopo)
+	}
+	if prima != "" {
+		v.Set("prima", prima)
 	}
 	return "/operatore?" + v.Encode()
 }
@@ -105,17 +112,10 @@ type opzione struct {
 
 // rigaCoda is one request in the queue table.
 type rigaCoda struct {
-	R         domain.Richiesta
+	R         domain.RigaCoda
 	Inviata   string // dd/mm/yyyy
 	Giorni    int
 	Operatore string
-}
-
-// paginaCoda is one link of the pagination.
-type paginaCoda struct {
-	Numero  int
-	URL     string
-	Attuale bool
 }
 
 // conteggioCoda is the number of requests of the sede in one state.
@@ -127,23 +127,23 @@ type conteggioCoda struct {
 
 type codaVM struct {
 	views.Base
-	SedeNome  string
-	Conteggi  []conteggioCoda
-	Stati     []opzione
-	Percorsi  []opzione
-	Profili   []opzione
-	Giorni    []opzione
-	Urgenti   bool
-	Testo     string
-	Righe     []rigaCoda
-	Totale    int
-	Pagine    []paginaCoda
-	Prec      string
-	Succ      string
-	Filtrata  bool
-	Pagina    int
-	NumPagine int
-	Aggiorna  bool // an htmx answer: the announcement is swapped out of band
+	SedeNome   string
+	Conteggi   []conteggioCoda
+	Stati      []opzione
+	Percorsi   []opzione
+	Profili    []opzione
+	Giorni     []opzione
+	Urgenti    bool
+	Testo      string
+	Righe      []rigaCoda
+	Totale     int
+	TotaleNoto bool // the counters give the total (not with the age filter)
+	Ricerca    bool // a search: at most store.MaxRicerca rows
+	Troncata   bool // … and more matched
+	Prec       string
+	Succ       string
+	Filtrata   bool
+	Aggiorna   bool // an htmx answer: the announcement is swapped out of band
 }
 
 // coda is the dashboard of the sede. An htmx request from the filter form
@@ -154,7 +154,7 @@ func (h *Handlers) coda(c *fiber.Ctx) error {
 	now := h.Now()
 	res, err := h.Store.Coda(store.QueryCoda{
 		Sede: u.Sede, Stati: f.Stati, Percorso: f.Percorso, Profilo: f.Profilo, Urgenti: f.Urgenti,
-		Vecchie: time.Duration(f.Giorni) * 24 * time.Hour, Testo: f.Testo, Ora: now, Pagina: f.Pagina, PerPag: perPaginaCoda,
+		Vecchie: time.Duration(f.Giorni) * 24 * time.Hour, Testo: f.Testo, Ora: now, Dopo: f.Dopo, Prima: f.Prima, PerPag: perPaginaCoda,
 	})
 	if err != nil {
 		return err
@@ -165,23 +165,19 @@ func (h *Handlers) coda(c *fiber.Ctx) error {
 	}
 	vm := codaVM{
 		Base: h.personale(c, "Coda della sede"), SedeNome: h.nomeSede(u.Sede), Conteggi: conteggi,
-		Urgenti: f.Urgenti, Testo: f.Testo, Totale: res.Totale, Pagina: f.Pagina,
+		Urgenti: f.Urgenti, Testo: f.Testo, Totale: res.Totale, TotaleNoto: res.TotaleNoto, Ricerca: res.Ricerca, Troncata: res.Troncata,
 		Filtrata: f.Percorso != "" || f.Profilo != "" || f.Urgenti || f.Giorni > 0 || f.Testo != "" || !slices.Equal(f.Stati, statiAperti),
 	}
 	vm.Stati, vm.Percorsi, vm.Profili, vm.Giorni = opzioniFiltri(f)
 	nomi := h.nomiOperatori(u.Sede)
-	for _, r := range res.Richieste {
-		vm.Righe = append(vm.Righe, rigaCoda{R: r, Inviata: r.Inviata.In(rome).Format("02/01/2006"), Giorni: giorniDa(r.Inviata, now), Operatore: nomi[r.Operatore]})
+	for _, r := range res.Righe {
+		vm.Righe = append(vm.Righe, rigaCoda{R: r, Inviata: r.Inviata.In(domain.Roma).Format("02/01/2006"), Giorni: giorniDa(r.Inviata, now), Operatore: nomi[r.Operatore]})
 	}
-	vm.NumPagine = (res.Totale + perPaginaCoda - 1) / perPaginaCoda
-	for n := 1; n <= vm.NumPagine; n++ {
-		vm.Pagine = append(vm.Pagine, paginaCoda{Numero: n, URL: f.query(n), Attuale: n == f.Pagina})
+	if res.Prec != "" {
+		vm.Prec = f.pagina("", res.Prec)
 	}
-	if f.Pagina > 1 {
-		vm.Prec = f.query(f.Pagina - 1)
-	}
-	if f.Pagina < vm.NumPagine {
-		vm.Succ = f.query(f.Pagina + 1)
+	if res.Succ != "" {
+		vm.Succ = f.pagina(res.Succ, "")
 	}
 	c.Vary("HX-Target")
 	if c.Get("HX-Request") == "true" && c.Get("HX-Target") == "coda-risultati" {
@@ -232,7 +228,7 @@ func (h *Handlers) conteggiSede(sede string) ([]conteggioCoda, error) {
 	var out []conteggioCoda
 	for _, s := range domain.Stati {
 		if s != domain.StatoBozza {
-			out = append(out, conteggioCoda{Stato: s, Numero: n[s], URL: filtriCoda{Stati: []domain.Stato{s}}.query(1)})
+			out = append(out, conteggioCoda{Stato: s, Numero: n[s], URL: filtriCoda{Stati: []domain.Stato{s}}.query()})
 		}
 	}
 	return out, nil

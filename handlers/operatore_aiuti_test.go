@@ -13,7 +13,6 @@ import (
 	"abilita/domain"
 	"abilita/internal/testapp"
 	"abilita/internal/testsmtp"
-	"abilita/store"
 )
 
 // The people and steps of the operators' tests.
@@ -43,10 +42,10 @@ type domanda struct {
 
 func inviataNelloStore(t testing.TB, app *testapp.T, d domanda) *domain.Richiesta {
 	t.Helper()
-	quando := time.Now().Add(-time.Duration(d.Giorni) * 24 * time.Hour)
+	quando := app.Orologio.Now().Add(-time.Duration(d.Giorni) * 24 * time.Hour)
 	r := &domain.Richiesta{
 		Percorso: cmp.Or(d.Percorso, domain.PercorsoOnline), Tipo: domain.TipoNuova, Profilo: cmp.Or(d.Profilo, domain.ProfiloMedicoEsterno),
-		Creata: quando, Aggiornata: quando, Urgente: d.Urgente,
+		Stato: domain.StatoBozza, Creata: quando, Aggiornata: quando, Urgente: d.Urgente,
 		Anagrafica: domain.Anagrafica{
 			Cognome: d.Cognome, Nome: d.Nome, CodiceFiscale: codiceFiscale(d.Cognome, d.Nome, "M", "1980-01-01", "G702"),
 			Sesso: "M", DataNascita: "1980-01-01", LuogoNascita: "Pisa", ProvinciaNascita: "PI", CodiceLuogo: "G702",
@@ -56,15 +55,11 @@ func inviataNelloStore(t testing.TB, app *testapp.T, d domanda) *domain.Richiest
 	if d.Urgente {
 		r.MotivoUrgenza = "Inizio attività imminente"
 	}
-	st := app.App.Store
-	if err := st.CreaBozza(r); err != nil {
+	r.Sede = d.Sede
+	if err := r.Esegui(domain.AzioneInvia, r.Richiedente, quando, "Inviata online"); err != nil {
 		t.Fatal(err)
 	}
-	r, err := st.Esegui(r.ID, store.Transizione{Azione: domain.AzioneInvia, Chi: r.Richiedente, Quando: quando,
-		Check: func(s *domain.Richiesta) error { s.Sede = d.Sede; return nil }})
-	if err != nil {
-		t.Fatal(err)
-	}
+	app.ImportaRichiesta(t, r)
 	return r
 }
 
@@ -76,7 +71,7 @@ const pecMario = "mario.rossi@pec.example.it"
 func (v *visitatore) richiestaConPEC(p persona, pec string) uint64 {
 	v.t.Helper()
 	id := v.nuovaBozza()
-	dati := datiPassi(p, time.Now())
+	dati := datiPassi(p, v.app.Orologio.Now())
 	dati[domain.PassoAnagrafica].Set("pec", pec)
 	for i, passo := range passiConCampi {
 		form := maps.Clone(dati[passo])
@@ -118,7 +113,14 @@ func attendi(t testing.TB, srv *testsmtp.Server, to, subject string) testsmtp.Me
 	})
 }
 
-// storeAnnulla withdraws a submitted request.
-func storeAnnulla() store.Transizione {
-	return store.Transizione{Azione: domain.AzioneAnnulla, Quando: time.Now(), Nota: "Annullata dal richiedente"}
+// esegui moves a stored request through the state machine as user chi,
+// straight in the store, to set up a test.
+func esegui(t testing.TB, app *testapp.T, id uint64, azione domain.Azione, chi uint64) *domain.Richiesta {
+	t.Helper()
+	return app.AggiornaRichiesta(t, id, func(r *domain.Richiesta) error {
+		if azione == domain.AzionePrendiInCarico {
+			r.Operatore = chi
+		}
+		return r.Esegui(azione, chi, app.Orologio.Now(), "")
+	})
 }

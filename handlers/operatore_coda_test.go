@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"fmt"
+	"html"
 	"net/http"
 	"regexp"
 	"strings"
@@ -37,9 +38,7 @@ func TestCodaDellaSede(t *testing.T) {
 	patronato := inviataNelloStore(t, app, domanda{Cognome: "Galilei", Nome: "Galileo", Sede: "PI", Giorni: 1, Profilo: domain.ProfiloMedicoPatronato, Percorso: domain.PercorsoSportello})
 	urgente := inviataNelloStore(t, app, domanda{Cognome: "Fermi", Nome: "Enrico", Sede: "PI", Urgente: true})
 	annullata := inviataNelloStore(t, app, domanda{Cognome: "Chiuso", Nome: "Carlo", Sede: "PI"})
-	if _, err := app.App.Store.Esegui(annullata.ID, storeAnnulla()); err != nil {
-		t.Fatal(err)
-	}
+	esegui(t, app, annullata.ID, domain.AzioneAnnulla, annullata.Richiedente)
 	milano := []*domain.Richiesta{
 		inviataNelloStore(t, app, domanda{Cognome: "Manzoni", Nome: "Alessandro", Sede: "MI"}),
 		inviataNelloStore(t, app, domanda{Cognome: "Verri", Nome: "Pietro", Sede: "MI", Urgente: true}),
@@ -57,17 +56,23 @@ func TestCodaDellaSede(t *testing.T) {
 		if righe[0] != urgente.Protocollo || righe[1] != vecchia.Protocollo {
 			t.Errorf("first rows %v, want the urgent %s then the oldest %s", righe[:2], urgente.Protocollo, vecchia.Protocollo)
 		}
-		controlla(t, r, http.StatusOK, "", []string{"23 richieste trovate, pagina 1 di 2", "Urgente", "Fermi Enrico", urgente.Anagrafica.CodiceFiscale,
+		controlla(t, r, http.StatusOK, "", []string{"23 richieste trovate, 20 per pagina.", "Urgente", "Successive", "Fermi Enrico", urgente.Anagrafica.CodiceFiscale,
 			"Medico di patronato", "Sportello", "12 giorni fa", `<caption`, `scope="col"`, `hx-history="false"`},
-			[]string{milano[0].Protocollo, milano[1].Protocollo, annullata.Protocollo})
+			[]string{milano[0].Protocollo, milano[1].Protocollo, annullata.Protocollo, "Precedenti"})
 	})
-	t.Run("seconda pagina", func(t *testing.T) {
-		r := opPI.get("/operatore?pagina=2")
+	t.Run("pagina successiva e precedente", func(t *testing.T) {
+		prima := opPI.get("/operatore")
+		r := opPI.get(collegamento(t, prima.Body, "Successive"))
 		righe := protocolliInPagina(r.Body)
 		if len(righe) != 3 || righe[2] != patronato.Protocollo {
 			t.Fatalf("rows on page 2 %v, want 3 ending with the newest, %s", righe, patronato.Protocollo)
 		}
-		controlla(t, r, http.StatusOK, "", []string{"pagina 2 di 2", `aria-current="page"`}, nil)
+		controlla(t, r, http.StatusOK, "", []string{"23 richieste trovate", "Precedenti"}, []string{"Successive"})
+		indietro := opPI.get(collegamento(t, r.Body, "Precedenti"))
+		if got, want := protocolliInPagina(indietro.Body), protocolliInPagina(prima.Body); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("back to the first page: %v, want %v", got, want)
+		}
+		controlla(t, indietro, http.StatusOK, "", []string{"Successive"}, []string{"Precedenti"})
 	})
 	for _, sc := range []struct {
 		name, query string
@@ -77,6 +82,8 @@ func TestCodaDellaSede(t *testing.T) {
 		{"codice fiscale", "q=" + patronato.Anagrafica.CodiceFiscale, []string{patronato.Protocollo}},
 		{"protocollo", "q=" + strings.ToLower(vecchia.Protocollo), []string{vecchia.Protocollo}},
 		{"nome e cognome", "q=enrico+fermi", []string{urgente.Protocollo}},
+		{"cognome e nome", "q=FERMI+en", []string{urgente.Protocollo}},
+		{"inizio del cognome", "q=ferm", []string{urgente.Protocollo}},
 		{"profilo", "profilo=medico_patronato", []string{vecchia.Protocollo, patronato.Protocollo}},
 		{"percorso", "percorso=sportello", []string{patronato.Protocollo}},
 		{"più vecchie di 7 giorni", "giorni=7", []string{vecchia.Protocollo}},
@@ -124,4 +131,14 @@ func TestCodaVuota(t *testing.T) {
 	controlla(t, op.get("/operatore"), http.StatusOK, "", []string{"Nessuna richiesta", "Non ci sono richieste da esaminare"}, []string{"<table"})
 	// After login an operator lands on its queue.
 	vuole(t, op.get("/area"), http.StatusSeeOther, "/operatore")
+}
+
+// collegamento is the address of the link with that text in body.
+func collegamento(t *testing.T, body, testo string) string {
+	t.Helper()
+	m := regexp.MustCompile(`<a class="page-link" href="([^"]+)"[^>]*>` + regexp.QuoteMeta(testo) + `</a>`).FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("no link %q in the page", testo)
+	}
+	return html.UnescapeString(m[1])
 }

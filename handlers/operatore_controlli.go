@@ -69,7 +69,7 @@ func controlloPasso(r *domain.Richiesta, p domain.Passo, il time.Time, titolo, o
 // when it has expired since.
 func controlloDocumento(r *domain.Richiesta, il, now time.Time) controlloVM {
 	c := controlloPasso(r, domain.PassoDocumento, il, "Validità del documento",
-		"Il documento era in corso di validità alla data della richiesta ("+il.In(rome).Format("02/01/2006")+").")
+		"Il documento era in corso di validità alla data della richiesta ("+il.In(domain.Roma).Format("02/01/2006")+").")
 	if scadenza, ok := domain.ParseData(r.Documento.DataScadenza); ok && c.OK() && scadenza.AddDate(0, 0, 1).Before(now) {
 		c.Esito = controlloAttenzione
 		c.Dettagli = append(c.Dettagli, "Il documento è scaduto dopo l'invio, il "+scadenza.Format("02/01/2006")+".")

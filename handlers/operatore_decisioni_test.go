@@ -6,7 +6,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"abilita/domain"
 	"abilita/internal/testapp"
@@ -54,7 +53,7 @@ func TestOperatorePresaInCaricoConcorrente(t *testing.T) {
 			t.Errorf("%d history entries, want 2 (submission, taking in charge)", n)
 		}
 		ee, err := app.App.Store.EventiAudit(store.FiltroAudit{Richiesta: r.ID})
-		if err != nil || len(ee) != 1 || ee[0].Azione != store.AuditPresaInCarico || ee[0].Chi != stored.Operatore {
+		if err != nil || len(ee) != 1 || ee[0].Azione != domain.AuditPresaInCarico || ee[0].Chi != stored.Operatore {
 			t.Errorf("audit %+v, %v", ee, err)
 		}
 	}
@@ -95,7 +94,7 @@ func TestDecisioneApprova(t *testing.T) {
 		}
 	}
 	ee, err := app.App.Store.EventiAudit(store.FiltroAudit{Richiesta: id, Chi: u.ID})
-	if err != nil || ee[0].Azione != store.AuditDecisione || ee[0].Dettaglio != "approvata" {
+	if err != nil || ee[0].Azione != domain.AuditDecisione || ee[0].Dettaglio != "approvata" {
 		t.Errorf("audit %+v, %v", ee, err)
 	}
 	vuole(t, op.post(urlOperatore(id, "respingi"), url.Values{"motivi": {"altro"}, "nota": {"ripensamento"}}), http.StatusConflict)
@@ -149,7 +148,7 @@ func TestDecisioneRespingi(t *testing.T) {
 		}
 	}
 	ee, err := app.App.Store.EventiAudit(store.FiltroAudit{Richiesta: id})
-	if err != nil || ee[0].Azione != store.AuditDecisione || ee[0].Dettaglio != "respinta: dati_non_corrispondenti, modulo_non_firmato" {
+	if err != nil || ee[0].Azione != domain.AuditDecisione || ee[0].Dettaglio != "respinta: dati_non_corrispondenti, modulo_non_firmato" {
 		t.Errorf("audit %+v, %v", ee[0], err)
 	}
 	controlla(t, op.get(urlOperatore(id, "")), http.StatusOK, "", []string{"Esito", "Dati anagrafici non corrispondenti al documento", nota}, []string{"Respingi la richiesta"})
@@ -186,14 +185,11 @@ func TestDecisioneIntegrazione(t *testing.T) {
 	controlla(t, op.get(urlOperatore(id, "")), http.StatusOK, "", []string{"Integrazioni", "Il retro del documento è illeggibile.", "In attesa di risposta"}, nil)
 
 	// The applicant's answer (written by its own handler) shows on the page.
-	_, err := app.App.Store.AggiornaRichiesta(id, r.Aggiornata, func(x *domain.Richiesta) error {
+	app.AggiornaRichiesta(t, id, func(x *domain.Richiesta) error {
 		i := x.UltimaIntegrazione()
 		i.Risposta, i.Risposto, i.Sostituito = "Ecco la nuova scansione.", i.Chiesta, string(domain.AllegatoDocumentoRetro)
 		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	controlla(t, op.get(urlOperatore(id, "")), http.StatusOK, "", []string{"Ecco la nuova scansione.", "File sostituito con la risposta: Documento di riconoscimento (retro)"}, []string{"In attesa di risposta"})
 }
 
@@ -258,14 +254,8 @@ func TestOperatorePostaInUscita(t *testing.T) {
 	attendi(t, app.SMTP, p.Email, "non accolta")
 
 	// The worker marks a message sent just after the relay took it.
-	var res risposta
-	for range 100 {
-		if res = laura.get("/operatore/posta"); !strings.Contains(res.Body, "In coda") {
-			break
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	controlla(t, res, http.StatusOK, "", []string{
+	app.AttendiPostaSpedita(t)
+	controlla(t, laura.get("/operatore/posta"), http.StatusOK, "", []string{
 		"Posta in uscita", r.Protocollo, "Richiesta " + r.Protocollo + " ricevuta", "Richiesta " + r.Protocollo + " non accolta",
 		pecMario, "PEC", "Consegnato", `scope="col"`,
 	}, []string{"Conferma il tuo indirizzo"})

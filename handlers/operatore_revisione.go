@@ -8,7 +8,6 @@ import (
 
 	"abilita/cf"
 	"abilita/domain"
-	"abilita/store"
 	"abilita/views"
 )
 
@@ -190,25 +189,15 @@ func (h *Handlers) checklistVM(c *fiber.Ctx, r *domain.Richiesta) checklistVM {
 // salvaChecklist records the ticks of the operator who has the request in
 // charge. htmx posts it at every change and gets the checklist back.
 func (h *Handlers) salvaChecklist(c *fiber.Ctx) error {
-	u := utenteDi(c)
-	r, err := h.richiestaDellaSede(c)
+	id, err := idRichiesta(c)
 	if err != nil {
 		return err
 	}
 	spunta := func(nome string) bool { return c.FormValue(nome) == "si" }
-	r, err = h.Store.ModificaRichiesta(r.ID, h.Now(), func(stored *domain.Richiesta) error {
-		if err := inCarico(u)(stored); err != nil {
-			return err
-		}
-		if stored.Stato != domain.StatoInLavorazione {
-			return domain.Conflitto("La verifica si compila solo mentre la richiesta è in lavorazione.")
-		}
-		stored.Checklist = domain.Checklist{
-			DatiCorrispondenti: spunta("dati_corrispondenti"), DocumentoValido: spunta("documento_valido"),
-			ModuloFirmato: spunta("modulo_firmato"), OrdinePlausibile: stored.Profilo.Medico() && spunta("ordine_plausibile"),
-		}
-		return nil
-	}, nil)
+	r, err := h.Store.SalvaChecklist(h.atto(c), id, domain.Checklist{
+		DatiCorrispondenti: spunta("dati_corrispondenti"), DocumentoValido: spunta("documento_valido"),
+		ModuloFirmato: spunta("modulo_firmato"), OrdinePlausibile: spunta("ordine_plausibile"),
+	})
 	if err != nil {
 		return err
 	}
@@ -242,13 +231,11 @@ func (h *Handlers) documentoOperatore(c *fiber.Ctx) error {
 	if !ok || !slices.Contains(domain.TipiAllegato, tipo) {
 		return domain.NonTrovato("Allegato non trovato.")
 	}
-	azione, disposizione := store.AuditVisualizzaDocumento, "inline"
+	azione, disposizione := domain.AuditVisualizzaDocumento, "inline"
 	if c.Query("scarica") == "si" {
-		azione, disposizione = store.AuditScaricaDocumento, "attachment"
+		azione, disposizione = domain.AuditScaricaDocumento, "attachment"
 	}
-	ev := h.evento(c, azione, string(tipo))
-	ev.Richiesta = r.ID
-	if err := h.Store.Audit(ev); err != nil {
+	if err := h.Store.RegistraVisione(h.atto(c), r.ID, azione, string(tipo)); err != nil {
 		return err
 	}
 	rc, err := h.Archive.Apri(metaDi(a))

@@ -40,14 +40,11 @@ func TestRevisionePagina(t *testing.T) {
 
 	t.Run("duplicati e indirizzo non verificato", func(t *testing.T) {
 		doppia := inviataNelloStore(t, app, domanda{Cognome: p.Cognome, Nome: p.Nome, Sede: "PI"})
-		doppia, err := app.App.Store.AggiornaRichiesta(doppia.ID, doppia.Aggiornata, func(x *domain.Richiesta) error {
+		doppia = app.AggiornaRichiesta(t, doppia.ID, func(x *domain.Richiesta) error {
 			x.Anagrafica = r.Anagrafica
 			x.Documento.DataScadenza = "2001-01-01"
 			return nil
 		})
-		if err != nil {
-			t.Fatal(err)
-		}
 		controlla(t, op.get(urlOperatore(id, "")), http.StatusOK, "", []string{"Con lo stesso codice fiscale ci sono altre richieste o abilitazioni:", doppia.Protocollo}, nil)
 		controlla(t, op.get(urlOperatore(doppia.ID, "")), http.StatusOK, "", []string{
 			r.Protocollo, "Data di scadenza: Il documento è scaduto", "L'account del richiedente non ha confermato l'indirizzo e-mail.",
@@ -56,13 +53,10 @@ func TestRevisionePagina(t *testing.T) {
 	})
 	t.Run("duplicati in un'altra sede", func(t *testing.T) {
 		milano := inviataNelloStore(t, app, domanda{Cognome: p.Cognome, Nome: p.Nome, Sede: "MI"})
-		milano, err := app.App.Store.AggiornaRichiesta(milano.ID, milano.Aggiornata, func(x *domain.Richiesta) error {
+		milano = app.AggiornaRichiesta(t, milano.ID, func(x *domain.Richiesta) error {
 			x.Anagrafica = r.Anagrafica
 			return nil
 		})
-		if err != nil {
-			t.Fatal(err)
-		}
 		controlla(t, op.get(urlOperatore(id, "")), http.StatusOK, "", []string{"Con lo stesso codice fiscale ci sono altre richieste o abilitazioni:", milano.Protocollo}, nil)
 	})
 	t.Run("operatore di un'altra sede", func(t *testing.T) {
@@ -81,7 +75,7 @@ func TestRevisioneDocumentoAuditato(t *testing.T) {
 	op, u := nuovoOperatore(t, app, "Laura", "Pisani", "PI")
 	altraSede, _ := nuovoOperatore(t, app, "Marco", "Milanesi", "MI")
 
-	eventi := func() []store.EventoAudit {
+	eventi := func() []domain.EventoAudit {
 		t.Helper()
 		ee, err := app.App.Store.EventiAudit(store.FiltroAudit{Richiesta: id})
 		if err != nil {
@@ -93,10 +87,10 @@ func TestRevisioneDocumentoAuditato(t *testing.T) {
 		tipo, query, contentType, disposizione, azione, csp string
 		magic                                               []byte
 	}{
-		{"documento_fronte", "", "image/jpeg", "inline", store.AuditVisualizzaDocumento, "sandbox", []byte{0xff, 0xd8}},
-		{"documento_retro", "", "image/png", "inline", store.AuditVisualizzaDocumento, "sandbox", []byte("\x89PNG")},
-		{"modulo_firmato", "", "application/pdf", "inline", store.AuditVisualizzaDocumento, "frame-ancestors 'self'", []byte("%PDF-")},
-		{"documento_fronte", "?scarica=si", "image/jpeg", "attachment", store.AuditScaricaDocumento, "sandbox", []byte{0xff, 0xd8}},
+		{"documento_fronte", "", "image/jpeg", "inline", domain.AuditVisualizzaDocumento, "sandbox", []byte{0xff, 0xd8}},
+		{"documento_retro", "", "image/png", "inline", domain.AuditVisualizzaDocumento, "sandbox", []byte("\x89PNG")},
+		{"modulo_firmato", "", "application/pdf", "inline", domain.AuditVisualizzaDocumento, "frame-ancestors 'self'", []byte("%PDF-")},
+		{"documento_fronte", "?scarica=si", "image/jpeg", "attachment", domain.AuditScaricaDocumento, "sandbox", []byte{0xff, 0xd8}},
 	} {
 		t.Run(sc.tipo+sc.query, func(t *testing.T) {
 			prima := len(eventi())

@@ -142,7 +142,7 @@ func TestCorpiTroppoGrandi(t *testing.T) {
 	grande.Set("_csrf", v.csrf())
 	grande.Set("cognome", strings.Repeat("a", formLimit+1))
 	corpoGrande := grande.Encode()
-	passoGrande := maps.Clone(datiPassi(b.p, time.Now())[domain.PassoAnagrafica])
+	passoGrande := maps.Clone(datiPassi(b.p, b.app.Orologio.Now())[domain.PassoAnagrafica])
 	passoGrande.Set("_csrf", v.csrf())
 	passoGrande.Set("res_indirizzo", strings.Repeat("a", formLimit+1))
 	allegati := urlRichiesta(b.id) + "/allegati"

@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"abilita/domain"
 )
@@ -26,7 +25,7 @@ func TestTestoNonValido(t *testing.T) {
 		return f
 	}
 	passo := func(campo, valore string) url.Values {
-		f := maps.Clone(datiPassi(b.p, time.Now())[domain.PassoAnagrafica])
+		f := maps.Clone(datiPassi(b.p, b.app.Orologio.Now())[domain.PassoAnagrafica])
 		f.Set(campo, valore)
 		return f
 	}
@@ -109,7 +108,7 @@ func TestMarkupInOgniCampo(t *testing.T) {
 		}
 	})
 
-	dati := datiPassi(b.p, time.Now())
+	dati := datiPassi(b.p, b.app.Orologio.Now())
 	for _, profilo := range domain.Profili {
 		// The professional step shows the fields of the chosen profile.
 		vuole(t, b.v.post(urlPasso(b.id, domain.PassoProfilo), url.Values{"tipo": {"nuova"}, "profilo": {string(profilo)}}), http.StatusSeeOther)
@@ -150,7 +149,7 @@ func TestRichiesteFalsificate(t *testing.T) {
 	v := b.v
 	tok := v.csrf()
 	sbagliato := strings.Repeat("A", len(tok))
-	anagrafica := maps.Clone(datiPassi(b.p, time.Now())[domain.PassoAnagrafica])
+	anagrafica := maps.Clone(datiPassi(b.p, b.app.Orologio.Now())[domain.PassoAnagrafica])
 	anagrafica.Set("res_indirizzo", "Via dei Falsari 13")
 	con := func(f url.Values, csrf string) url.Values {
 		f = maps.Clone(f)

@@ -7,8 +7,8 @@ import (
 
 	"abilita/domain"
 	"abilita/pdf"
+	"abilita/posta"
 	"abilita/security"
-	"abilita/store"
 	"abilita/views"
 )
 
@@ -73,7 +73,7 @@ func (h *Handlers) precompila(c *fiber.Ctx) error {
 		return h.render(c, fiber.StatusUnprocessableEntity, views.PaginaPrecompila, h.moduloPrecompilaVM(c, r, e))
 	}
 	codice := security.NewCode(bitCodice)
-	p := store.Precompilata{Richiesta: *r, Creata: now, Scade: now.Add(durataPrecompilata)}
+	p := domain.Precompilata{Richiesta: *r, Creata: now, Scade: now.Add(durataPrecompilata)}
 	if err := h.Store.SalvaPrecompilata(security.HashToken(codice), p); err != nil {
 		return err
 	}
@@ -122,7 +122,7 @@ func (h *Handlers) precompilataPDF(c *fiber.Ctx) error {
 		return err
 	}
 	r := &p.Richiesta
-	data, err := pdf.ModuloConCodice(r, sedePDF(h.sedeDi(r)), p.Creata, pdf.Codice{Testo: security.FormatCode(codice), Scade: p.Scade})
+	data, err := pdf.ModuloConCodice(r, posta.SedePDF(h.sedeDi(r)), p.Creata, pdf.Codice{Testo: security.FormatCode(codice), Scade: p.Scade})
 	if err != nil {
 		return err
 	}

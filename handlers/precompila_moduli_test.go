@@ -17,7 +17,6 @@ import (
 	"abilita/domain"
 	"abilita/internal/testapp"
 	"abilita/security"
-	"abilita/store"
 )
 
 // Precompila: the module filled in without an account, kept under the hash
@@ -39,7 +38,7 @@ var reCodicePrecompilato = regexp.MustCompile(`id="codice">([0-9A-Z-]+)<`)
 // precompilaModulo fills in the module for p and returns its code as shown.
 func (v *visitatore) precompilaModulo(p persona) string {
 	v.t.Helper()
-	r := v.post("/precompila", datiPrecompila(p, time.Now()))
+	r := v.post("/precompila", datiPrecompila(p, v.app.Orologio.Now()))
 	vuole(v.t, r, http.StatusOK)
 	m := reCodicePrecompilato.FindStringSubmatch(r.Body)
 	if m == nil {
@@ -87,7 +86,7 @@ func TestPrecompilaModuloECodice(t *testing.T) {
 		`name="cognome"`, `name="ordine_numero"`, `name="str_denominazione"`, `name="pat_denominazione"`, `name="doc_numero"`, `name="urgente"`},
 		[]string{`name="dpr445"`})
 
-	r := v.post("/precompila", datiPrecompila(p, time.Now()))
+	r := v.post("/precompila", datiPrecompila(p, app.Orologio.Now()))
 	controlla(t, r, http.StatusOK, "", []string{"Modulo precompilato", `hx-history="false"`}, nil)
 	if cc := r.Header.Get("Cache-Control"); !strings.Contains(cc, "no-store") {
 		t.Errorf("Cache-Control %q", cc)
@@ -110,7 +109,7 @@ func TestPrecompilaModuloECodice(t *testing.T) {
 	}
 
 	t.Run("conservato sotto l'hash del codice", func(t *testing.T) {
-		pc, err := app.App.Store.Precompilata(security.HashToken(codice), time.Now())
+		pc, err := app.App.Store.Precompilata(security.HashToken(codice), app.Orologio.Now())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -174,7 +173,7 @@ func TestPrecompilaErrori(t *testing.T) {
 	v := nuovoVisitatore(t, app)
 	p := mario()
 	con := func(cambi ...string) url.Values {
-		f := datiPrecompila(p, time.Now())
+		f := datiPrecompila(p, app.Orologio.Now())
 		for i := 0; i+1 < len(cambi); i += 2 {
 			f.Set(cambi[i], cambi[i+1])
 		}
@@ -187,7 +186,7 @@ func TestPrecompilaErrori(t *testing.T) {
 	}{
 		{"campi mancanti", con("cognome", "", "doc_numero", ""), map[string]string{"cognome": "Indica il cognome.", "doc_numero": "Indica il numero del documento."}},
 		{"codice fiscale errato", con("codice_fiscale", "RSSMRA85T10A562T"), map[string]string{"codice_fiscale": "Il carattere di controllo del codice fiscale non è corretto."}},
-		{"documento scaduto", con("doc_scadenza", time.Now().AddDate(0, 0, -1).Format(domain.Data)), map[string]string{"doc_scadenza": "Il documento è scaduto: serve un documento in corso di validità."}},
+		{"documento scaduto", con("doc_scadenza", app.Orologio.Now().AddDate(0, 0, -1).Format(domain.Data)), map[string]string{"doc_scadenza": "Il documento è scaduto: serve un documento in corso di validità."}},
 		{"struttura del referente", con("profilo", "referente_presidio"), map[string]string{"str_denominazione": "Indica la denominazione della struttura."}},
 		{"urgenza senza motivo", con("urgente", "si"), map[string]string{"motivo_urgenza": "Spiega il motivo dell'urgenza."}},
 		{"nessun profilo", con("profilo", ""), map[string]string{"profilo": "Scegli il profilo per cui chiedi l'abilitazione."}},
@@ -232,7 +231,7 @@ func TestPrecompilaInputOstile(t *testing.T) {
 		"email":          "mario\xff@example.it",
 	} {
 		t.Run(campo, func(t *testing.T) {
-			form := datiPrecompila(mario(), time.Now())
+			form := datiPrecompila(mario(), app.Orologio.Now())
 			form.Set(campo, valore)
 			form.Set("urgente", "si")
 			form.Set("profilo", "referente_presidio")
@@ -258,7 +257,7 @@ func TestPrecompilaLimiteDiRichieste(t *testing.T) {
 			t.Fatalf("request %d: status %d", i+1, r.Status)
 		}
 	}
-	r := v.post("/precompila", datiPrecompila(mario(), time.Now()))
+	r := v.post("/precompila", datiPrecompila(mario(), app.Orologio.Now()))
 	controlla(t, r, http.StatusTooManyRequests, "", []string{"Troppi tentativi"}, []string{`id="codice"`})
 	if ra := r.Header.Get("Retry-After"); ra == "" || ra == "0" {
 		t.Errorf("Retry-After %q", ra)
@@ -277,12 +276,12 @@ func TestPrecompilaLimiteDiRichieste(t *testing.T) {
 func TestPrecompilaScaduta(t *testing.T) {
 	t.Parallel()
 	app := testapp.Start(t)
-	now := time.Now()
+	now := app.Orologio.Now()
 	codice := security.NewCode(80)
 	hash := security.HashToken(codice)
 	r := domain.Richiesta{Tipo: domain.TipoNuova, Profilo: domain.ProfiloMedicoEsterno, Anagrafica: domain.Anagrafica{Cognome: "Rossi", Nome: "Mario"}}
 	creata := now.Add(-30*24*time.Hour - time.Minute)
-	if err := app.App.Store.SalvaPrecompilata(hash, store.Precompilata{Richiesta: r, Creata: creata, Scade: creata.Add(30 * 24 * time.Hour)}); err != nil {
+	if err := app.App.Store.SalvaPrecompilata(hash, domain.Precompilata{Richiesta: r, Creata: creata, Scade: creata.Add(30 * 24 * time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := app.App.Store.Precompilata(hash, creata.Add(30*24*time.Hour-time.Second)); err != nil {

@@ -13,7 +13,7 @@ import (
 )
 
 func (h *Handlers) home(c *fiber.Ctx) error {
-	return h.render(c, fiber.StatusOK, views.PaginaHome, h.base(c, "Abilitazione ai servizi telematici"))
+	return h.statica(c, views.PaginaHome, "Abilitazione ai servizi telematici")
 }
 
 type guidaVM struct {
@@ -25,7 +25,11 @@ type guidaVM struct {
 // guida asks the few questions that lead each applicant to the right path.
 // It is a GET form, so the answer works without JavaScript and can be bookmarked.
 func (h *Handlers) guida(c *fiber.Ctx) error {
-	vm := guidaVM{Base: h.base(c, "Come fare domanda"), Forti: c.Query("forti"), Modo: c.Query("modo"), Urgente: c.Query("urgente")}
+	const titolo = "Come fare domanda"
+	if senzaQuery(c) {
+		return h.fissa(c, h.pagine.di(views.PaginaGuida), views.PaginaGuida, titolo, func(b views.Base) any { return guidaVM{Base: b} })
+	}
+	vm := guidaVM{Base: h.base(c, titolo), Forti: c.Query("forti"), Modo: c.Query("modo"), Urgente: c.Query("urgente")}
 	switch {
 	case vm.Urgente == "si":
 		vm.Esito = domain.PercorsoSportello
@@ -40,23 +44,23 @@ func (h *Handlers) guida(c *fiber.Ctx) error {
 }
 
 func (h *Handlers) percorsoSportello(c *fiber.Ctx) error {
-	return h.render(c, fiber.StatusOK, views.PaginaPercorsoSportello, h.base(c, "Domanda allo sportello di una sede"))
+	return h.statica(c, views.PaginaPercorsoSportello, "Domanda allo sportello di una sede")
 }
 
 func (h *Handlers) percorsoInailRisponde(c *fiber.Ctx) error {
-	return h.render(c, fiber.StatusOK, views.PaginaPercorsoInailRisponde, h.base(c, "Domanda con InailRisponde"))
+	return h.statica(c, views.PaginaPercorsoInailRisponde, "Domanda con InailRisponde")
 }
 
 func (h *Handlers) percorsoOnline(c *fiber.Ctx) error {
-	return h.render(c, fiber.StatusOK, views.PaginaPercorsoOnline, h.base(c, "Domanda online"))
+	return h.statica(c, views.PaginaPercorsoOnline, "Domanda online")
 }
 
 func (h *Handlers) privacy(c *fiber.Ctx) error {
-	return h.render(c, fiber.StatusOK, views.PaginaPrivacy, h.base(c, "Informativa sul trattamento dei dati personali"))
+	return h.statica(c, views.PaginaPrivacy, "Informativa sul trattamento dei dati personali")
 }
 
 func (h *Handlers) regoleRiservatezza(c *fiber.Ctx) error {
-	return h.render(c, fiber.StatusOK, views.PaginaRegole, h.base(c, "Regole di riservatezza delle credenziali"))
+	return h.statica(c, views.PaginaRegole, "Regole di riservatezza delle credenziali")
 }
 
 type sediVM struct {
@@ -70,11 +74,12 @@ type sediVM struct {
 
 // sedi finds the sede that serves a comune or a province, and lists them all.
 func (h *Handlers) sedi(c *fiber.Ctx) error {
-	elenco, err := h.Store.Sedi()
-	if err != nil {
-		return err
+	const titolo = "Trova la sede Inail"
+	oggi := h.sediDiOggi()
+	if senzaQuery(c) {
+		return h.fissa(c, &oggi.pagina, views.PaginaSedi, titolo, func(b views.Base) any { return sediVM{Base: b, Province: oggi.province, Elenco: h.Store.Sedi()} })
 	}
-	vm := sediVM{Base: h.base(c, "Trova la sede Inail"), Provincia: strings.ToUpper(c.Query("provincia")), Comune: strings.TrimSpace(c.Query("comune")), Province: cf.Province(), Elenco: elenco}
+	vm := sediVM{Base: h.base(c, titolo), Provincia: strings.ToUpper(c.Query("provincia")), Comune: strings.TrimSpace(c.Query("comune")), Province: oggi.province, Elenco: h.Store.Sedi()}
 	if msg := domain.ControllaTesto(vm.Comune); msg != "" {
 		vm.Errore, vm.Comune = msg, ""
 	}

@@ -33,11 +33,17 @@ func (h *Handlers) personale(c *fiber.Ctx, titolo string) views.Base {
 func (h *Handlers) render(c *fiber.Ctx, status int, p views.Pagina, vm any) error {
 	c.Vary("HX-Request")
 	name := p.Documento()
-	if c.Get("HX-Request") == "true" && c.Get("HX-Boosted") == "" {
+	if soloBlocco(c) {
 		name = p.Blocco()
 	}
 	c.Status(status)
 	return c.Render(name, vm)
+}
+
+// soloBlocco reports whether c is an htmx request that is not a boosted
+// navigation: it gets the page's content block, not the whole document.
+func soloBlocco(c *fiber.Ctx) bool {
+	return c.Get("HX-Request") == "true" && c.Get("HX-Boosted") == ""
 }
 
 // partial writes a named partial template, the answer to an htmx swap.

@@ -192,7 +192,7 @@ var passiConCampi = []domain.Passo{domain.PassoProfilo, domain.PassoAnagrafica, 
 // compila fills every step of the draft with valid data for p.
 func (v *visitatore) compila(id uint64, p persona) {
 	v.t.Helper()
-	dati := datiPassi(p, time.Now())
+	dati := datiPassi(p, v.app.Orologio.Now())
 	for i, passo := range passiConCampi {
 		form := maps.Clone(dati[passo])
 		form.Set("azione", "avanti")

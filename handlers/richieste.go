@@ -8,51 +8,14 @@ import (
 
 	"abilita/cf"
 	"abilita/domain"
-	"abilita/store"
 	"abilita/views"
 )
-
-var errRichiestaNonTrovata = domain.NonTrovato("Richiesta non trovata.")
 
 // richiestaPropria loads the request in the URL if the logged-in user filed
 // it. Someone else's request answers 404, exactly like a missing one, so
 // that request numbers reveal nothing.
 func (h *Handlers) richiestaPropria(c *fiber.Ctx) (*domain.Richiesta, error) {
-	id, err := strconv.ParseUint(c.Params("id"), 10, 64)
-	if err != nil {
-		return nil, errRichiestaNonTrovata
-	}
-	r, err := h.Store.Richiesta(id)
-	if err != nil {
-		return nil, err
-	}
-	if u := utenteDi(c); u == nil || r.Richiedente != u.ID {
-		return nil, errRichiestaNonTrovata
-	}
-	return r, nil
-}
-
-// propria is the check every change runs inside its transaction.
-func propria(u *domain.Utente) func(*domain.Richiesta) error {
-	return func(r *domain.Richiesta) error {
-		if r.Richiedente != u.ID {
-			return errRichiestaNonTrovata
-		}
-		return nil
-	}
-}
-
-// modificabile also requires the request to be a draft.
-func modificabile(u *domain.Utente) func(*domain.Richiesta) error {
-	return func(r *domain.Richiesta) error {
-		if err := propria(u)(r); err != nil {
-			return err
-		}
-		if !r.Modificabile() {
-			return domain.Conflitto("La richiesta è già stata inviata e non può più essere modificata.")
-		}
-		return nil
-	}
+	return h.richiestaPer(c, domain.OpSegui)
 }
 
 type mieRichiesteVM struct {
@@ -80,13 +43,13 @@ func (h *Handlers) nuovaRichiesta(c *fiber.Ctx) error {
 	// A new request after a rejection starts from the rejected one's data;
 	// the document and the attachments must be given again.
 	if da, err := strconv.ParseUint(c.FormValue("da"), 10, 64); err == nil {
-		if prec, err := h.Store.Richiesta(da); err == nil && prec.Richiedente == u.ID && prec.Stato == domain.StatoRespinta {
+		if prec, err := h.Store.RichiestaPer(u, da, domain.OpSegui); err == nil && prec.Stato == domain.StatoRespinta {
 			r.Tipo, r.Profilo = prec.Tipo, prec.Profilo
 			r.Anagrafica, r.Residenza, r.Contatti = prec.Anagrafica, prec.Residenza, prec.Contatti
 			r.Ordine, r.Struttura, r.Patronato = prec.Ordine, prec.Struttura, prec.Patronato
 		}
 	}
-	if err := h.Store.CreaBozza(r); err != nil {
+	if err := h.Store.CreaBozza(h.atto(c), r); err != nil {
 		return err
 	}
 	return h.redirect(c, urlPasso(r.ID, domain.PassoProfilo))
@@ -159,13 +122,11 @@ func etichettaRichiesta(r *domain.Richiesta) string {
 }
 
 func (h *Handlers) annullaRichiesta(c *fiber.Ctx) error {
-	u := utenteDi(c)
 	r, err := h.richiestaPropria(c)
 	if err != nil {
 		return err
 	}
-	_, err = h.Store.Esegui(r.ID, store.Transizione{Azione: domain.AzioneAnnulla, Chi: u.ID, Quando: h.Now(), Nota: "Annullata dal richiedente", Check: propria(u)})
-	if err != nil {
+	if _, err := h.Store.Annulla(h.atto(c), r.ID); err != nil {
 		return err
 	}
 	return h.avviso(c, "/richieste", "La richiesta "+etichettaRichiesta(r)+" è stata annullata.")

@@ -86,32 +86,10 @@ func leggiPasso(c *fiber.Ctx, r *domain.Richiesta, p domain.Passo) domain.Errori
 	return e
 }
 
-// delPercorso keeps each form to its own path: an operator fills in only the
-// counter requests of its sede, an applicant only its online ones. With the
-// ownership check (richiestaPropria) a draft is filled in only by whoever
-// started it, in the role it started it with.
-func delPercorso(u *domain.Utente, r *domain.Richiesta) error {
-	sportello := r.Percorso == domain.PercorsoSportello
-	switch {
-	case u == nil || sportello != (u.Ruolo == domain.RuoloOperatore):
-		return errRichiestaNonTrovata
-	case sportello && r.Sede != u.Sede:
-		return errRichiestaNonTrovata
-	}
-	return nil
-}
-
-// richiestaCompilata is richiestaPropria for the request form and its
-// documents: the request must also belong to the user's path (delPercorso).
+// richiestaCompilata loads the request in the URL for its form, its module
+// and its receipt: the author's, on its path (domain.OpModulo).
 func (h *Handlers) richiestaCompilata(c *fiber.Ctx) (*domain.Richiesta, error) {
-	r, err := h.richiestaPropria(c)
-	if err != nil {
-		return nil, err
-	}
-	if err := delPercorso(utenteDi(c), r); err != nil {
-		return nil, err
-	}
-	return r, nil
+	return h.richiestaPer(c, domain.OpModulo)
 }
 
 // erroriSportello are the messages of the declarations step at the counter,

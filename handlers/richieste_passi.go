@@ -116,12 +116,11 @@ func (h *Handlers) passoForm(c *fiber.Ctx) error {
 // nothing typed is lost; it moves on only when the step is valid. Input no
 // field may hold is refused and nothing is saved.
 func (h *Handlers) salvaPasso(c *fiber.Ctx) error {
-	u := utenteDi(c)
 	r, p, err := h.bozzaPropria(c)
 	if err != nil {
 		return err
 	}
-	if err := modificabile(u)(r); err != nil {
+	if err := domain.Consenti(utenteDi(c), domain.OpCompila, r); err != nil {
 		return err
 	}
 	if p == domain.PassoAllegati || p == domain.PassoRiepilogo {
@@ -138,16 +137,7 @@ func (h *Handlers) salvaPasso(c *fiber.Ctx) error {
 	}
 	now := h.Now()
 	errori := r.Valida(p, now) // also resolves the birthplace code into r
-	r, err = h.Store.AggiornaRichiesta(r.ID, now, func(stored *domain.Richiesta) error {
-		if err := modificabile(u)(stored); err != nil {
-			return err
-		}
-		allegati, storia := stored.Allegati, stored.Storia
-		*stored = *r
-		stored.Allegati, stored.Storia = allegati, storia
-		return nil
-	})
-	if err != nil {
+	if r, err = h.Store.SalvaBozza(h.atto(c), r.ID, r); err != nil {
 		return err
 	}
 	switch {

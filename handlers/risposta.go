@@ -6,7 +6,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"abilita/domain"
-	"abilita/notify"
 	"abilita/store"
 	"abilita/views"
 )
@@ -17,12 +16,8 @@ import (
 // answer, the replaced attachment and the return of the request to the
 // operator's queue (in_lavorazione, same operator) are one transaction.
 func (h *Handlers) rispostaIntegrazione(c *fiber.Ctx) error {
-	u := utenteDi(c)
-	r, err := h.richiestaPropria(c)
+	r, err := h.richiestaPer(c, domain.OpRispondi)
 	if err != nil {
-		return err
-	}
-	if err := inAttesaDiRisposta(u)(r); err != nil {
 		return err
 	}
 	corpo, err := h.corpoMultipart(c)
@@ -40,48 +35,15 @@ func (h *Handlers) rispostaIntegrazione(c *fiber.Ctx) error {
 		}
 		return h.render(c, fiber.StatusUnprocessableEntity, views.PaginaRichiesta, h.rispostaVM(c, r, f))
 	}
-	now := h.Now()
-	ev := h.evento(c, store.AuditDecisione, f.dettaglioAudit())
-	var sostituito []domain.Allegato
-	_, err = h.Store.Esegui(r.ID, store.Transizione{
-		Azione: domain.AzioneRisposta, Chi: u.ID, Quando: now, Nota: "Risposta del richiedente all'integrazione",
-		Check: inAttesaDiRisposta(u), Audit: &ev,
-		Prepare: func(stored *domain.Richiesta) ([]notify.Message, error) {
-			i := stored.UltimaIntegrazione()
-			i.Risposta, i.Risposto = f.Testo, now
-			if f.Allegato != nil {
-				i.Sostituito = string(f.Tipo)
-				if stored.Allegati == nil {
-					stored.Allegati = map[domain.TipoAllegato]domain.Allegato{}
-				}
-				if old, ok := stored.Allegati[f.Tipo]; ok {
-					sostituito = []domain.Allegato{old}
-				}
-				stored.Allegati[f.Tipo] = *f.Allegato
-			}
-			return nil, nil
-		},
-	})
+	sostituito, err := h.Store.Rispondi(h.atto(c), r.ID, store.Risposta{Testo: f.Testo, Tipo: f.Tipo, Allegato: f.Allegato})
 	if err != nil {
 		f.scarta(h)
 		return err
 	}
-	h.eliminaFile(sostituito...)
-	return h.avviso(c, urlRichiesta(r.ID), "Risposta inviata alla sede.")
-}
-
-// inAttesaDiRisposta is the check for an answer: the applicant's own request,
-// with an open request for more information.
-func inAttesaDiRisposta(u *domain.Utente) func(*domain.Richiesta) error {
-	return func(r *domain.Richiesta) error {
-		if err := propria(u)(r); err != nil {
-			return err
-		}
-		if i := r.UltimaIntegrazione(); r.Stato != domain.StatoIntegrazioneRichiesta || i == nil || !i.Risposto.IsZero() {
-			return domain.Conflitto("La sede non attende una tua risposta su questa richiesta: forse l'hai già inviata.")
-		}
-		return nil
+	if sostituito != nil {
+		h.eliminaFile(*sostituito)
 	}
+	return h.avviso(c, urlRichiesta(r.ID), "Risposta inviata alla sede.")
 }
 
 // rispostaVM shows the request page again with the answer as typed and the

@@ -4,11 +4,9 @@ import (
 	"fmt"
 	"net/http"
 	"testing"
-	"time"
 
 	"abilita/domain"
 	"abilita/internal/testapp"
-	"abilita/notify"
 	"abilita/store"
 )
 
@@ -26,15 +24,16 @@ func TestRispostaPaginaEsiti(t *testing.T) {
 		t.Helper()
 		id := v.richiestaInviata(p)
 		prendiInCaricoNelloStore(t, app, id, op)
-		_, err := app.App.Store.Esegui(id, store.Transizione{Azione: azione, Chi: op.ID, Quando: time.Now(),
-			Prepare: func(r *domain.Richiesta) ([]notify.Message, error) {
-				if r.Esito != nil {
-					esito.CodiceMedico = r.Esito.CodiceMedico
-				}
-				esito.Chi, esito.Quando = op.ID, time.Now()
-				r.Esito = &esito
-				return nil, nil
-			}})
+		atto := store.Atto{Chi: op.ID, Quando: app.Orologio.Now()}
+		var err error
+		switch azione {
+		case domain.AzioneRespingi:
+			_, err = app.App.Store.Respingi(atto, id, esito.Motivi, esito.Nota)
+		case domain.AzioneApprova:
+			if _, err = app.App.Store.SalvaChecklist(atto, id, domain.Checklist{DatiCorrispondenti: true, DocumentoValido: true, ModuloFirmato: true, OrdinePlausibile: true}); err == nil {
+				_, err = app.App.Store.Approva(atto, id, store.Approvazione{})
+			}
+		}
 		if err != nil {
 			t.Fatalf("%s: %v", azione, err)
 		}
@@ -44,9 +43,7 @@ func TestRispostaPaginaEsiti(t *testing.T) {
 	respinta := decidi(domain.AzioneRespingi, domain.Esito{Motivi: []domain.MotivoRifiuto{domain.MotivoDatiNonCorrispondenti, domain.MotivoModuloNonFirmato}, Nota: nota})
 	approvata := decidi(domain.AzioneApprova, domain.Esito{})
 	attiva := decidi(domain.AzioneApprova, domain.Esito{})
-	if _, err := app.App.Store.Esegui(attiva, store.Transizione{Azione: domain.AzioneAttiva, Chi: mustRichiesta(t, app, attiva).Richiedente, Quando: time.Now()}); err != nil {
-		t.Fatal(err)
-	}
+	esegui(t, app, attiva, domain.AzioneAttiva, mustRichiesta(t, app, attiva).Richiedente)
 	inviata := v.richiestaInviata(p)
 	codice := mustRichiesta(t, app, approvata).Esito.CodiceMedico
 	if codice == "" {

@@ -11,11 +11,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"abilita/domain"
 	"abilita/internal/testapp"
-	"abilita/notify"
 	"abilita/store"
 )
 
@@ -37,13 +35,7 @@ func integrazioneAperta(t *testing.T) (*banco, *domain.Utente) {
 	op := app.CreaUtente(t, domain.Utente{Ruolo: domain.RuoloOperatore, Email: "op.integrazioni@abilita.test", Nome: "Lucia", Cognome: "Neri", Sede: "PI"},
 		"castello fiume lanterna bosco")
 	prendiInCaricoNelloStore(t, app, id, op)
-	now := time.Now()
-	_, err := app.App.Store.Esegui(id, store.Transizione{Azione: domain.AzioneChiediIntegrazione, Chi: op.ID, Quando: now,
-		Nota: "Integrazione richiesta",
-		Prepare: func(r *domain.Richiesta) ([]notify.Message, error) {
-			r.Integrazioni = append(r.Integrazioni, domain.Integrazione{Messaggio: messaggioIntegrazione, Chiesta: now})
-			return nil, nil
-		}})
+	_, err := app.App.Store.ChiediIntegrazione(store.Atto{Chi: op.ID, Quando: app.Orologio.Now()}, id, messaggioIntegrazione)
 	if err != nil {
 		t.Fatalf("asking for more information: %v", err)
 	}
@@ -52,8 +44,7 @@ func integrazioneAperta(t *testing.T) (*banco, *domain.Utente) {
 
 func prendiInCaricoNelloStore(t testing.TB, app *testapp.T, id uint64, op *domain.Utente) {
 	t.Helper()
-	_, err := app.App.Store.Esegui(id, store.Transizione{Azione: domain.AzionePrendiInCarico, Chi: op.ID, Quando: time.Now(),
-		Check: func(r *domain.Richiesta) error { r.Operatore = op.ID; return nil }})
+	_, err := app.App.Store.PrendiInCarico(store.Atto{Chi: op.ID, Quando: app.Orologio.Now()}, id)
 	if err != nil {
 		t.Fatalf("taking the request in charge: %v", err)
 	}
@@ -257,7 +248,7 @@ func TestRispostaConDocumentoSostitutivo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.ContainsFunc(coda.Richieste, func(r domain.Richiesta) bool { return r.ID == b.id }) {
+	if !slices.ContainsFunc(coda.Righe, func(r domain.RigaCoda) bool { return r.ID == b.id }) {
 		t.Errorf("request %d not in the queue of PI: %d requests", b.id, coda.Totale)
 	}
 
@@ -404,11 +395,7 @@ func TestRispostaSecondaIntegrazione(t *testing.T) {
 	b, op := integrazioneAperta(t)
 	vuole(t, b.v.rispondi(b.id, []string{"risposta", "Prima risposta."}, nessunFile), http.StatusSeeOther)
 	const seconda = "Manca la firma sull'ultima pagina del modulo."
-	_, err := b.app.App.Store.Esegui(b.id, store.Transizione{Azione: domain.AzioneChiediIntegrazione, Chi: op.ID, Quando: time.Now(),
-		Prepare: func(r *domain.Richiesta) ([]notify.Message, error) {
-			r.Integrazioni = append(r.Integrazioni, domain.Integrazione{Messaggio: seconda, Chiesta: time.Now()})
-			return nil, nil
-		}})
+	_, err := b.app.App.Store.ChiediIntegrazione(store.Atto{Chi: op.ID, Quando: b.app.Orologio.Now()}, b.id, seconda)
 	if err != nil {
 		t.Fatal(err)
 	}

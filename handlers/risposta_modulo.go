@@ -41,13 +41,6 @@ func (f *moduloRisposta) scarta(h *Handlers) {
 	}
 }
 
-func (f *moduloRisposta) dettaglioAudit() string {
-	if f.Allegato == nil {
-		return "risposta all'integrazione"
-	}
-	return "risposta all'integrazione, sostituito " + string(f.Tipo)
-}
-
 // leggiRisposta reads the answer form part by part, as leggiAllegati does:
 // the CSRF token first (unless sent as a header), the file streamed to the
 // archive. A file part with nothing in it (no file chosen) is ignored.

@@ -14,6 +14,7 @@ func (h *Handlers) routes(app *fiber.App) {
 	app.Get("/healthz", h.healthz)
 	app.Get("/readyz", h.readyz)
 	app.Get("/static/*", static.Handler())
+	app.Get("/metrics", h.metriche.servi())
 
 	app.Use(h.registro, h.sicurezza, h.sessione, h.limitaCorpo, h.csrf)
 

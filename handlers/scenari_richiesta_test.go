@@ -24,7 +24,7 @@ func TestPassiDellaRichiesta(t *testing.T) {
 	p := mario()
 	v := nuovoRichiedente(t, app, p)
 	id := v.nuovaBozza()
-	dati := datiPassi(p, time.Now())
+	dati := datiPassi(p, app.Orologio.Now())
 	vuole(t, v.post(urlPasso(id, domain.PassoProfilo), dati[domain.PassoProfilo]), http.StatusSeeOther, urlPasso(id, domain.PassoAnagrafica))
 
 	anagrafica := func(campo, valore string) url.Values {
@@ -85,7 +85,7 @@ func TestPassiDellaRichiesta(t *testing.T) {
 	})
 	t.Run("documento scaduto", func(t *testing.T) {
 		f := maps.Clone(dati[domain.PassoDocumento])
-		f.Set("doc_scadenza", time.Now().AddDate(0, 0, -2).Format(domain.Data))
+		f.Set("doc_scadenza", app.Orologio.Now().AddDate(0, 0, -2).Format(domain.Data))
 		r := v.post(urlPasso(id, domain.PassoDocumento), f)
 		vuole(t, r, http.StatusUnprocessableEntity)
 		if got := erroreCampo(r.Body, "doc_scadenza"); !strings.HasPrefix(got, "Il documento è scaduto") {
@@ -122,7 +122,7 @@ func TestInvioRicevutaEAnnullamento(t *testing.T) {
 		{name: "le mie richieste", url: "/richieste", wantStatus: http.StatusOK, wantContains: []string{prot, ">Inviata<"}},
 		{name: "dettaglio", url: base, wantStatus: http.StatusOK, wantContains: []string{prot}},
 		{name: "passo dopo l'invio", url: urlPasso(id, domain.PassoAnagrafica), wantStatus: http.StatusSeeOther, wantLocation: base},
-		{name: "modifica dopo l'invio", method: http.MethodPost, url: urlPasso(id, domain.PassoAnagrafica), form: datiPassi(p, time.Now())[domain.PassoAnagrafica],
+		{name: "modifica dopo l'invio", method: http.MethodPost, url: urlPasso(id, domain.PassoAnagrafica), form: datiPassi(p, app.Orologio.Now())[domain.PassoAnagrafica],
 			wantStatus: http.StatusConflict, wantContains: []string{"non può più essere modificata"}},
 		{name: "secondo invio", method: http.MethodPost, url: base + "/invia", wantStatus: http.StatusConflict},
 	} {

@@ -7,8 +7,9 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"abilita/domain"
+	"abilita/posta"
+	"abilita/security"
 	"abilita/store"
-	"abilita/views"
 )
 
 // headerSecondiSessione tells the page's script, on every answer to a
@@ -16,31 +17,67 @@ import (
 // the renewal move the idle deadline without a new page.
 const headerSecondiSessione = "X-Sessione-Secondi"
 
-// dopoAccesso records a login (successful or not) in the user's history and,
-// when a successful one comes from a device the account never used, tells
-// the holder by e-mail. The login handlers call it once they know the outcome.
-func (h *Handlers) dopoAccesso(c *fiber.Ctx, u *domain.Utente, metodo domain.MetodoAccesso, riuscito bool) error {
-	a := store.Accesso{Quando: h.Now(), IP: c.IP(), UserAgent: c.Get(fiber.HeaderUserAgent), Riuscito: riuscito, Metodo: metodo}
-	nuovo, err := h.Store.RegistraAccesso(u.ID, a)
-	if err != nil || !nuovo || u.Email == "" {
-		return err
-	}
-	m, err := messaggio("nuovo_dispositivo", u.Email, map[string]string{
-		"Nome": u.Nome, "Quando": quandoTesto(a.Quando), "Dispositivo": domain.DispositivoDa(a.UserAgent).Nome, "IP": a.IP,
-		"Sessioni": h.link("/account/sessioni"), "Password": h.link("/account/password"), "Dimenticata": h.link("/password-dimenticata"),
-	})
-	if err != nil {
-		return err
-	}
-	return h.Store.Accoda(m, a.Quando)
+// tentativo is a login attempt by this browser on u, as the history keeps it.
+func (h *Handlers) tentativo(c *fiber.Ctx, metodo domain.MetodoAccesso) domain.Accesso {
+	return domain.Accesso{Quando: h.Now(), IP: c.IP(), UserAgent: c.Get(fiber.HeaderUserAgent), Metodo: metodo}
 }
 
-// quandoTesto writes a moment as the pages do, for e-mails.
-func quandoTesto(t time.Time) string { return t.In(views.Rome).Format("02/01/2006 alle 15:04") }
+// fallito records a failed attempt on u (nil: an unknown name, which costs
+// the same write, so that the time of the answer does not tell it from a
+// wrong password). A failure to record is logged: the answer stands.
+func (h *Handlers) fallito(c *fiber.Ctx, u *domain.Utente, metodo domain.MetodoAccesso) {
+	var id uint64
+	if u != nil {
+		id = u.ID
+	}
+	h.metriche.falliti.WithLabelValues(string(metodo)).Inc()
+	if err := h.Store.RegistraAccesso(id, h.tentativo(c, metodo)); err != nil {
+		h.Log.Error("recording a login", "user", id, "err", err)
+	}
+}
+
+// ingresso prepares the successful login of u by this browser: a new
+// session with a new id, the attempt for the history, the e-mail the store
+// sends if the device is new, and the session the browser had, which ends.
+// The caller passes it to the store with the second factor, then calls
+// impostaSessione with the token.
+func (h *Handlers) ingresso(c *fiber.Ctx, u *domain.Utente, metodo domain.MetodoAccesso) (string, store.Ingresso, error) {
+	token := security.NewToken()
+	a := h.tentativo(c, metodo)
+	ua := a.UserAgent
+	if len(ua) > 200 {
+		ua = ua[:200]
+	}
+	in := store.Ingresso{
+		Sessione: domain.Sessione{Hash: security.HashToken(token), UtenteID: u.ID, Creata: a.Quando, UltimoUso: a.Quando, IP: a.IP, UserAgent: ua},
+		Accesso:  a,
+	}
+	if old := c.Cookies(h.cookieName("sessione")); old != "" {
+		in.Vecchia = security.HashToken(old)
+	}
+	if u.Email != "" {
+		m, err := posta.Messaggio("nuovo_dispositivo", u.Email, map[string]string{
+			"Nome": u.Nome, "Quando": posta.Quando(a.Quando), "Dispositivo": domain.DispositivoDa(a.UserAgent).Nome, "IP": a.IP,
+			"Sessioni": h.link("/account/sessioni"), "Password": h.link("/account/password"), "Dimenticata": h.link("/password-dimenticata"),
+		})
+		if err != nil {
+			return "", in, err
+		}
+		in.Avviso = m
+	}
+	return token, in, nil
+}
+
+// impostaSessione gives this browser the new session's token and a new
+// CSRF token, so that nothing set before the login survives it.
+func (h *Handlers) impostaSessione(c *fiber.Ctx, token string) {
+	h.setCookie(c, "sessione", token, 0)
+	h.setCookie(c, localCSRF, security.NewToken(), 0)
+}
 
 // scadenzaSessione is when the session ends if nothing happens: the idle
 // timeout from its last use, or its absolute end if that comes first.
-func (h *Handlers) scadenzaSessione(ss store.Sessione) time.Time {
+func (h *Handlers) scadenzaSessione(ss domain.Sessione) time.Time {
 	idle, fine := ss.UltimoUso.Add(h.cfg.SessionIdle), ss.Creata.Add(h.cfg.SessionMax)
 	if fine.Before(idle) {
 		return fine
@@ -52,7 +89,7 @@ func (h *Handlers) scadenzaSessione(ss store.Sessione) time.Time {
 // without one. Pages carry it rather than a time of day, so that a client
 // whose clock is wrong still warns the user in time.
 func (h *Handlers) secondiSessione(c *fiber.Ctx) int64 {
-	ss, ok := c.Locals(localSessione).(store.Sessione)
+	ss, ok := c.Locals(localSessione).(domain.Sessione)
 	if !ok {
 		return 0
 	}
@@ -64,7 +101,7 @@ func (h *Handlers) secondiSessione(c *fiber.Ctx) int64 {
 // the session as used now and answers with the seconds it has left, which
 // stay short when the absolute limit is near.
 func (h *Handlers) rinnovaSessione(c *fiber.Ctx) error {
-	ss, ok := c.Locals(localSessione).(store.Sessione)
+	ss, ok := c.Locals(localSessione).(domain.Sessione)
 	if !ok {
 		return &domain.Errore{Codice: domain.ErrNonAutentico, Messaggio: "Accedi per continuare."}
 	}

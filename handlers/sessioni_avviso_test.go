@@ -63,10 +63,8 @@ func TestSessioniRinnova(t *testing.T) {
 	v := nuovoVisitatore(t, app)
 	tt.accedi(v, uaFirefoxLinux)
 	hash := security.HashToken(v.cookie("abilita_sessione"))
-	prima := time.Now().Add(-20 * time.Minute)
-	if err := app.App.Store.TocaSessione(hash, prima); err != nil {
-		t.Fatal(err)
-	}
+	// Twenty minutes without a request: ten are left.
+	ora := app.Orologio.Avanza(20 * time.Minute)
 
 	rinnova := func(v *visitatore, header ...string) risposta {
 		return v.do(v.richiesta(http.MethodPost, "/sessione/rinnova", nil), header...)
@@ -77,12 +75,12 @@ func TestSessioniRinnova(t *testing.T) {
 	if r.Body != "" {
 		t.Errorf("body %q", r.Body)
 	}
-	ss, err := app.App.Store.Sessione(hash)
+	ss, _, err := app.App.Store.SessioneAttiva(hash)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if time.Since(ss.UltimoUso) > 5*time.Second {
-		t.Errorf("last use %v after the renewal, want now", ss.UltimoUso)
+	if !ss.UltimoUso.Equal(ora) {
+		t.Errorf("last use %v after the renewal, want now (%v)", ss.UltimoUso, ora)
 	}
 	if s, _ := strconv.Atoi(r.Header.Get("X-Sessione-Secondi")); s < 29*60 {
 		t.Errorf("X-Sessione-Secondi %q after the renewal", r.Header.Get("X-Sessione-Secondi"))
@@ -102,14 +100,12 @@ func TestSessioniScadutaPerInattivita(t *testing.T) {
 	v := nuovoVisitatore(t, app)
 	tt.accedi(v, uaFirefoxLinux)
 	hash := security.HashToken(v.cookie("abilita_sessione"))
-	if err := app.App.Store.TocaSessione(hash, time.Now().Add(-31*time.Minute)); err != nil {
-		t.Fatal(err)
-	}
+	app.Orologio.Avanza(31 * time.Minute)
 	// What the page's script does when the time is up: the renewal fails,
 	// then the login page says why.
 	vuole(t, v.do(v.richiesta(http.MethodPost, "/sessione/rinnova", nil), "X-CSRF-Token", v.csrf()), http.StatusUnauthorized)
 	controlla(t, v.get("/accedi?dopo=%2Farea"), http.StatusOK, "", []string{"La sessione è scaduta dopo 30 minuti di inattività"}, nil)
-	if _, err := app.App.Store.Sessione(hash); err == nil {
+	if _, _, err := app.App.Store.SessioneAttiva(hash); err == nil {
 		t.Error("the expired session is still stored")
 	}
 }
@@ -120,32 +116,30 @@ func TestSessioniScadutaDopoDodiciOre(t *testing.T) {
 	tt := nuovoTitolareAttivo(t, app, mario(), "PI")
 	v := nuovoVisitatore(t, app)
 	tt.accedi(v, uaFirefoxLinux)
-	hash := security.HashToken(v.cookie("abilita_sessione"))
-	ss, err := app.App.Store.Sessione(hash)
+	ss, _, err := app.App.Store.SessioneAttiva(security.HashToken(v.cookie("abilita_sessione")))
 	if err != nil {
 		t.Fatal(err)
 	}
+	limite := ss.Creata.Add(12 * time.Hour)
+	rinnova := func() risposta {
+		return v.do(v.richiesta(http.MethodPost, "/sessione/rinnova", nil), "X-CSRF-Token", v.csrf())
+	}
+	// Kept alive well within the idle timeout, until 90 seconds before the
+	// absolute limit.
+	for app.Orologio.Now().Add(25 * time.Minute).Before(limite.Add(-90 * time.Second)) {
+		app.Orologio.Avanza(25 * time.Minute)
+		vuole(t, rinnova(), http.StatusNoContent)
+	}
+	app.Orologio.Imposta(limite.Add(-90 * time.Second))
 	// Near the absolute limit the seconds left are those to the limit, however recent the last use.
-	ss.Creata = time.Now().Add(-12*time.Hour + 90*time.Second)
-	if err := app.App.Store.EliminaSessione(hash); err != nil {
-		t.Fatal(err)
-	}
-	if err := app.App.Store.CreaSessione(ss); err != nil {
-		t.Fatal(err)
-	}
-	r := v.do(v.richiesta(http.MethodPost, "/sessione/rinnova", nil), "X-CSRF-Token", v.csrf())
+	r := rinnova()
 	vuole(t, r, http.StatusNoContent)
 	if s, _ := strconv.Atoi(r.Header.Get("X-Sessione-Secondi")); s > 90 || s < 60 {
 		t.Errorf("X-Sessione-Secondi %q near the absolute limit, want at most 90", r.Header.Get("X-Sessione-Secondi"))
 	}
 
-	ss.Creata = time.Now().Add(-12*time.Hour - time.Second)
-	if err := app.App.Store.EliminaSessione(hash); err != nil {
-		t.Fatal(err)
-	}
-	if err := app.App.Store.CreaSessione(ss); err != nil {
-		t.Fatal(err)
-	}
+	// Just renewed, the session still ends at the limit.
+	app.Orologio.Imposta(limite.Add(time.Second))
 	vuole(t, v.get("/area"), http.StatusSeeOther, "/accedi")
 	controlla(t, v.get("/accedi"), http.StatusOK, "", []string{"dopo 12 ore è necessario accedere di nuovo"}, nil)
 }

@@ -2,13 +2,11 @@ package handlers
 
 import (
 	"strings"
-	"sync"
 
 	"github.com/gofiber/fiber/v2"
 
 	"abilita/domain"
 	"abilita/security"
-	"abilita/store"
 	"abilita/views"
 )
 
@@ -35,7 +33,7 @@ func (h *Handlers) paginaSportello(c *fiber.Ctx, codice string, e domain.Errori)
 	}
 	richieste, err := h.Store.RichiesteUtente(u.ID)
 	for _, r := range richieste {
-		if r.Modificabile() && delPercorso(u, &r) == nil {
+		if domain.Consenti(u, domain.OpCompila, &r) == nil {
 			vm.Bozze = append(vm.Bozze, r)
 		}
 	}
@@ -52,49 +50,24 @@ func (h *Handlers) sportello(c *fiber.Ctx) error {
 	return h.render(c, fiber.StatusOK, views.PaginaSportello, vm)
 }
 
-// usoCodici makes looking a code up, copying its data and deleting it one
-// step, so that two counters cannot load the same module at once.
-var usoCodici sync.Mutex
-
 // nuovaRichiestaSportello opens a counter draft owned by the operator, in its
-// sede, blank or with the data of a Precompila code, which is then deleted.
+// sede, blank or with the data of a Precompila code, which the same
+// transaction deletes: two counters cannot load one module.
 func (h *Handlers) nuovaRichiestaSportello(c *fiber.Ctx) error {
-	u := utenteDi(c)
-	if u.Sede == "" {
-		return &domain.Errore{Codice: domain.ErrNonAmmesso, Messaggio: "Il tuo profilo non ha una sede: chiedi all'amministratore di assegnartela."}
-	}
 	digitato := strings.TrimSpace(c.FormValue("codice"))
 	if msg := domain.ControllaTesto(digitato); msg != "" {
 		return h.codiceRifiutato(c, "", msg)
 	}
-	now := h.Now()
-	r := &domain.Richiesta{Percorso: domain.PercorsoSportello, Richiedente: u.ID, Sede: u.Sede, Tipo: domain.TipoNuova, Creata: now, Aggiornata: now}
-	dettaglio, avviso, hash := "richiesta vuota", "Nuova richiesta allo sportello: compila i dati con il richiedente.", ""
+	hash, avviso := "", "Nuova richiesta allo sportello: compila i dati con il richiedente."
 	if digitato != "" {
-		usoCodici.Lock()
-		defer usoCodici.Unlock()
 		hash = security.HashToken(security.NormalizeCode(digitato))
-		p, err := h.Store.Precompilata(hash, now)
-		if domain.CodiceDi(err) == domain.ErrNonTrovato {
-			return h.codiceRifiutato(c, digitato, domain.MessaggioDi(err))
-		}
-		if err != nil {
-			return err
-		}
-		copiaModulo(r, &p.Richiesta)
-		dettaglio, avviso = "dati di un modulo precompilato", "Dati del modulo precompilato caricati: controllali passo per passo con il documento del richiedente."
+		avviso = "Dati del modulo precompilato caricati: controllali passo per passo con il documento del richiedente."
 	}
-	if err := h.Store.CreaBozza(r); err != nil {
-		return err
+	r, err := h.Store.ApriSportello(h.atto(c), hash)
+	if digitato != "" && domain.CodiceDi(err) == domain.ErrNonTrovato {
+		return h.codiceRifiutato(c, digitato, domain.MessaggioDi(err))
 	}
-	if hash != "" {
-		if err := h.Store.EliminaPrecompilata(hash); err != nil {
-			return err
-		}
-	}
-	e := h.evento(c, store.AuditRichiestaSportello, dettaglio)
-	e.Richiesta = r.ID
-	if err := h.Store.Audit(e); err != nil {
+	if err != nil {
 		return err
 	}
 	return h.avviso(c, urlPasso(r.ID, domain.PassoProfilo), avviso)
@@ -107,16 +80,4 @@ func (h *Handlers) codiceRifiutato(c *fiber.Ctx, codice, msg string) error {
 		return err
 	}
 	return h.render(c, fiber.StatusUnprocessableEntity, views.PaginaSportello, vm)
-}
-
-// copiaModulo copies into r what the applicant filled in, and nothing that
-// belongs to the life of a request (state, owner, sede, history, attachments).
-// The declarations are not copied: the applicant makes them by signing the
-// module in front of the operator.
-func copiaModulo(r, modulo *domain.Richiesta) {
-	r.Tipo, r.Profilo = modulo.Tipo, modulo.Profilo
-	r.Anagrafica, r.Residenza, r.Contatti = modulo.Anagrafica, modulo.Residenza, modulo.Contatti
-	r.Ordine, r.Struttura, r.Patronato = modulo.Ordine, modulo.Struttura, modulo.Patronato
-	r.Documento = modulo.Documento
-	r.Urgente, r.MotivoUrgenza = modulo.Urgente, modulo.MotivoUrgenza
 }

@@ -82,7 +82,7 @@ func TestSportelloRichiestaVuota(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(eventi) != 1 || eventi[0].Azione != store.AuditRichiestaSportello || eventi[0].Chi != opU.ID {
+	if len(eventi) != 1 || eventi[0].Azione != domain.AuditRichiestaSportello || eventi[0].Chi != opU.ID {
 		t.Errorf("audit of the new counter request: %+v", eventi)
 	}
 
@@ -109,7 +109,7 @@ func TestSportelloDaCodiceERegistrazione(t *testing.T) {
 	if r.Percorso != domain.PercorsoSportello || r.Richiedente != opU.ID || r.Sede != "PI" || r.Dichiarazioni != (domain.Dichiarazioni{}) {
 		t.Errorf("draft: percorso %q, richiedente %d, sede %q, dichiarazioni %+v", r.Percorso, r.Richiedente, r.Sede, r.Dichiarazioni)
 	}
-	if _, err := app.App.Store.Precompilata(security.HashToken(security.NormalizeCode(mostrato)), time.Now()); domain.CodiceDi(err) != domain.ErrNonTrovato {
+	if _, err := app.App.Store.Precompilata(security.HashToken(security.NormalizeCode(mostrato)), app.Orologio.Now()); domain.CodiceDi(err) != domain.ErrNonTrovato {
 		t.Errorf("the used module is still stored: %v", err)
 	}
 	t.Run("secondo uso del codice", func(t *testing.T) {
@@ -127,7 +127,7 @@ func TestSportelloDaCodiceERegistrazione(t *testing.T) {
 			[]string{"I caratteri < e > non sono ammessi."}, []string{"<script>x"})
 	})
 
-	dati := datiPassi(p, time.Now())
+	dati := datiPassi(p, app.Orologio.Now())
 	t.Run("dichiarazioni firmate sul modulo", func(t *testing.T) {
 		controlla(t, op.get(urlPasso(id, domain.PassoDichiarazioni)), http.StatusOK, "", []string{"Il richiedente ha reso e firmato"}, nil)
 		r := op.post(urlPasso(id, domain.PassoDichiarazioni), url.Values{"dpr445": {"si"}})
@@ -195,7 +195,7 @@ func TestSportelloBozzaSoloDelSuoOperatore(t *testing.T) {
 	prima := salvata(t, app, id)
 	primaOnline := salvata(t, app, bozzaOnline)
 
-	anagrafica := datiPassi(p, time.Now())[domain.PassoAnagrafica]
+	anagrafica := datiPassi(p, app.Orologio.Now())[domain.PassoAnagrafica]
 	for nome, v := range map[string]*visitatore{"operatore di un'altra sede": milano, "collega della stessa sede": collega, "richiedente": richiedente} {
 		t.Run(nome, func(t *testing.T) {
 			for _, sc := range []struct {
@@ -240,9 +240,7 @@ func TestSportelloBozzaSoloDelSuoOperatore(t *testing.T) {
 		}
 	})
 	t.Run("operatore trasferito ad altra sede", func(t *testing.T) {
-		if err := app.App.Store.AggiornaUtente(opU.ID, func(u *domain.Utente) error { u.Sede = "MI"; return nil }); err != nil {
-			t.Fatal(err)
-		}
+		app.AggiornaUtente(t, opU.ID, func(u *domain.Utente) error { u.Sede = "MI"; return nil })
 		vuole(t, op.get(urlPasso(id, domain.PassoRiepilogo)), http.StatusNotFound)
 		vuole(t, op.post(urlRichiesta(id)+"/invia", nil), http.StatusNotFound)
 		if salvata(t, app, id) != prima {

@@ -17,9 +17,12 @@ import (
 // count it as late, unless the page asks otherwise (?soglia=giorni).
 const sogliaPredefinita = 7
 
-// maxAttese is the number of late requests the page lists; the count is
-// always whole.
-const maxAttese = 50
+// maxAttese is the number of late requests the page lists, and
+// maxAtteseCSV the export; the count is always whole.
+const (
+	maxAttese    = 50
+	maxAtteseCSV = 5000
+)
 
 // ambito is what the statistics are about: one sede or all of them, and
 // the waiting threshold.
@@ -41,10 +44,7 @@ func (h *Handlers) leggiAmbito(c *fiber.Ctx) (ambito, domain.Errori, error) {
 	} else {
 		a.Soglia = n
 	}
-	elenco, err := h.Store.Sedi()
-	if err != nil {
-		return a, e, err
-	}
+	elenco := h.Store.Sedi()
 	a.Elenco = elenco
 	u := utenteDi(c)
 	a.Sede = c.Query("sede")
@@ -71,14 +71,15 @@ func (h *Handlers) leggiAmbito(c *fiber.Ctx) (ambito, domain.Errori, error) {
 	return a, e, nil
 }
 
-// calcola walks every request once and computes the figures of the scope.
-func (h *Handlers) calcola(a ambito, ora time.Time) (statistiche.Risultato, error) {
-	calc := statistiche.Nuovo(a.Sede, nomiSedi(a.Elenco), ora, time.Duration(a.Soglia)*24*time.Hour)
-	err := h.Store.TutteLeRichieste(func(r *domain.Richiesta) error {
-		calc.Aggiungi(r)
-		return nil
-	})
-	return calc.Risultato(), err
+// calcola computes the figures of the scope from the store's aggregates,
+// listing up to maxRighe of the late requests.
+func (h *Handlers) calcola(a ambito, ora time.Time, maxRighe int) (statistiche.Risultato, error) {
+	soglia := time.Duration(a.Soglia) * 24 * time.Hour
+	agg, err := h.Store.Aggregati(a.Sede, ora, soglia, maxRighe)
+	if err != nil {
+		return statistiche.Risultato{}, err
+	}
+	return statistiche.Da(agg, a.Sede, nomiSedi(a.Elenco), ora, soglia), nil
 }
 
 type statisticheVM struct {
@@ -103,7 +104,7 @@ func (h *Handlers) statistiche(c *fiber.Ctx) error {
 		return err
 	}
 	now := h.Now()
-	res, err := h.calcola(a, now)
+	res, err := h.calcola(a, now, maxAttese)
 	if err != nil {
 		return err
 	}
@@ -115,11 +116,8 @@ func (h *Handlers) statistiche(c *fiber.Ctx) error {
 		CSV: "/statistiche.csv?" + queryAmbito(a),
 	}
 	nomi := nomiSedi(a.Elenco)
-	for i, w := range res.InAttesa {
-		if i == maxAttese {
-			vm.AltreAttese = len(res.InAttesa) - maxAttese
-			break
-		}
+	vm.AltreAttese = res.NumeroInAttesa - len(res.InAttesa)
+	for _, w := range res.InAttesa {
 		vm.Attese = append(vm.Attese, rigaAttesa{Attesa: w, NomeSede: nomi[w.Sede], Giorni: int(w.Da / (24 * time.Hour)),
 			Dal: w.Inviata.In(views.Rome).Format("02/01/2006")})
 	}
@@ -160,7 +158,7 @@ func righeTempi(t statistiche.Tempi) []rigaTempo {
 		}
 		return rigaTempo{voce, decimale(d.Hours()), decimale(d.Hours() / 24)}
 	}
-	return []rigaTempo{riga("Mediana", t.Mediana), riga("90° percentile", t.P90)}
+	return []rigaTempo{riga("Mediana (circa)", t.Mediana), riga("90° percentile (circa)", t.P90)}
 }
 
 // decimale writes x with one decimal and the Italian comma.

@@ -28,7 +28,7 @@ func (h *Handlers) statisticheCSV(c *fiber.Ctx) error {
 		return &domain.Errore{Codice: domain.ErrNonValido, Messaggio: msg}
 	}
 	now := h.Now()
-	res, err := h.calcola(a, now)
+	res, err := h.calcola(a, now, maxAtteseCSV)
 	if err != nil {
 		return err
 	}
@@ -71,7 +71,16 @@ func righeCSV(a ambito, r statistiche.Risultato, ora time.Time) [][]string {
 			rows = append(rows, []string{s.nome, testoCSV(v.Etichetta), strconv.Itoa(v.Valore)})
 		}
 	}
-	rows = append(rows, []string{"Tempi di decisione", "Richieste decise", strconv.Itoa(r.Tempi.Decise)})
+	for _, m := range r.Mesi {
+		rows = append(rows,
+			[]string{"Mese di invio", m.Mese + " inviate", strconv.Itoa(m.Inviate)},
+			[]string{"Mese di invio", m.Mese + " in corso", strconv.Itoa(m.Aperte)},
+			[]string{"Mese di invio", m.Mese + " accolte", strconv.Itoa(m.Accolte)},
+			[]string{"Mese di invio", m.Mese + " respinte", strconv.Itoa(m.Respinte)},
+			[]string{"Mese di invio", m.Mese + " annullate", strconv.Itoa(m.Annullate)})
+	}
+	rows = append(rows, []string{"Tempi di decisione", "Richieste decise", strconv.Itoa(r.Tempi.Decise)},
+		[]string{"Tempi di decisione", "Decise oltre la soglia", strconv.Itoa(r.Tempi.Oltre)})
 	if r.Tempi.Decise > 0 {
 		for _, t := range []struct {
 			voce string
@@ -82,7 +91,7 @@ func righeCSV(a ambito, r statistiche.Risultato, ora time.Time) [][]string {
 				[]string{"Tempi di decisione", t.voce + " (giorni)", strconv.FormatFloat(t.d.Hours()/24, 'f', 2, 64)})
 		}
 	}
-	rows = append(rows, []string{"In attesa oltre la soglia", "Richieste", strconv.Itoa(len(r.InAttesa))})
+	rows = append(rows, []string{"In attesa oltre la soglia", "Richieste", strconv.Itoa(r.NumeroInAttesa)})
 	for _, w := range r.InAttesa {
 		rows = append(rows, []string{"In attesa oltre la soglia", testoCSV(w.Protocollo) + " (giorni di attesa)", strconv.Itoa(int(w.Da / (24 * time.Hour)))})
 	}

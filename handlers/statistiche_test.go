@@ -10,7 +10,6 @@ import (
 
 	"abilita/domain"
 	"abilita/internal/testapp"
-	"abilita/store"
 )
 
 const giorno = 24 * time.Hour
@@ -20,11 +19,7 @@ const giorno = 24 * time.Hour
 // charge before deciding).
 func richiestaDatata(t testing.TB, app *testapp.T, sede string, perc domain.Percorso, prof domain.Profilo, inviata time.Time, dopo time.Duration, azioni ...domain.Azione) uint64 {
 	t.Helper()
-	st := app.App.Store
-	r := &domain.Richiesta{Richiedente: 777, Percorso: perc, Profilo: prof, Tipo: domain.TipoNuova, Sede: sede, Creata: inviata.Add(-time.Hour)}
-	if err := st.CreaBozza(r); err != nil {
-		t.Fatal(err)
-	}
+	r := &domain.Richiesta{Richiedente: 777, Percorso: perc, Profilo: prof, Tipo: domain.TipoNuova, Sede: sede, Creata: inviata.Add(-time.Hour), Stato: domain.StatoBozza}
 	quando := inviata
 	for i, a := range append([]domain.Azione{domain.AzioneInvia}, azioni...) {
 		switch {
@@ -33,17 +28,18 @@ func richiestaDatata(t testing.TB, app *testapp.T, sede string, perc domain.Perc
 		case i > 0:
 			quando = inviata.Add(dopo / 2)
 		}
-		if _, err := st.Esegui(r.ID, store.Transizione{Azione: a, Chi: 1, Quando: quando}); err != nil {
+		if err := r.Esegui(a, 1, quando, ""); err != nil {
 			t.Fatalf("%s: %v", a, err)
 		}
 	}
+	app.ImportaRichiesta(t, r)
 	return r.ID
 }
 
 // datiStatistiche stores the known data set of the statistics tests.
 func datiStatistiche(t testing.TB, app *testapp.T) {
 	t.Helper()
-	now := time.Now()
+	now := app.Orologio.Now()
 	prendi, approva, respingi := domain.AzionePrendiInCarico, domain.AzioneApprova, domain.AzioneRespingi
 	richiestaDatata(t, app, "PI", domain.PercorsoOnline, domain.ProfiloMedicoEsterno, now.Add(-30*giorno), 10*time.Hour, prendi, approva)
 	richiestaDatata(t, app, "PI", domain.PercorsoOnline, domain.ProfiloMedicoEsterno, now.Add(-20*giorno), 30*time.Hour, prendi, respingi)
@@ -51,9 +47,7 @@ func datiStatistiche(t testing.TB, app *testapp.T) {
 	richiestaDatata(t, app, "PI", domain.PercorsoOnline, domain.ProfiloMedicoPatronato, now.Add(-2*giorno), time.Hour, prendi)
 	richiestaDatata(t, app, "LU", domain.PercorsoOnline, domain.ProfiloMedicoEsterno, now.Add(-40*giorno), 50*time.Hour, prendi, approva)
 	richiestaDatata(t, app, "LU", domain.PercorsoInailRisponde, domain.ProfiloMedicoEsterno, now.Add(-8*giorno), 2*time.Hour, prendi, domain.AzioneChiediIntegrazione)
-	if err := app.App.Store.CreaBozza(&domain.Richiesta{Richiedente: 777, Percorso: domain.PercorsoOnline}); err != nil {
-		t.Fatal(err)
-	}
+	app.ImportaRichiesta(t, &domain.Richiesta{Richiedente: 777, Percorso: domain.PercorsoOnline, Stato: domain.StatoBozza, Creata: now})
 }
 
 func TestStatistiche(t *testing.T) {
@@ -68,8 +62,10 @@ func TestStatistiche(t *testing.T) {
 		statoPI    = "Richieste per stato, grafico a barre: Inviata 1; In lavorazione 1; Integrazione richiesta 0; Approvata 1; Respinta 1; Annullata 0; Attiva 0."
 		profiloPI  = "Richieste per profilo, grafico a barre: Medico esterno 2; Referente di presidio ospedaliero 1; Medico di patronato 1."
 	)
+	// The statistics count decision times by the hour, and take each at the
+	// middle of its hour: 10 h is 10,5.
 	tempi := func(mediana, p90 string) []string {
-		return []string{`Mediana</th><td class="text-end">` + mediana + `</td>`, `90° percentile</th><td class="text-end">` + p90 + `</td>`}
+		return []string{`Mediana (circa)</th><td class="text-end">` + mediana + `</td>`, `90° percentile (circa)</th><td class="text-end">` + p90 + `</td>`}
 	}
 	for _, sc := range []struct {
 		scenario
@@ -77,7 +73,7 @@ func TestStatistiche(t *testing.T) {
 	}{
 		{scenario{name: "operatore", url: "/statistiche", wantStatus: http.StatusOK,
 			wantContains: append([]string{"Sede di Pisa", percorsoPI, statoPI, profiloPI, `role="img"`, "<caption>Richieste per percorso: i valori del grafico</caption>",
-				"Richieste in attesa da più di 7 giorni", "PI-", `href="/statistiche.csv?soglia=7&amp;sede=PI"`}, tempi("20,0", "28,0")...),
+				"Richieste in attesa da più di 7 giorni", "PI-", `href="/statistiche.csv?soglia=7&amp;sede=PI"`}, tempi("20,5", "28,5")...),
 			wantNotContains: []string{"LU-", "Richieste per sede", `name="sede"`, "<script>", ` style="`}}, op},
 		{scenario{name: "operatore chiede un'altra sede", url: "/statistiche?sede=LU", wantStatus: http.StatusOK, wantContains: []string{percorsoPI}}, op},
 		{scenario{name: "soglia più lunga", url: "/statistiche?soglia=15", wantStatus: http.StatusOK, wantContains: []string{"Nessuna richiesta attende da più di 15 giorni."}}, op},
@@ -85,9 +81,9 @@ func TestStatistiche(t *testing.T) {
 			wantContains: []string{"La soglia è un numero di giorni da 1 a 365.", percorsoPI}}, op},
 		{scenario{name: "amministratore, tutte le sedi", url: "/statistiche", wantStatus: http.StatusOK,
 			wantContains: append([]string{"Tutte le sedi", "Richieste per percorso, grafico a barre: Sportello 1; InailRisponde 1; Online 4.",
-				"Richieste per sede, grafico a barre: Sede di Pisa 4; Sede di Lucca 2.", `name="sede"`, "PI-", "LU-"}, tempi("30,0", "46,0")...)}, admin},
+				"Richieste per sede, grafico a barre: Sede di Pisa 4; Sede di Lucca 2.", `name="sede"`, "PI-", "LU-"}, tempi("30,5", "46,5")...)}, admin},
 		{scenario{name: "amministratore, una sede", url: "/statistiche?sede=LU", wantStatus: http.StatusOK,
-			wantContains:    append([]string{"Sede di Lucca", "Richieste per percorso, grafico a barre: Sportello 0; InailRisponde 1; Online 1."}, tempi("50,0", "50,0")...),
+			wantContains:    append([]string{"Sede di Lucca", "Richieste per percorso, grafico a barre: Sportello 0; InailRisponde 1; Online 1."}, tempi("50,5", "50,5")...),
 			wantNotContains: []string{"PI-"}}, admin},
 		{scenario{name: "sede inesistente", url: "/statistiche?sede=ZZ", wantStatus: http.StatusUnprocessableEntity,
 			wantContains: []string{"Scegli una delle sedi dell'elenco."}}, admin},
@@ -150,9 +146,9 @@ func TestStatisticheCSV(t *testing.T) {
 			[]string{"Profilo", "Medico esterno", "2"},
 			[]string{"Stato", "Respinta", "1"},
 			[]string{"Tempi di decisione", "Richieste decise", "2"},
-			[]string{"Tempi di decisione", "Mediana (ore)", "20.0"},
-			[]string{"Tempi di decisione", "Mediana (giorni)", "0.83"},
-			[]string{"Tempi di decisione", "90° percentile (ore)", "28.0"},
+			[]string{"Tempi di decisione", "Mediana (ore)", "20.5"},
+			[]string{"Tempi di decisione", "Mediana (giorni)", "0.85"},
+			[]string{"Tempi di decisione", "90° percentile (ore)", "28.5"},
 			[]string{"In attesa oltre la soglia", "Richieste", "1"},
 		)
 		for _, r := range rows {
@@ -168,7 +164,7 @@ func TestStatisticheCSV(t *testing.T) {
 			[]string{"Totale", "Richieste inviate", "6"},
 			[]string{"Sede", "Sede di Pisa", "4"},
 			[]string{"Sede", "Sede di Lucca", "2"},
-			[]string{"Tempi di decisione", "90° percentile (ore)", "46.0"},
+			[]string{"Tempi di decisione", "90° percentile (ore)", "46.5"},
 			[]string{"In attesa oltre la soglia", "Richieste", "1"},
 		)
 	})

@@ -1,6 +1,7 @@
 package notify
 
 import (
+	"abilita/domain"
 	"bytes"
 	"log/slog"
 	"sync"
@@ -27,8 +28,8 @@ func ricevuta(to string) Message {
 		Text: "Gentile Maria Rossi,\n\nla sua richiesta di abilitazione è stata inviata il 3 marzo 2025.\n" +
 			"Può seguirne lo stato all'indirizzo " + linkRichiesta + "\n\nCordiali saluti,\nUfficio Servizi Demografici\n",
 		HTML:        `<p>Gentile Maria Rossi,</p><p>la sua richiesta è stata inviata. <a href="` + linkRichiesta + `">Segui la richiesta</a></p>`,
-		Attachments: []Attachment{{Name: "ricevuta-42.pdf", ContentType: "application/pdf", Data: fakePDF}},
-		Kind:        KindEmail,
+		Attachments: []domain.AllegatoMessaggio{{Name: "ricevuta-42.pdf", ContentType: "application/pdf", Data: fakePDF}},
+		Kind:        domain.MessaggioEmail,
 	}
 }
 

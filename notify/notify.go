@@ -7,33 +7,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+
+	"abilita/domain"
 )
 
-// Kind says which relay a message must go through.
-type Kind string
-
-// Kinds of message.
-const (
-	KindEmail Kind = "email" // ordinary e-mail; also the zero value
-	KindPEC   Kind = "pec"   // posta elettronica certificata
-)
-
-// Message is one notification, in Italian.
-type Message struct {
-	To          []string
-	Subject     string
-	Text        string // plain-text body, always present
-	HTML        string // optional alternative body
-	Attachments []Attachment
-	Kind        Kind
-}
-
-// Attachment is a small file sent with a message, such as a PDF receipt.
-type Attachment struct {
-	Name        string
-	ContentType string
-	Data        []byte
-}
+// Message is one notification, in Italian: the domain's message, which the
+// outbox stores.
+type Message = domain.Messaggio
 
 // Sender delivers a message.
 type Sender interface {
@@ -59,9 +39,9 @@ func NewRouter(email, pec Sender) *Router {
 // Send implements Sender.
 func (r *Router) Send(ctx context.Context, m Message) error {
 	switch m.Kind {
-	case KindEmail, "":
+	case domain.MessaggioEmail, "":
 		return r.email.Send(ctx, m)
-	case KindPEC:
+	case domain.MessaggioPEC:
 		return r.pec.Send(ctx, m)
 	}
 	return permanent(fmt.Errorf("notify: unknown message kind %q", m.Kind))
@@ -86,6 +66,12 @@ func permanent(err error) error { return &permanentError{err: err} }
 func Permanent(err error) bool {
 	var p *permanentError
 	if errors.As(err, &p) {
+		return true
+	}
+	// Errors of other packages say so themselves (a message that cannot be
+	// composed, say).
+	var marked interface{ Permanent() bool }
+	if errors.As(err, &marked) && marked.Permanent() {
 		return true
 	}
 	return permanentSMTP(err)

@@ -1,6 +1,7 @@
 package notify
 
 import (
+	"abilita/domain"
 	"context"
 	"testing"
 )
@@ -17,14 +18,14 @@ func TestRouter(t *testing.T) {
 	tests := []struct {
 		name      string
 		withPEC   bool
-		kind      Kind
+		kind      domain.TipoMessaggio
 		wantEmail bool
 		wantPEC   bool
 	}{
-		{name: "e-mail", withPEC: true, kind: KindEmail, wantEmail: true},
+		{name: "e-mail", withPEC: true, kind: domain.MessaggioEmail, wantEmail: true},
 		{name: "kind not set", withPEC: true, kind: "", wantEmail: true},
-		{name: "PEC", withPEC: true, kind: KindPEC, wantPEC: true},
-		{name: "PEC without a PEC relay", withPEC: false, kind: KindPEC, wantEmail: true},
+		{name: "PEC", withPEC: true, kind: domain.MessaggioPEC, wantPEC: true},
+		{name: "PEC without a PEC relay", withPEC: false, kind: domain.MessaggioPEC, wantEmail: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

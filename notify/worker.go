@@ -2,24 +2,20 @@ package notify
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"math/rand/v2"
 	"time"
-)
 
-// Pending is a notification waiting in the outbox.
-type Pending struct {
-	ID       uint64
-	Message  Message
-	Attempts int // failed attempts so far
-}
+	"abilita/domain"
+)
 
 // Outbox is the store side of the transactional outbox: notifications are
 // written there in the same transaction as the state change they announce.
 type Outbox interface {
 	// Due returns up to limit notifications whose next attempt time is ≤ now,
 	// oldest first.
-	Due(now time.Time, limit int) ([]Pending, error)
+	Due(now time.Time, limit int) ([]domain.Notifica, error)
 	MarkSent(id uint64, at time.Time) error
 	// MarkRetry records a failed attempt and when to try again; MarkFailed
 	// gives up (permanent error or too many attempts) — the message stays
@@ -36,6 +32,10 @@ type Worker struct {
 	BaseDelay   time.Duration    // wait after the first failure, doubled after each
 	MaxDelay    time.Duration    // longest wait between attempts
 	Now         func() time.Time // clock, replaceable in tests
+	// Componi composes, just before each attempt, a message stored as a
+	// template to fill from stored data (domain.Messaggio.Modello). Nil:
+	// such messages fail as permanent errors.
+	Componi func(ctx context.Context, n domain.Notifica) (Message, error)
 
 	outbox Outbox
 	sender Sender
@@ -135,8 +135,8 @@ const (
 
 // deliver makes one attempt and records it. Logs carry the id, the attempt
 // and the error, never the message: it holds personal data.
-func (w *Worker) deliver(ctx context.Context, p Pending) outcome {
-	err := w.sender.Send(ctx, p.Message)
+func (w *Worker) deliver(ctx context.Context, p domain.Notifica) outcome {
+	err := w.send(ctx, p)
 	if err == nil {
 		if err := w.outbox.MarkSent(p.ID, w.Now()); err != nil {
 			// The message went out but will be sent again: better twice than
@@ -151,7 +151,7 @@ func (w *Worker) deliver(ctx context.Context, p Pending) outcome {
 		// failure, so it isn't counted.
 		return outcomeNone
 	}
-	attempts := p.Attempts + 1
+	attempts := p.Tentativi + 1
 	if Permanent(err) || (w.MaxAttempts > 0 && attempts >= w.MaxAttempts) {
 		w.log.Error("posta: consegna abbandonata", "id", p.ID, "attempt", attempts, "err", err)
 		if err := w.outbox.MarkFailed(p.ID, attempts, err.Error()); err != nil {
@@ -177,4 +177,19 @@ func (w *Worker) backoff(attempts int) time.Duration {
 	}
 	d = time.Duration(float64(d) * (0.8 + 0.4*rand.Float64()))
 	return min(d, w.MaxDelay)
+}
+
+// send composes the message if it is stored as a template, and sends it.
+func (w *Worker) send(ctx context.Context, n domain.Notifica) error {
+	m := n.Messaggio
+	if m.Modello != "" {
+		if w.Componi == nil {
+			return permanent(fmt.Errorf("notify: no composer for template %q", m.Modello))
+		}
+		var err error
+		if m, err = w.Componi(ctx, n); err != nil {
+			return err
+		}
+	}
+	return w.sender.Send(ctx, m)
 }

@@ -2,12 +2,14 @@ package notify
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"abilita/domain"
 	"abilita/internal/testsmtp"
 )
 
@@ -18,7 +20,7 @@ type memOutbox struct {
 }
 
 type entry struct {
-	Pending
+	domain.Notifica
 	next    time.Time
 	sentAt  time.Time
 	failed  bool
@@ -29,7 +31,7 @@ func (o *memOutbox) add(m Message, at time.Time) uint64 {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	id := uint64(len(o.entries) + 1)
-	o.entries = append(o.entries, &entry{Pending: Pending{ID: id, Message: m}, next: at})
+	o.entries = append(o.entries, &entry{Notifica: domain.Notifica{ID: id, Messaggio: m}, next: at})
 	return id
 }
 
@@ -39,13 +41,13 @@ func (o *memOutbox) get(id uint64) entry {
 	return *o.entries[id-1]
 }
 
-func (o *memOutbox) Due(now time.Time, limit int) ([]Pending, error) {
+func (o *memOutbox) Due(now time.Time, limit int) ([]domain.Notifica, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	var due []Pending
+	var due []domain.Notifica
 	for _, e := range o.entries {
 		if len(due) < limit && e.sentAt.IsZero() && !e.failed && !e.next.After(now) {
-			due = append(due, e.Pending)
+			due = append(due, e.Notifica)
 		}
 	}
 	return due, nil
@@ -62,7 +64,7 @@ func (o *memOutbox) MarkRetry(id uint64, attempts int, next time.Time, lastErr s
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	e := o.entries[id-1]
-	e.Attempts, e.next, e.lastErr = attempts, next, lastErr
+	e.Tentativi, e.next, e.lastErr = attempts, next, lastErr
 	return nil
 }
 
@@ -70,7 +72,7 @@ func (o *memOutbox) MarkFailed(id uint64, attempts int, lastErr string) error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	e := o.entries[id-1]
-	e.Attempts, e.failed, e.lastErr = attempts, true, lastErr
+	e.Tentativi, e.failed, e.lastErr = attempts, true, lastErr
 	return nil
 }
 
@@ -154,12 +156,12 @@ func TestWorkerRetriesWhileRelayDown(t *testing.T) {
 	for attempt, wait := range []time.Duration{10 * time.Second, 20 * time.Second, 40 * time.Second} {
 		wt.runOnce(t, 0, 1, 0)
 		e := wt.outbox.get(id)
-		if e.Attempts != attempt+1 {
-			t.Fatalf("attempts = %d, want %d", e.Attempts, attempt+1)
+		if e.Tentativi != attempt+1 {
+			t.Fatalf("attempts = %d, want %d", e.Tentativi, attempt+1)
 		}
 		got := e.next.Sub(wt.clock.Now())
 		if got < wait*8/10 || got > wait*12/10 {
-			t.Errorf("attempt %d: next try in %v, want %v ± 20 %%", e.Attempts, got, wait)
+			t.Errorf("attempt %d: next try in %v, want %v ± 20 %%", e.Tentativi, got, wait)
 		}
 		if !strings.Contains(e.lastErr, "connection refused") {
 			t.Errorf("last error = %q", e.lastErr)
@@ -173,8 +175,8 @@ func TestWorkerRetriesWhileRelayDown(t *testing.T) {
 	wt.srv.WaitFor(t, time.Second, func(m testsmtp.Message) bool {
 		return slices.Contains(m.To, "maria.rossi@example.it")
 	})
-	if e := wt.outbox.get(id); e.sentAt.IsZero() || e.Attempts != 3 {
-		t.Errorf("after restart: sent at %v after %d failed attempts", e.sentAt, e.Attempts)
+	if e := wt.outbox.get(id); e.sentAt.IsZero() || e.Tentativi != 3 {
+		t.Errorf("after restart: sent at %v after %d failed attempts", e.sentAt, e.Tentativi)
 	}
 }
 
@@ -186,8 +188,8 @@ func TestWorkerGivesUpOnPermanentError(t *testing.T) {
 	wt.runOnce(t, 1, 0, 1)
 
 	e := wt.outbox.get(refused)
-	if !e.failed || e.Attempts != 1 || !strings.Contains(e.lastErr, "550") {
-		t.Errorf("refused notification: failed %v after %d attempts, error %q", e.failed, e.Attempts, e.lastErr)
+	if !e.failed || e.Tentativi != 1 || !strings.Contains(e.lastErr, "550") {
+		t.Errorf("refused notification: failed %v after %d attempts, error %q", e.failed, e.Tentativi, e.lastErr)
 	}
 	if e := wt.outbox.get(fine); e.sentAt.IsZero() {
 		t.Error("one refusal stopped the other notification")
@@ -206,8 +208,8 @@ func TestWorkerGivesUpAfterMaxAttempts(t *testing.T) {
 	wt.clock.advance(time.Hour)
 	wt.runOnce(t, 0, 0, 1)
 
-	if e := wt.outbox.get(id); !e.failed || e.Attempts != 3 || !strings.Contains(e.lastErr, "451") {
-		t.Errorf("failed %v after %d attempts, error %q", e.failed, e.Attempts, e.lastErr)
+	if e := wt.outbox.get(id); !e.failed || e.Tentativi != 3 || !strings.Contains(e.lastErr, "451") {
+		t.Errorf("failed %v after %d attempts, error %q", e.failed, e.Tentativi, e.lastErr)
 	}
 }
 
@@ -221,8 +223,8 @@ func TestWorkerNeverGivesUpOnTemporaryFailures(t *testing.T) {
 		wt.runOnce(t, 0, 1, 0)
 		wt.clock.advance(2 * time.Hour)
 	}
-	if e := wt.outbox.get(id); e.failed || e.Attempts != 60 {
-		t.Fatalf("after 60 temporary failures: failed %v, attempts %d", e.failed, e.Attempts)
+	if e := wt.outbox.get(id); e.failed || e.Tentativi != 60 {
+		t.Fatalf("after 60 temporary failures: failed %v, attempts %d", e.failed, e.Tentativi)
 	}
 	wt.srv.SetFailing(false)
 	wt.runOnce(t, 1, 0, 0)
@@ -264,7 +266,7 @@ func TestWorkerShutdown(t *testing.T) {
 	if sent+retried+failed != 0 {
 		t.Errorf("RunOnce = %d, %d, %d; want nothing recorded", sent, retried, failed)
 	}
-	if e := outbox.get(id); e.Attempts != 0 || e.failed || !e.sentAt.IsZero() {
+	if e := outbox.get(id); e.Tentativi != 0 || e.failed || !e.sentAt.IsZero() {
 		t.Errorf("notification changed: %+v", e)
 	}
 }
@@ -331,5 +333,38 @@ func TestBackoff(t *testing.T) {
 				t.Fatalf("backoff(%d) = %v, want %v ± 20 %% and at most 1 h", tt.attempts, got, tt.want)
 			}
 		}
+	}
+}
+
+// A message stored as a template is composed just before each attempt, by
+// the worker's composer; without a composer it fails for good and stays
+// visible, like any refused message.
+func TestWorkerComponeIMessaggiDaModello(t *testing.T) {
+	wt := newWorkerTest(t)
+	var composti int
+	wt.worker.Componi = func(_ context.Context, n domain.Notifica) (Message, error) {
+		composti++
+		if n.RichiestaID == 0 {
+			return Message{}, errors.New("temporarily unavailable")
+		}
+		m := ricevuta(n.Messaggio.To[0])
+		m.Subject = "Richiesta PI-2026-000007 ricevuta"
+		return m, nil
+	}
+	daComporre := Message{To: []string{"anna.neri@example.it"}, Subject: "riassunto", Modello: domain.ModelloRicevuta}
+	wt.outbox.add(daComporre, wt.clock.Now())
+	wt.outbox.entries[0].RichiestaID = 7
+	wt.outbox.add(daComporre, wt.clock.Now()) // no request: the composer fails, temporarily
+	wt.runOnce(t, 1, 1, 0)
+	if composti != 2 || len(wt.srv.Messages()) != 1 || wt.srv.Messages()[0].Subject() != "Richiesta PI-2026-000007 ricevuta" {
+		t.Errorf("composed %d, delivered %+v", composti, wt.srv.Messages())
+	}
+
+	wt.worker.Componi = nil
+	id := wt.outbox.add(daComporre, wt.clock.Now())
+	wt.clock.advance(time.Hour)
+	wt.runOnce(t, 0, 0, 2)
+	if e := wt.outbox.get(id); !e.failed || !strings.Contains(e.lastErr, "composer") {
+		t.Errorf("without a composer: failed %v, error %q", e.failed, e.lastErr)
 	}
 }

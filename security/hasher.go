@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"sync/atomic"
 
 	"github.com/alexedwards/argon2id"
 )
@@ -80,6 +81,7 @@ type Hasher struct {
 	ceiling Params
 	slots   chan struct{}
 	dummy   string
+	attese  atomic.Int64 // computations waiting for a slot
 
 	// compare is argon2id.ComparePasswordAndHash; tests wrap it to observe
 	// how many computations run at once.
@@ -127,6 +129,8 @@ func (h *Hasher) acquire(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	h.attese.Add(1)
+	defer h.attese.Add(-1)
 	select {
 	case h.slots <- struct{}{}:
 		return nil
@@ -136,6 +140,12 @@ func (h *Hasher) acquire(ctx context.Context) error {
 }
 
 func (h *Hasher) release() { <-h.slots }
+
+// Coda reports the computations running now and those waiting for a slot:
+// the argon2id queue a login flood builds.
+func (h *Hasher) Coda() (inCorso, inAttesa int) {
+	return len(h.slots), int(h.attese.Load())
+}
 
 // Hash returns the encoded argon2id hash of password with the current
 // parameters. It returns ctx.Err() if ctx ends while waiting for a slot.

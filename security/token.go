@@ -7,6 +7,9 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"strings"
+	"time"
+
+	"abilita/domain"
 )
 
 // NewToken returns 32 random bytes in unpadded base64url: 256 bits for
@@ -81,4 +84,28 @@ func HashToken(token string) string {
 // EqualTokens compares a and b in time that depends only on their lengths.
 func EqualTokens(a, b string) bool {
 	return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
+}
+
+// BitParteCodice is the strength of each part of an activation code.
+const BitParteCodice = 50
+
+// CodiceAttivazione is a new two-part activation code (DESIGN.md §4): its
+// parts as people read them ("ABCD-EFGH-JK") and the hashes a store keeps.
+type CodiceAttivazione struct {
+	Parte1, Parte2 string
+	Hash1, Hash2   string
+}
+
+// NuovoCodiceAttivazione makes a two-part activation code. It is the only
+// place codes are made: approvals, staff accounts, re-issues, resets and the
+// command line all take theirs from here.
+func NuovoCodiceAttivazione() CodiceAttivazione {
+	p1, p2 := NewCode(BitParteCodice), NewCode(BitParteCodice)
+	return CodiceAttivazione{Parte1: FormatCode(p1), Parte2: FormatCode(p2), Hash1: HashToken(p1), Hash2: HashToken(p2)}
+}
+
+// Attivazione is the record of the code that a store keeps: its hashes,
+// valid from ora to scade, issued for motivo.
+func (k CodiceAttivazione) Attivazione(ora, scade time.Time, motivo string) domain.Attivazione {
+	return domain.Attivazione{Parte1Hash: k.Hash1, Parte2Hash: k.Hash2, Creata: ora, Scade: scade, Motivo: motivo}
 }

@@ -1,7 +1,8 @@
 // Package statistiche computes the figures of the statistics page and its CSV
-// export: requests per path, profile and state, the time from submission to
-// decision and the requests waiting too long. It is pure: the caller feeds it
-// the requests one by one, as the store walks them.
+// export from the aggregates the store keeps (domain.Aggregati): requests per
+// path, profile, state, sede and month, the time from submission to decision
+// from its histogram, the decisions later than a threshold and the requests
+// still waiting past it. It is pure: no request is read here.
 package statistiche
 
 import (
@@ -30,88 +31,62 @@ type Attesa struct {
 	Da         time.Duration
 }
 
-// Tempi summarises the times from submission to decision.
+// Tempi summarises the times from submission to decision. Mediana and P90
+// come from a histogram whose buckets are an hour wide for a week, a day
+// wide after: they are within that of the exact figure.
 type Tempi struct {
 	Decise  int           // requests with a decision
 	Mediana time.Duration // zero when Decise is 0
 	P90     time.Duration // 90th percentile
+	Oltre   int           // decided later than the threshold
+}
+
+// Mese is one month of submissions, by the state its requests are in now.
+type Mese struct {
+	Mese                                         string // "2026-03"
+	Etichetta                                    string // "marzo 2026"
+	Inviate, Aperte, Accolte, Respinte, Annullate int
 }
 
 // Risultato is everything the page shows.
 type Risultato struct {
-	Totale      int
-	PerPercorso []Voce
-	PerProfilo  []Voce
-	PerStato    []Voce
-	PerSede     []Voce // only when the scope is every sede
-	Tempi       Tempi
-	Soglia      time.Duration
-	InAttesa    []Attesa // oldest first
+	Totale         int
+	PerPercorso    []Voce
+	PerProfilo     []Voce
+	PerStato       []Voce
+	PerSede        []Voce // only when the scope is every sede
+	Mesi           []Mese // the last MesiMostrati months with submissions, oldest first
+	Tempi          Tempi
+	Soglia         time.Duration
+	InAttesa       []Attesa // the oldest, oldest first
+	NumeroInAttesa int      // all of them
 }
 
-// Calcolo accumulates requests. Only submitted requests count: drafts have
-// no sede and are nobody's work yet.
-type Calcolo struct {
-	ora      time.Time
-	soglia   time.Duration
-	sede     string // "" for every sede
-	nomiSedi map[string]string
+// MesiMostrati is how many months the monthly table shows.
+const MesiMostrati = 12
 
-	totale    int
-	percorsi  map[domain.Percorso]int
-	profili   map[domain.Profilo]int
-	stati     map[domain.Stato]int
-	sedi      map[string]int
-	decisioni []time.Duration
-	attese    []Attesa
-}
-
-// Nuovo starts a computation for one sede (or every sede when sede is ""),
-// as of ora, counting as late the open requests submitted more than soglia
-// ago. nomiSedi maps sede codes to their names, for the per-sede chart.
-func Nuovo(sede string, nomiSedi map[string]string, ora time.Time, soglia time.Duration) *Calcolo {
-	return &Calcolo{
-		ora: ora, soglia: soglia, sede: sede, nomiSedi: nomiSedi,
-		percorsi: map[domain.Percorso]int{}, profili: map[domain.Profilo]int{},
-		stati: map[domain.Stato]int{}, sedi: map[string]int{},
-	}
-}
-
-// Aggiungi counts r if it is in scope.
-func (c *Calcolo) Aggiungi(r *domain.Richiesta) {
-	if r.Stato == domain.StatoBozza || (c.sede != "" && r.Sede != c.sede) {
-		return
-	}
-	c.totale++
-	c.percorsi[r.Percorso]++
-	c.profili[r.Profilo]++
-	c.stati[r.Stato]++
-	c.sedi[r.Sede]++
-	if d, ok := TempoDecisione(r); ok {
-		c.decisioni = append(c.decisioni, d)
-	}
-	if Aperta(r.Stato) && !r.Inviata.IsZero() && c.ora.Sub(r.Inviata) > c.soglia {
-		c.attese = append(c.attese, Attesa{ID: r.ID, Protocollo: r.Protocollo, Sede: r.Sede, Stato: r.Stato, Inviata: r.Inviata, Da: c.ora.Sub(r.Inviata)})
-	}
-}
-
-// Risultato returns the figures of the requests added so far.
-func (c *Calcolo) Risultato() Risultato {
-	res := Risultato{Totale: c.totale, Soglia: c.soglia}
+// Da computes the figures of the scope sede ("" for every sede) from its
+// aggregates, as of ora, with the waiting threshold soglia. nomiSedi maps
+// sede codes to their names, for the per-sede chart.
+func Da(a domain.Aggregati, sede string, nomiSedi map[string]string, ora time.Time, soglia time.Duration) Risultato {
+	res := Risultato{Totale: a.Totale, Soglia: soglia, NumeroInAttesa: a.NumeroInAttesa}
 	for _, p := range []domain.Percorso{domain.PercorsoSportello, domain.PercorsoInailRisponde, domain.PercorsoOnline} {
-		res.PerPercorso = append(res.PerPercorso, Voce{string(p), p.Etichetta(), c.percorsi[p]})
+		res.PerPercorso = append(res.PerPercorso, Voce{string(p), p.Etichetta(), a.PerPercorso[p]})
 	}
 	for _, p := range domain.Profili {
-		res.PerProfilo = append(res.PerProfilo, Voce{string(p), p.Etichetta(), c.profili[p]})
+		res.PerProfilo = append(res.PerProfilo, Voce{string(p), p.Etichetta(), a.PerProfilo[p]})
 	}
 	for _, s := range domain.Stati {
 		if s != domain.StatoBozza {
-			res.PerStato = append(res.PerStato, Voce{string(s), s.Etichetta(), c.stati[s]})
+			res.PerStato = append(res.PerStato, Voce{string(s), s.Etichetta(), a.PerStato[s]})
 		}
 	}
-	if c.sede == "" {
-		for codice, n := range c.sedi {
-			nome := c.nomiSedi[codice]
+	if sede == "" {
+		for codice, n := range a.PerSede {
+			if n == 0 {
+				continue
+			}
+			nome := nomiSedi[codice]
 			if nome == "" {
 				nome = codice
 			}
@@ -124,53 +99,87 @@ func (c *Calcolo) Risultato() Risultato {
 			return strings.Compare(a.Etichetta, b.Etichetta)
 		})
 	}
-	res.Tempi.Decise = len(c.decisioni)
-	res.Tempi.Mediana, _ = Mediana(c.decisioni)
-	res.Tempi.P90, _ = Percentile(c.decisioni, 0.9)
-	res.InAttesa = slices.Clone(c.attese)
-	slices.SortFunc(res.InAttesa, func(a, b Attesa) int { return a.Inviata.Compare(b.Inviata) })
+	for _, m := range a.Mesi[max(0, len(a.Mesi)-MesiMostrati):] {
+		res.Mesi = append(res.Mesi, meseDi(m))
+	}
+	res.Tempi = tempi(a.Tempi, soglia)
+	for _, r := range a.InAttesa {
+		res.InAttesa = append(res.InAttesa, Attesa{ID: r.ID, Protocollo: r.Protocollo, Sede: r.Sede, Stato: r.Stato, Inviata: r.Inviata, Da: ora.Sub(r.Inviata)})
+	}
 	return res
 }
 
-// Aperta reports whether a request in state s waits for the Institute.
-func Aperta(s domain.Stato) bool {
-	return s == domain.StatoInviata || s == domain.StatoInLavorazione || s == domain.StatoIntegrazioneRichiesta
-}
-
-// TempoDecisione is the time from submission to the first approval or
-// rejection in the request's history.
-func TempoDecisione(r *domain.Richiesta) (time.Duration, bool) {
-	if r.Inviata.IsZero() {
-		return 0, false
+func meseDi(m domain.AggregatoMese) Mese {
+	out := Mese{Mese: m.Mese, Etichetta: m.Mese}
+	if t, err := time.Parse("2006-01", m.Mese); err == nil {
+		out.Etichetta = mesi[t.Month()-1] + " " + t.Format("2006")
 	}
-	for _, e := range r.Storia {
-		if e.A == domain.StatoApprovata || e.A == domain.StatoRespinta {
-			if d := e.Quando.Sub(r.Inviata); d >= 0 {
-				return d, true
-			}
-			return 0, false
+	for s, n := range m.PerStato {
+		out.Inviate += n
+		switch {
+		case s.Aperta():
+			out.Aperte += n
+		case s == domain.StatoApprovata || s == domain.StatoAttiva:
+			out.Accolte += n
+		case s == domain.StatoRespinta:
+			out.Respinte += n
+		case s == domain.StatoAnnullata:
+			out.Annullate += n
 		}
 	}
-	return 0, false
+	return out
 }
 
-// Mediana is the median of d: the middle value, or the mean of the two
-// middle values for an even count. It reports false for no values.
-func Mediana(d []time.Duration) (time.Duration, bool) { return Percentile(d, 0.5) }
+var mesi = [...]string{"gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre", "ottobre", "novembre", "dicembre"}
 
-// Percentile is the p-th quantile of d (0 ≤ p ≤ 1), interpolated linearly
-// between the closest ranks (the method of spreadsheets' PERCENTILE.INC), so
-// that Percentile(d, 0.5) is the median. It reports false for no values.
-func Percentile(d []time.Duration, p float64) (time.Duration, bool) {
-	if len(d) == 0 {
+// tempi summarises the histogram of the times to decision.
+func tempi(conti []int, soglia time.Duration) Tempi {
+	var t Tempi
+	for i, n := range conti {
+		t.Decise += n
+		if lo, _ := domain.LimitiBucketTempo(i); lo >= soglia {
+			t.Oltre += n
+		}
+	}
+	t.Mediana, _ = PercentileIstogramma(conti, 0.5)
+	t.P90, _ = PercentileIstogramma(conti, 0.9)
+	return t
+}
+
+// PercentileIstogramma is the p-th quantile (0 ≤ p ≤ 1) of the times
+// counted in the buckets of domain.BucketTempo, interpolated linearly
+// between the closest ranks as spreadsheets' PERCENTILE.INC does, each time
+// taken at the middle of its bucket spread evenly across it. It reports
+// false for no values.
+func PercentileIstogramma(conti []int, p float64) (time.Duration, bool) {
+	n := 0
+	for _, c := range conti {
+		n += c
+	}
+	if n == 0 {
 		return 0, false
 	}
-	s := slices.Clone(d)
-	slices.Sort(s)
 	p = math.Max(0, math.Min(1, p))
-	pos := p * float64(len(s)-1)
-	lo := int(math.Floor(pos))
-	hi := int(math.Ceil(pos))
-	frac := pos - float64(lo)
-	return s[lo] + time.Duration(math.Round(frac*float64(s[hi]-s[lo]))), true
+	pos := p * float64(n-1)
+	lo := valoreDiRango(conti, int(math.Floor(pos)))
+	hi := valoreDiRango(conti, int(math.Ceil(pos)))
+	frac := pos - math.Floor(pos)
+	return lo + time.Duration(math.Round(frac*float64(hi-lo))), true
+}
+
+// valoreDiRango is the rank-th time (from 0) of the histogram, the times of
+// a bucket of k spread at the middles of k equal slices of it.
+func valoreDiRango(conti []int, rank int) time.Duration {
+	for i, c := range conti {
+		if rank < c {
+			lo, hi := domain.LimitiBucketTempo(i)
+			if hi <= lo {
+				return lo
+			}
+			slice := (hi - lo) / time.Duration(c)
+			return lo + slice*time.Duration(rank) + slice/2
+		}
+		rank -= c
+	}
+	return 0
 }

@@ -1,6 +1,9 @@
 package statistiche_test
 
 import (
+	"math"
+	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
@@ -8,172 +11,132 @@ import (
 	"abilita/statistiche"
 )
 
-func ore(h ...int) []time.Duration {
-	out := make([]time.Duration, len(h))
-	for i, v := range h {
-		out[i] = time.Duration(v) * time.Hour
-	}
-	return out
+// esatto is the p-th quantile of d interpolated between the closest ranks
+// (PERCENTILE.INC): what the histogram approximates.
+func esatto(d []time.Duration, p float64) time.Duration {
+	s := slices.Clone(d)
+	slices.Sort(s)
+	pos := p * float64(len(s)-1)
+	lo, hi := int(math.Floor(pos)), int(math.Ceil(pos))
+	return s[lo] + time.Duration((pos-float64(lo))*float64(s[hi]-s[lo]))
 }
 
-func TestStatisticheMedianaEPercentile(t *testing.T) {
-	tests := []struct {
-		name    string
-		valori  []time.Duration
-		mediana time.Duration
-		p90     time.Duration
-		ok      bool
-	}{
-		{name: "vuoto", valori: nil, ok: false},
-		{name: "uno", valori: ore(5), mediana: 5 * time.Hour, p90: 5 * time.Hour, ok: true},
-		{name: "dispari", valori: ore(9, 1, 5), mediana: 5 * time.Hour, p90: 8*time.Hour + 12*time.Minute, ok: true},
-		{name: "pari", valori: ore(4, 1, 3, 2), mediana: 2*time.Hour + 30*time.Minute, p90: 3*time.Hour + 42*time.Minute, ok: true},
-		{name: "dieci", valori: ore(10, 9, 8, 7, 6, 5, 4, 3, 2, 1), mediana: 5*time.Hour + 30*time.Minute, p90: 9*time.Hour + 6*time.Minute, ok: true},
-		{name: "undici", valori: ore(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10), mediana: 5 * time.Hour, p90: 9 * time.Hour, ok: true},
-		{name: "uguali", valori: ore(3, 3, 3, 3), mediana: 3 * time.Hour, p90: 3 * time.Hour, ok: true},
+func istogramma(d []time.Duration) []int {
+	conti := make([]int, domain.NumeroBucketTempo)
+	for _, x := range d {
+		conti[domain.BucketTempo(x)]++
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			prima := append([]time.Duration(nil), tt.valori...)
-			m, ok := statistiche.Mediana(tt.valori)
-			if ok != tt.ok || m != tt.mediana {
-				t.Errorf("Mediana = %v, %v; want %v, %v", m, ok, tt.mediana, tt.ok)
-			}
-			p, ok := statistiche.Percentile(tt.valori, 0.9)
-			if ok != tt.ok || p != tt.p90 {
-				t.Errorf("Percentile(0.9) = %v, %v; want %v, %v", p, ok, tt.p90, tt.ok)
-			}
-			for i := range prima {
-				if prima[i] != tt.valori[i] {
-					t.Fatal("the input slice was reordered")
-				}
-			}
-		})
-	}
-	if p, _ := statistiche.Percentile(ore(1, 2, 3), 0); p != time.Hour {
-		t.Errorf("Percentile(0) = %v", p)
-	}
-	if p, _ := statistiche.Percentile(ore(1, 2, 3), 1); p != 3*time.Hour {
-		t.Errorf("Percentile(1) = %v", p)
-	}
+	return conti
 }
 
-// richiesta is a submitted request, decided after decisa when decisa > 0.
-func richiesta(id uint64, sede string, perc domain.Percorso, prof domain.Profilo, stato domain.Stato, inviata time.Time, decisa time.Duration) *domain.Richiesta {
-	r := &domain.Richiesta{ID: id, Sede: sede, Percorso: perc, Profilo: prof, Stato: stato, Inviata: inviata, Protocollo: sede + "-P"}
-	r.Storia = []domain.Evento{{Quando: inviata, Da: domain.StatoBozza, A: domain.StatoInviata}}
-	if decisa > 0 {
-		r.Storia = append(r.Storia,
-			domain.Evento{Quando: inviata.Add(decisa / 2), Da: domain.StatoInviata, A: domain.StatoInLavorazione},
-			domain.Evento{Quando: inviata.Add(decisa), Da: domain.StatoInLavorazione, A: stato})
-	}
-	return r
+// larghezza is the width of the bucket of d: how far the histogram's
+// figure may be from the exact one.
+func larghezza(d time.Duration) time.Duration {
+	lo, hi := domain.LimitiBucketTempo(domain.BucketTempo(d))
+	return hi - lo
 }
 
-func valore(t *testing.T, voci []statistiche.Voce, chiave string) int {
-	t.Helper()
-	for _, v := range voci {
-		if v.Chiave == chiave {
-			return v.Valore
+// TestPercentileIstogrammaVicinoAlValoreEsatto compares the median and the
+// 90th percentile of random decision times, from hours to months, with the
+// exact ones: the histogram is off by at most the width of the bucket.
+func TestPercentileIstogrammaVicinoAlValoreEsatto(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 11))
+	for round := range 200 {
+		n := 1 + rng.IntN(300)
+		d := make([]time.Duration, n)
+		for i := range d {
+			// Log-uniform from a minute to 200 days.
+			d[i] = time.Duration(math.Exp(rng.Float64()*math.Log(float64(200*24*time.Hour/time.Minute)))) * time.Minute
+		}
+		for _, p := range []float64{0, 0.5, 0.9, 1} {
+			got, ok := statistiche.PercentileIstogramma(istogramma(d), p)
+			want := esatto(d, p)
+			if !ok || math.Abs(float64(got-want)) > float64(larghezza(want)+larghezza(got)) {
+				t.Fatalf("round %d, p %.1f, %d times: %v, want %v ± a bucket", round, p, n, got, want)
+			}
 		}
 	}
-	t.Fatalf("no %q in %v", chiave, voci)
-	return 0
+	if _, ok := statistiche.PercentileIstogramma(make([]int, domain.NumeroBucketTempo), 0.5); ok {
+		t.Error("a percentile of no times")
+	}
 }
 
-func TestStatisticheCalcolo(t *testing.T) {
+func TestBucketTempoAlBordoDellaSoglia(t *testing.T) {
+	for _, giorni := range []int{2, 3, 7, 30, 365} {
+		soglia := time.Duration(giorni) * 24 * time.Hour
+		lo, _ := domain.LimitiBucketTempo(domain.BucketTempo(soglia))
+		if lo != soglia {
+			t.Errorf("%d days: the bucket starts at %v, not at the threshold", giorni, lo)
+		}
+		if _, hi := domain.LimitiBucketTempo(domain.BucketTempo(soglia - time.Second)); hi != soglia {
+			t.Errorf("%d days: the bucket before ends at %v", giorni, hi)
+		}
+	}
+}
+
+func TestStatisticheDaAggregati(t *testing.T) {
 	ora := time.Date(2026, 3, 20, 12, 0, 0, 0, time.UTC)
 	giorno := 24 * time.Hour
-	rr := []*domain.Richiesta{
-		richiesta(1, "PI", domain.PercorsoOnline, domain.ProfiloMedicoEsterno, domain.StatoApprovata, ora.Add(-30*giorno), 10*time.Hour),
-		richiesta(2, "PI", domain.PercorsoOnline, domain.ProfiloMedicoEsterno, domain.StatoRespinta, ora.Add(-20*giorno), 30*time.Hour),
-		richiesta(3, "PI", domain.PercorsoSportello, domain.ProfiloReferentePresidio, domain.StatoInviata, ora.Add(-10*giorno), 0),
-		richiesta(4, "PI", domain.PercorsoOnline, domain.ProfiloMedicoPatronato, domain.StatoInLavorazione, ora.Add(-2*giorno), 0),
-		richiesta(5, "LU", domain.PercorsoOnline, domain.ProfiloMedicoEsterno, domain.StatoApprovata, ora.Add(-40*giorno), 50*time.Hour),
-		richiesta(6, "LU", domain.PercorsoOnline, domain.ProfiloMedicoEsterno, domain.StatoIntegrazioneRichiesta, ora.Add(-8*giorno), 0),
-		{ID: 7, Stato: domain.StatoBozza, Percorso: domain.PercorsoOnline},
+	tempi := make([]int, domain.NumeroBucketTempo)
+	tempi[domain.BucketTempo(10*time.Hour)]++
+	tempi[domain.BucketTempo(30*time.Hour)]++
+	tempi[domain.BucketTempo(9*giorno)]++
+	a := domain.Aggregati{
+		Totale:      6,
+		PerStato:    map[domain.Stato]int{domain.StatoApprovata: 2, domain.StatoRespinta: 1, domain.StatoInviata: 3},
+		PerPercorso: map[domain.Percorso]int{domain.PercorsoOnline: 5, domain.PercorsoSportello: 1},
+		PerProfilo:  map[domain.Profilo]int{domain.ProfiloMedicoEsterno: 6},
+		PerSede:     map[string]int{"PI": 4, "LU": 2, "VUOTA": 0},
+		Mesi: []domain.AggregatoMese{
+			{Mese: "2026-02", PerStato: map[domain.Stato]int{domain.StatoApprovata: 2, domain.StatoRespinta: 1}},
+			{Mese: "2026-03", PerStato: map[domain.Stato]int{domain.StatoInviata: 3}},
+		},
+		Tempi:          tempi,
+		InAttesa:       []domain.RigaCoda{{ID: 3, Protocollo: "PI-2026-000003", Sede: "PI", Stato: domain.StatoInviata, Inviata: ora.Add(-10 * giorno)}},
+		NumeroInAttesa: 2,
 	}
-	// A request approved after an integration: the first decision counts.
-	rr[4].Storia = append(rr[4].Storia, domain.Evento{Quando: rr[4].Inviata.Add(90 * time.Hour), Da: domain.StatoApprovata, A: domain.StatoAttiva})
-
-	t.Run("una sede", func(t *testing.T) {
-		c := statistiche.Nuovo("PI", nil, ora, 7*giorno)
-		for _, r := range rr {
-			c.Aggiungi(r)
-		}
-		res := c.Risultato()
-		if res.Totale != 4 {
-			t.Errorf("Totale %d, want 4", res.Totale)
-		}
-		if n := valore(t, res.PerPercorso, "online"); n != 3 {
-			t.Errorf("online %d", n)
-		}
-		if n := valore(t, res.PerPercorso, "sportello"); n != 1 {
-			t.Errorf("sportello %d", n)
-		}
-		if n := valore(t, res.PerProfilo, "medico_esterno"); n != 2 {
-			t.Errorf("medico_esterno %d", n)
-		}
-		if n := valore(t, res.PerStato, "approvata"); n != 1 {
-			t.Errorf("approvata %d", n)
-		}
-		for _, v := range res.PerStato {
-			if v.Chiave == "bozza" {
-				t.Error("drafts are counted")
-			}
-		}
-		if res.PerSede != nil {
-			t.Errorf("PerSede %v for one sede", res.PerSede)
-		}
-		want := statistiche.Tempi{Decise: 2, Mediana: 20 * time.Hour, P90: 28 * time.Hour}
-		if res.Tempi != want {
-			t.Errorf("Tempi %+v, want %+v", res.Tempi, want)
-		}
-		if len(res.InAttesa) != 1 || res.InAttesa[0].ID != 3 || res.InAttesa[0].Da != 10*giorno {
-			t.Errorf("InAttesa %+v, want only request 3, waiting 10 days", res.InAttesa)
-		}
-	})
-	t.Run("tutte le sedi", func(t *testing.T) {
-		c := statistiche.Nuovo("", map[string]string{"PI": "Sede di Pisa", "LU": "Sede di Lucca"}, ora, 7*giorno)
-		for _, r := range rr {
-			c.Aggiungi(r)
-		}
-		res := c.Risultato()
-		if res.Totale != 6 {
-			t.Errorf("Totale %d, want 6", res.Totale)
-		}
-		if len(res.PerSede) != 2 || res.PerSede[0] != (statistiche.Voce{Chiave: "PI", Etichetta: "Sede di Pisa", Valore: 4}) {
-			t.Errorf("PerSede %+v", res.PerSede)
-		}
-		if res.Tempi.Decise != 3 || res.Tempi.Mediana != 30*time.Hour || res.Tempi.P90 != 46*time.Hour {
-			t.Errorf("Tempi %+v", res.Tempi)
-		}
-		if len(res.InAttesa) != 2 || res.InAttesa[0].ID != 3 || res.InAttesa[1].ID != 6 {
-			t.Errorf("InAttesa %+v, want 3 then 6 (oldest first)", res.InAttesa)
-		}
-	})
-	t.Run("nessuna richiesta", func(t *testing.T) {
-		res := statistiche.Nuovo("", nil, ora, giorno).Risultato()
-		if res.Totale != 0 || res.Tempi != (statistiche.Tempi{}) || len(res.InAttesa) != 0 || len(res.PerStato) != 7 {
-			t.Errorf("empty result %+v", res)
-		}
-	})
+	res := statistiche.Da(a, "", map[string]string{"PI": "Sede di Pisa"}, ora, 7*giorno)
+	if res.Totale != 6 || len(res.PerStato) != 7 {
+		t.Errorf("Totale %d, %d states", res.Totale, len(res.PerStato))
+	}
+	if len(res.PerSede) != 2 || res.PerSede[0] != (statistiche.Voce{Chiave: "PI", Etichetta: "Sede di Pisa", Valore: 4}) || res.PerSede[1].Etichetta != "LU" {
+		t.Errorf("PerSede %+v: sorted by count, named, empty ones left out", res.PerSede)
+	}
+	if res.Tempi.Decise != 3 || res.Tempi.Oltre != 1 {
+		t.Errorf("Tempi %+v: 3 decided, 1 past 7 days", res.Tempi)
+	}
+	if d := res.Tempi.Mediana - 30*time.Hour; d < -time.Hour || d > time.Hour {
+		t.Errorf("median %v, want about 30h", res.Tempi.Mediana)
+	}
+	if len(res.InAttesa) != 1 || res.InAttesa[0].Da != 10*giorno || res.NumeroInAttesa != 2 {
+		t.Errorf("InAttesa %+v of %d", res.InAttesa, res.NumeroInAttesa)
+	}
+	want := []statistiche.Mese{
+		{Mese: "2026-02", Etichetta: "febbraio 2026", Inviate: 3, Accolte: 2, Respinte: 1},
+		{Mese: "2026-03", Etichetta: "marzo 2026", Inviate: 3, Aperte: 3},
+	}
+	if !slices.Equal(res.Mesi, want) {
+		t.Errorf("Mesi %+v, want %+v", res.Mesi, want)
+	}
+	if una := statistiche.Da(a, "PI", nil, ora, 7*giorno); una.PerSede != nil {
+		t.Errorf("PerSede %v for one sede", una.PerSede)
+	}
 }
 
-func TestStatisticheTempoDecisione(t *testing.T) {
+func TestTempoDecisione(t *testing.T) {
 	inviata := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
 	r := &domain.Richiesta{Inviata: inviata, Storia: []domain.Evento{
 		{Quando: inviata, A: domain.StatoInviata},
 		{Quando: inviata.Add(3 * time.Hour), A: domain.StatoRespinta},
 		{Quando: inviata.Add(9 * time.Hour), A: domain.StatoApprovata},
 	}}
-	if d, ok := statistiche.TempoDecisione(r); !ok || d != 3*time.Hour {
+	if d, ok := r.TempoDecisione(); !ok || d != 3*time.Hour {
 		t.Errorf("TempoDecisione = %v, %v; want the first decision, 3h", d, ok)
 	}
-	if _, ok := statistiche.TempoDecisione(&domain.Richiesta{Storia: r.Storia}); ok {
+	if _, ok := (&domain.Richiesta{Storia: r.Storia}).TempoDecisione(); ok {
 		t.Error("a request never submitted has a decision time")
 	}
-	if _, ok := statistiche.TempoDecisione(&domain.Richiesta{Inviata: inviata}); ok {
+	if _, ok := (&domain.Richiesta{Inviata: inviata}).TempoDecisione(); ok {
 		t.Error("an undecided request has a decision time")
 	}
 }

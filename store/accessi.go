@@ -2,7 +2,8 @@ package store
 
 import (
 	"bytes"
-	"sort"
+	"errors"
+	"slices"
 	"time"
 	"unicode/utf8"
 
@@ -12,65 +13,259 @@ import (
 	"abilita/security"
 )
 
-// Logins with a second factor, the login history and devices of each user,
-// the sessions a user sees, and the operators' actions on credentials.
-
-// MaxAccessi is how many login attempts are kept per user; older ones are
-// dropped, so a flood of failures cannot grow the file without end.
-const MaxAccessi = 500
+// Logins, sessions, the login history and devices of each account, and the
+// changes of a holder's own factors. A login is one write: the second
+// factor used up, the session opened, the attempt recorded and, from a new
+// device, the warning queued.
 
 // maxUserAgent bounds the stored User-Agent header.
 const maxUserAgent = 512
 
-// Accesso is one login attempt on an existing account.
-type Accesso struct {
-	Quando    time.Time            `json:"quando"`
-	IP        string               `json:"ip,omitempty"`
-	UserAgent string               `json:"user_agent,omitempty"`
-	Riuscito  bool                 `json:"riuscito"`
-	Metodo    domain.MetodoAccesso `json:"metodo"`
-	// Set by RegistraAccesso from UserAgent.
-	Dispositivo      string `json:"dispositivo"`      // domain.Dispositivo.Impronta
-	NomeDispositivo  string `json:"nome_dispositivo"` // "Firefox su Linux"
-	NuovoDispositivo bool   `json:"nuovo_dispositivo,omitempty"`
+var (
+	errCodiceGiaUsato     = domain.Conflitto("Questo codice è già stato usato: attendi il prossimo codice dell'app e riprova.")
+	errSenzaTOTP          = domain.Conflitto("L'app di autenticazione non è configurata: completa l'attivazione con i codici ricevuti dalla sede.")
+	errRecuperoNonValido  = &domain.Errore{Codice: domain.ErrNonValido, Messaggio: "Il codice di recupero non è valido o è già stato usato."}
+	errSessioneNonTrovata = domain.NonTrovato("Sessione non trovata.")
+)
+
+// SessioneAttiva returns the session with that hash and its account, in one
+// read.
+func (s *Store) SessioneAttiva(hash string) (domain.Sessione, *domain.Utente, error) {
+	var ss domain.Sessione
+	var u *domain.Utente
+	err := s.leggi(func(tx *bolt.Tx) error {
+		if err := get(tx.Bucket(bucketSessioni), []byte(hash), &ss); err != nil {
+			if errors.Is(err, errNotFound) {
+				return errSessioneNonTrovata
+			}
+			return err
+		}
+		var err error
+		u, err = leggiUtente(tx, ss.UtenteID)
+		return err
+	})
+	ss.Hash = hash
+	return ss, u, err
 }
 
-// RegistraAccesso appends a login attempt to the user's history and reports
-// whether a successful one came from a new device: one never used in a
-// successful login before, on an account that had logged in before (the very
-// first login is not news). Attempts on no account (utenteID 0) are not kept.
-func (s *Store) RegistraAccesso(utenteID uint64, a Accesso) (nuovoDispositivo bool, err error) {
-	if utenteID == 0 {
-		return false, nil
+// TocaSessione records that the session was used at t.
+func (s *Store) TocaSessione(hash string, t time.Time) error {
+	return s.aggiorna(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketSessioni)
+		var ss domain.Sessione
+		if err := get(b, []byte(hash), &ss); err != nil {
+			if errors.Is(err, errNotFound) {
+				return nil
+			}
+			return err
+		}
+		ss.UltimoUso = t
+		return put(b, []byte(hash), ss)
+	})
+}
+
+// EliminaSessione ends one session: a logout, or an expired one.
+func (s *Store) EliminaSessione(hash string) error {
+	return s.aggiorna(func(tx *bolt.Tx) error { return eliminaSessione(tx, hash) })
+}
+
+func creaSessione(tx *bolt.Tx, ss domain.Sessione) error {
+	if err := aggiornaDerivati(tx, derivato{}, derivaSessione(&ss), nil); err != nil {
+		return err
 	}
+	return put(tx.Bucket(bucketSessioni), []byte(ss.Hash), ss)
+}
+
+func eliminaSessione(tx *bolt.Tx, hash string) error {
+	b := tx.Bucket(bucketSessioni)
+	var ss domain.Sessione
+	if err := get(b, []byte(hash), &ss); err != nil {
+		if errors.Is(err, errNotFound) {
+			return nil
+		}
+		return err
+	}
+	ss.Hash = hash
+	if err := aggiornaDerivati(tx, derivaSessione(&ss), derivato{}, nil); err != nil {
+		return err
+	}
+	return b.Delete([]byte(hash))
+}
+
+// eliminaSessioniUtente ends every session of a user but tranne, and says
+// how many it ended.
+func eliminaSessioniUtente(tx *bolt.Tx, utenteID uint64, tranne string) (int, error) {
+	prefix := prefisso(itob(utenteID))
+	var hashes []string
+	c := tx.Bucket(bucketSessioniUtente).Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		if h := string(k[len(prefix):]); h != tranne {
+			hashes = append(hashes, h)
+		}
+	}
+	for _, h := range hashes {
+		if err := eliminaSessione(tx, h); err != nil {
+			return 0, err
+		}
+	}
+	return len(hashes), nil
+}
+
+// Ingresso is a successful login: the session it opens, the attempt to
+// record, the e-mail that warns the holder when the device is new (sent
+// only then), and the session this browser had before, which ends.
+type Ingresso struct {
+	Sessione domain.Sessione
+	Accesso  domain.Accesso
+	Avviso   domain.Messaggio
+	Vecchia  string
+}
+
+var errSecondoFattore = domain.Conflitto("L'account ora richiede il codice dell'app di autenticazione: accedi di nuovo.")
+
+// ApriSessione completes a login with the password alone, which only an
+// account that needs no second factor may do: one activated meanwhile is
+// refused.
+func (s *Store) ApriSessione(in Ingresso) (nuovoDispositivo bool, err error) {
+	return s.entra(in, func(_ *bolt.Tx, u *domain.Utente) error {
+		if u.RichiedeTOTP() {
+			return errSecondoFattore
+		}
+		return nil
+	})
+}
+
+// ApriSessioneConTOTP completes a login with a TOTP code: passo is the step
+// security.VerificaTOTP matched against the stored last step. In one
+// transaction the step becomes the last used one (a step not after it is
+// refused: of two logins with one code, one opens a session) and the session
+// opens.
+func (s *Store) ApriSessioneConTOTP(in Ingresso, passo int64) (nuovoDispositivo bool, err error) {
+	return s.entra(in, func(tx *bolt.Tx, u *domain.Utente) error { return usaPasso(u, passo) })
+}
+
+// ApriSessioneConRecupero completes a login with a recovery code: the code
+// with that hash (security.HashToken(security.NormalizeCode(typed))) is used
+// up and the session opens. It returns how many codes remain, so the user
+// can be told to renew them.
+func (s *Store) ApriSessioneConRecupero(in Ingresso, hash string) (rimasti int, nuovoDispositivo bool, err error) {
+	nuovoDispositivo, err = s.entra(in, func(tx *bolt.Tx, u *domain.Utente) error {
+		var err error
+		rimasti, err = usaRecupero(u, hash)
+		return err
+	})
+	return rimasti, nuovoDispositivo, err
+}
+
+// entra is the transaction of every login: fattore checks and uses up the
+// second factor on the account, then the session opens.
+func (s *Store) entra(in Ingresso, fattore func(*bolt.Tx, *domain.Utente) error) (bool, error) {
+	var nuovo bool
+	err := s.aggiorna(func(tx *bolt.Tx) error {
+		_, err := modificaUtente(tx, in.Sessione.UtenteID, func(u *domain.Utente) error {
+			if !u.Attivo() {
+				return errAccountNonAttivo
+			}
+			return fattore(tx, u)
+		})
+		if err != nil {
+			return err
+		}
+		if in.Vecchia != "" {
+			if err := eliminaSessione(tx, in.Vecchia); err != nil {
+				return err
+			}
+		}
+		if err := creaSessione(tx, in.Sessione); err != nil {
+			return err
+		}
+		in.Accesso.Riuscito = true
+		if nuovo, err = registraAccesso(tx, in.Sessione.UtenteID, in.Accesso); err != nil {
+			return err
+		}
+		if nuovo && len(in.Avviso.To) > 0 {
+			return accodaTutti(tx, []domain.Messaggio{in.Avviso}, "", in.Accesso.Quando)
+		}
+		return nil
+	})
+	if err == nil && nuovo {
+		s.sveglia()
+	}
+	return nuovo, err
+}
+
+// usaPasso records passo as the account's last TOTP step, refusing it
+// unless it comes after the last one used: a code is accepted once.
+func usaPasso(u *domain.Utente, passo int64) error {
+	if u.TOTP == nil {
+		return errSenzaTOTP
+	}
+	if passo <= u.TOTP.UltimoPasso {
+		return errCodiceGiaUsato
+	}
+	u.TOTP.UltimoPasso = passo
+	return nil
+}
+
+// usaRecupero removes the recovery code with that hash from the account's
+// unused ones and returns how many remain.
+func usaRecupero(u *domain.Utente, hash string) (int, error) {
+	trovato := -1
+	for i, h := range u.CodiciRecupero {
+		if security.EqualTokens(h, hash) && trovato < 0 {
+			trovato = i
+		}
+	}
+	if trovato < 0 {
+		return 0, errRecuperoNonValido
+	}
+	u.CodiciRecupero = slices.Delete(u.CodiciRecupero, trovato, trovato+1)
+	return len(u.CodiciRecupero), nil
+}
+
+// RegistraAccesso records a login attempt that opened no session (a wrong
+// password or code). For an unknown name (utenteID 0) it writes an empty
+// transaction, so that the answer takes as long as for a real account.
+func (s *Store) RegistraAccesso(utenteID uint64, a domain.Accesso) error {
+	return s.aggiorna(func(tx *bolt.Tx) error {
+		if utenteID == 0 || tx.Bucket(bucketUtenti).Get(itob(utenteID)) == nil {
+			return nil
+		}
+		_, err := registraAccesso(tx, utenteID, a)
+		return err
+	})
+}
+
+// registraAccesso appends a login attempt to the account's history and
+// reports whether a successful one came from a new device: one never used in
+// a successful login before, on an account that had logged in before (the
+// very first login is not news).
+func registraAccesso(tx *bolt.Tx, utenteID uint64, a domain.Accesso) (bool, error) {
 	if len(a.UserAgent) > maxUserAgent {
 		a.UserAgent = troncaUTF8(a.UserAgent, maxUserAgent)
 	}
 	d := domain.DispositivoDa(a.UserAgent)
 	a.Dispositivo, a.NomeDispositivo = d.Impronta, d.Nome
-	err = s.db.Update(func(tx *bolt.Tx) error {
-		if a.Riuscito {
-			disp := tx.Bucket(bucketDispositivi)
-			prefix := key(itob(utenteID), nil)
-			k, _ := disp.Cursor().Seek(prefix)
-			giaEntrato := k != nil && bytes.HasPrefix(k, prefix)
-			dk := key(itob(utenteID), []byte(a.Dispositivo))
-			a.NuovoDispositivo = giaEntrato && disp.Get(dk) == nil
-			if err := disp.Put(dk, itob(uint64(a.Quando.UnixNano()))); err != nil {
-				return err
-			}
+	if a.Riuscito {
+		disp := tx.Bucket(bucketDispositivi)
+		prefix := prefisso(itob(utenteID))
+		k, _ := disp.Cursor().Seek(prefix)
+		giaEntrato := k != nil && bytes.HasPrefix(k, prefix)
+		dk := key(itob(utenteID), []byte(a.Dispositivo))
+		a.NuovoDispositivo = giaEntrato && disp.Get(dk) == nil
+		if err := disp.Put(dk, itob(uint64(a.Quando.UnixNano()))); err != nil {
+			return false, err
 		}
-		b := tx.Bucket(bucketAccessi)
-		seq, err := b.NextSequence()
-		if err != nil {
-			return err
-		}
-		if err := put(b, key(itob(utenteID), itob(uint64(a.Quando.UnixNano())), itob(seq)), a); err != nil {
-			return err
-		}
-		return potaAccessi(tx, utenteID)
-	})
-	return a.NuovoDispositivo, err
+	}
+	b := tx.Bucket(bucketAccessi)
+	seq, err := b.NextSequence()
+	if err != nil {
+		return false, err
+	}
+	if err := put(b, key(itob(utenteID), itob(uint64(a.Quando.UnixNano())), itob(seq)), a); err != nil {
+		return false, err
+	}
+	return a.NuovoDispositivo, potaAccessi(tx, utenteID)
 }
 
 func troncaUTF8(s string, n int) string {
@@ -80,15 +275,19 @@ func troncaUTF8(s string, n int) string {
 	return s[:n]
 }
 
-// potaAccessi drops the oldest attempts of a user beyond MaxAccessi.
+// potaAccessi drops the oldest attempts of a user beyond domain.MaxAccessi,
+// reading from the newest back to the first one too many.
 func potaAccessi(tx *bolt.Tx, utenteID uint64) error {
-	prefix := key(itob(utenteID), nil)
-	var tutte [][]byte
+	prefix := prefisso(itob(utenteID))
 	c := tx.Bucket(bucketAccessi).Cursor()
-	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-		tutte = append(tutte, bytes.Clone(k))
+	var via [][]byte
+	n := 0
+	for k := range indietroChiavi(c, prefix) {
+		if n++; n > domain.MaxAccessi {
+			via = append(via, bytes.Clone(k))
+		}
 	}
-	for _, k := range tutte[:max(0, len(tutte)-MaxAccessi)] {
+	for _, k := range via {
 		if err := tx.Bucket(bucketAccessi).Delete(k); err != nil {
 			return err
 		}
@@ -96,29 +295,42 @@ func potaAccessi(tx *bolt.Tx, utenteID uint64) error {
 	return nil
 }
 
-// AccessiRecenti returns the user's last n login attempts (all when n <= 0
-// or above MaxAccessi), newest first.
-func (s *Store) AccessiRecenti(utenteID uint64, n int) ([]Accesso, error) {
-	if n <= 0 || n > MaxAccessi {
-		n = MaxAccessi
-	}
-	var out []Accesso
-	err := s.db.View(func(tx *bolt.Tx) error {
-		prefix := key(itob(utenteID), nil)
-		c := tx.Bucket(bucketAccessi).Cursor()
-		// Start after the last key of the user: the first key of the next one.
-		var k, v []byte
-		if k, _ = c.Seek(itob(utenteID + 1)); k == nil {
-			k, v = c.Last()
+// indietroChiavi walks the keys that start with prefix from the last one.
+func indietroChiavi(c *bolt.Cursor, prefix []byte) func(yield func([]byte) bool) {
+	return func(yield func([]byte) bool) {
+		var k []byte
+		if fine := fineDi(prefix); fine == nil {
+			k, _ = c.Last()
+		} else if k, _ = c.Seek(fine); k == nil {
+			k, _ = c.Last()
 		} else {
-			k, v = c.Prev()
+			k, _ = c.Prev()
 		}
-		for ; k != nil && bytes.HasPrefix(k, prefix) && len(out) < n; k, v = c.Prev() {
-			var a Accesso
-			if err := jsonUnmarshal(v, &a); err != nil {
+		for ; k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Prev() {
+			if !yield(k) {
+				return
+			}
+		}
+	}
+}
+
+// AccessiRecenti returns the user's last n login attempts (all when n <= 0
+// or above domain.MaxAccessi), newest first.
+func (s *Store) AccessiRecenti(utenteID uint64, n int) ([]domain.Accesso, error) {
+	if n <= 0 || n > domain.MaxAccessi {
+		n = domain.MaxAccessi
+	}
+	var out []domain.Accesso
+	err := s.leggi(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketAccessi)
+		for k := range indietroChiavi(b.Cursor(), prefisso(itob(utenteID))) {
+			var a domain.Accesso
+			if err := get(b, k, &a); err != nil {
 				return err
 			}
-			out = append(out, a)
+			if out = append(out, a); len(out) == n {
+				break
+			}
 		}
 		return nil
 	})
@@ -129,7 +341,7 @@ func (s *Store) AccessiRecenti(utenteID uint64, n int) ([]Accesso, error) {
 // device with that fingerprint (domain.Dispositivo.Impronta) before.
 func (s *Store) DispositivoNoto(utenteID uint64, impronta string) (bool, error) {
 	noto := false
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.leggi(func(tx *bolt.Tx) error {
 		noto = tx.Bucket(bucketDispositivi).Get(key(itob(utenteID), []byte(impronta))) != nil
 		return nil
 	})
@@ -138,14 +350,14 @@ func (s *Store) DispositivoNoto(utenteID uint64, impronta string) (bool, error) 
 
 // SessioniUtente returns the open sessions of a user, the most recently used
 // first, with their Hash filled in.
-func (s *Store) SessioniUtente(utenteID uint64) ([]Sessione, error) {
-	var out []Sessione
-	err := s.db.View(func(tx *bolt.Tx) error {
-		prefix := key(itob(utenteID), nil)
+func (s *Store) SessioniUtente(utenteID uint64) ([]domain.Sessione, error) {
+	var out []domain.Sessione
+	err := s.leggi(func(tx *bolt.Tx) error {
+		prefix := prefisso(itob(utenteID))
 		b := tx.Bucket(bucketSessioni)
 		c := tx.Bucket(bucketSessioniUtente).Cursor()
 		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-			var ss Sessione
+			var ss domain.Sessione
 			if err := get(b, k[len(prefix):], &ss); err != nil {
 				return err
 			}
@@ -154,200 +366,135 @@ func (s *Store) SessioniUtente(utenteID uint64) ([]Sessione, error) {
 		}
 		return nil
 	})
-	sort.SliceStable(out, func(i, j int) bool { return out[i].UltimoUso.After(out[j].UltimoUso) })
+	slices.SortStableFunc(out, func(a, b domain.Sessione) int { return b.UltimoUso.Compare(a.UltimoUso) })
 	return out, err
 }
 
-// EliminaSessioneUtente ends one session of a user; a session of somebody
-// else is not found.
-func (s *Store) EliminaSessioneUtente(utenteID uint64, hash string) error {
-	return s.db.Update(func(tx *bolt.Tx) error {
-		if tx.Bucket(bucketSessioniUtente).Get(key(itob(utenteID), []byte(hash))) == nil {
-			return domain.NonTrovato("Sessione non trovata.")
+// ChiudiSessione ends one session of the user a.Chi, described in the
+// audit entry as descrizione; a session of somebody else is not found.
+func (s *Store) ChiudiSessione(a Atto, hash, descrizione string) error {
+	return s.aggiorna(func(tx *bolt.Tx) error {
+		if tx.Bucket(bucketSessioniUtente).Get(key(itob(a.Chi), []byte(hash))) == nil {
+			return errSessioneNonTrovata
 		}
-		return eliminaSessione(tx, hash)
+		if err := eliminaSessione(tx, hash); err != nil {
+			return err
+		}
+		return a.registra(tx, domain.AuditAccount, 0, "il titolare ha chiuso una sessione ("+descrizione+")")
 	})
 }
 
-// EliminaAltreSessioni ends every session of a user but the one with hash
-// tranne (the one in use), and returns how many it ended.
-func (s *Store) EliminaAltreSessioni(utenteID uint64, tranne string) (int, error) {
-	n := 0
-	err := s.db.Update(func(tx *bolt.Tx) error {
-		prefix := key(itob(utenteID), nil)
-		var hashes []string
-		c := tx.Bucket(bucketSessioniUtente).Cursor()
-		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-			if h := string(k[len(prefix):]); h != tranne {
-				hashes = append(hashes, h)
-			}
+// ChiudiAltreSessioni ends every session of the user a.Chi but the one with
+// hash tranne (the one in use), and returns how many it ended.
+func (s *Store) ChiudiAltreSessioni(a Atto, tranne string) (int, error) {
+	var n int
+	err := s.aggiorna(func(tx *bolt.Tx) error {
+		var err error
+		if n, err = eliminaSessioniUtente(tx, a.Chi, tranne); err != nil {
+			return err
 		}
-		for _, h := range hashes {
-			if err := eliminaSessione(tx, h); err != nil {
-				return err
-			}
-		}
-		n = len(hashes)
-		return nil
+		return a.registra(tx, domain.AuditAccount, 0, "il titolare ha chiuso le altre sessioni: "+itoa(n))
 	})
 	return n, err
 }
 
-var (
-	errCodiceGiaUsato    = domain.Conflitto("Questo codice è già stato usato: attendi il prossimo codice dell'app e riprova.")
-	errSenzaTOTP         = domain.Conflitto("L'app di autenticazione non è configurata: completa l'attivazione con i codici ricevuti dalla sede.")
-	errRecuperoNonValido = &domain.Errore{Codice: domain.ErrNonValido, Messaggio: "Il codice di recupero non è valido o è già stato usato."}
-)
+// Fattore is the second factor a holder gives again to change its
+// credentials: a TOTP step already matched by security.VerificaTOTP, or the
+// hash of a recovery code. An account without an authenticator gives none.
+type Fattore struct {
+	Passo        int64
+	RecuperoHash string
+}
 
-// usaPasso records passo as the user's last TOTP step, refusing it unless it
-// comes after the last one used: a code is accepted once.
-func usaPasso(tx *bolt.Tx, utenteID uint64, passo int64) error {
-	return aggiornaUtente(tx, utenteID, func(u *domain.Utente) error {
-		if !u.Attivo() {
-			return errAccountNonAttivo
-		}
-		if u.TOTP == nil {
-			return errSenzaTOTP
-		}
-		if passo <= u.TOTP.UltimoPasso {
-			return errCodiceGiaUsato
-		}
-		u.TOTP.UltimoPasso = passo
+func (f *Fattore) usa(u *domain.Utente) error {
+	switch {
+	case f == nil && u.TOTP == nil:
+		return nil
+	case f == nil:
+		return errSenzaTOTP
+	case f.RecuperoHash != "":
+		_, err := usaRecupero(u, f.RecuperoHash)
+		return err
+	}
+	return usaPasso(u, f.Passo)
+}
+
+// Cambio is a change of a holder's own credentials: the factor it gave
+// again, the session it is using (the others end), and the e-mail that
+// tells it the change happened.
+type Cambio struct {
+	Fattore  *Fattore
+	Sessione string
+	Avviso   domain.Messaggio
+}
+
+// CambiaPassword sets the new password hash of the holder a.Chi.
+func (s *Store) CambiaPassword(a Atto, c Cambio, passwordHash string) (chiuse int, err error) {
+	return s.cambia(a, c, "password cambiata dal titolare", func(u *domain.Utente) error {
+		u.PasswordHash, u.PasswordCambiata = passwordHash, a.Quando
 		return nil
 	})
 }
 
-// usaRecupero removes the recovery code with that hash from the user's
-// unused ones and returns how many remain.
-func usaRecupero(tx *bolt.Tx, utenteID uint64, hash string) (int, error) {
-	rimasti := 0
-	err := aggiornaUtente(tx, utenteID, func(u *domain.Utente) error {
-		if !u.Attivo() {
-			return errAccountNonAttivo
+var errSenzaApp = domain.Conflitto("Il tuo account non ha un'app di autenticazione da cambiare.")
+
+// CambiaTOTP replaces the authenticator of the holder a.Chi with the secret
+// sealed for it (domain.ContestoSegretoTOTP); passo is the step of the code
+// of the new app that confirmed it, which becomes the last used.
+func (s *Store) CambiaTOTP(a Atto, c Cambio, segreto []byte, passo int64) (chiuse int, err error) {
+	return s.cambia(a, c, "app di autenticazione cambiata dal titolare", func(u *domain.Utente) error {
+		if u.TOTP == nil { // reset by the sede meanwhile: only a new activation enrols again
+			return errSenzaApp
 		}
-		trovato := -1
-		for i, h := range u.CodiciRecupero {
-			if security.EqualTokens(h, hash) && trovato < 0 {
-				trovato = i
-			}
-		}
-		if trovato < 0 {
-			return errRecuperoNonValido
-		}
-		u.CodiciRecupero = append(u.CodiciRecupero[:trovato], u.CodiciRecupero[trovato+1:]...)
-		rimasti = len(u.CodiciRecupero)
+		u.TOTP = &domain.TOTP{SegretoCifrato: segreto, UltimoPasso: passo, Attivato: a.Quando}
 		return nil
 	})
-	return rimasti, err
 }
 
-// creaSessione is CreaSessione inside a transaction that also checks the
-// second factor.
-func creaSessione(tx *bolt.Tx, ss Sessione) error {
-	if err := put(tx.Bucket(bucketSessioni), []byte(ss.Hash), ss); err != nil {
-		return err
-	}
-	return tx.Bucket(bucketSessioniUtente).Put(key(itob(ss.UtenteID), []byte(ss.Hash)), nil)
-}
-
-// ApriSessioneConTOTP completes a login with a TOTP code: in one transaction
-// it checks that the account is active, stores passo (the step
-// security.VerificaTOTP matched against the stored UltimoPasso) as the last
-// used one, refusing a step not after it, and opens the session ss. Of two
-// logins with the same code, one opens a session.
-func (s *Store) ApriSessioneConTOTP(ss Sessione, passo int64) error {
-	return s.db.Update(func(tx *bolt.Tx) error {
-		if err := usaPasso(tx, ss.UtenteID, passo); err != nil {
-			return err
-		}
-		return creaSessione(tx, ss)
-	})
-}
-
-// ApriSessioneConRecupero completes a login with a recovery code: it uses up
-// the code with that hash (security.HashToken(security.NormalizeCode(typed)))
-// and opens the session ss in one transaction. It returns how many codes
-// remain, so the user can be told to renew them.
-func (s *Store) ApriSessioneConRecupero(ss Sessione, hash string) (rimasti int, err error) {
-	err = s.db.Update(func(tx *bolt.Tx) error {
-		if rimasti, err = usaRecupero(tx, ss.UtenteID, hash); err != nil {
-			return err
-		}
-		return creaSessione(tx, ss)
-	})
-	return rimasti, err
-}
-
-// AggiornaUltimoPassoTOTP uses up a TOTP code outside a login (confirming a
-// sensitive action, say): it refuses a step not after the last used one.
-func (s *Store) AggiornaUltimoPassoTOTP(utenteID uint64, passo int64) error {
-	return s.db.Update(func(tx *bolt.Tx) error { return usaPasso(tx, utenteID, passo) })
-}
-
-// UsaCodiceRecupero uses up a recovery code outside a login and returns how
-// many remain.
-func (s *Store) UsaCodiceRecupero(utenteID uint64, hash string) (rimasti int, err error) {
-	err = s.db.Update(func(tx *bolt.Tx) error {
-		rimasti, err = usaRecupero(tx, utenteID, hash)
-		return err
-	})
-	return rimasti, err
-}
-
-// Revoca revokes an account for good: its sessions, its activation code and
-// any activation in progress end at once, and it can no longer log in.
-func (s *Store) Revoca(utenteID uint64, e EventoAudit) error {
-	return s.db.Update(func(tx *bolt.Tx) error {
-		if err := aggiornaUtente(tx, utenteID, func(u *domain.Utente) error { u.Revocato = true; return nil }); err != nil {
-			return err
-		}
-		if err := tx.Bucket(bucketAttivazioni).Delete(itob(utenteID)); err != nil {
-			return err
-		}
-		if err := interrompiAttivazioni(tx, utenteID, time.Time{}); err != nil {
-			return err
-		}
-		if err := eliminaSessioniUtente(tx, utenteID); err != nil {
-			return err
-		}
-		return audit(tx, e)
-	})
-}
-
-// ResetTOTP removes the authenticator and the recovery codes of an account
-// whose holder lost them, after an operator re-checked its identity, and
-// issues the activation code nuova, through which the holder enrols again:
-// with the password alone nobody can enrol a new authenticator. Its sessions
-// end. motivo is recorded with the code and in the audit entry e.
-func (s *Store) ResetTOTP(utenteID uint64, motivo string, nuova Attivazione, e EventoAudit) error {
-	if motivo == "" {
-		return &domain.Errore{Codice: domain.ErrNonValido, Messaggio: "Indica il motivo dell'azzeramento."}
-	}
-	return s.db.Update(func(tx *bolt.Tx) error {
-		err := aggiornaUtente(tx, utenteID, func(u *domain.Utente) error {
-			switch {
-			case u.Revocato:
-				return errRevocato
-			case u.TOTP == nil:
-				return domain.Conflitto("L'account non ha un'app di autenticazione da azzerare: emetti un nuovo codice di attivazione.")
+// cambia is the transaction of a change of credentials: the factor used
+// up, the change, the other sessions ended, the audit entry, the e-mail.
+func (s *Store) cambia(a Atto, c Cambio, dettaglio string, fn func(*domain.Utente) error) (int, error) {
+	var chiuse int
+	err := s.aggiorna(func(tx *bolt.Tx) error {
+		_, err := modificaUtente(tx, a.Chi, func(u *domain.Utente) error {
+			if !u.Attivo() {
+				return errAccountNonAttivo
 			}
-			u.TOTP, u.CodiciRecupero = nil, nil
-			return nil
+			if err := c.Fattore.usa(u); err != nil {
+				return err
+			}
+			return fn(u)
 		})
 		if err != nil {
 			return err
 		}
-		nuova.UtenteID, nuova.Motivo = utenteID, "Azzeramento dell'app di autenticazione: "+motivo
-		if err := salvaAttivazione(tx, nuova); err != nil {
+		if chiuse, err = eliminaSessioniUtente(tx, a.Chi, c.Sessione); err != nil {
 			return err
 		}
-		if err := eliminaSessioniUtente(tx, utenteID); err != nil {
-			return err
+		if len(c.Avviso.To) > 0 {
+			if err := accodaTutti(tx, []domain.Messaggio{c.Avviso}, "", a.Quando); err != nil {
+				return err
+			}
 		}
-		if e.Dettaglio == "" {
-			e.Dettaglio = "azzeramento dell'app di autenticazione"
-		}
-		e.Dettaglio += " (motivo: " + motivo + ")"
-		return audit(tx, e)
+		return a.registra(tx, domain.AuditAccount, 0, dettaglio+"; altre sessioni chiuse: "+itoa(chiuse))
+	})
+	if err == nil {
+		s.sveglia()
+	}
+	return chiuse, err
+}
+
+// AggiornaHashPassword replaces the password hash of account id, computed
+// with old parameters, with one of the current parameters: a login does it
+// once the password is right. A password changed meanwhile is left alone.
+func (s *Store) AggiornaHashPassword(id uint64, vecchio, nuovo string) error {
+	return s.aggiorna(func(tx *bolt.Tx) error {
+		_, err := modificaUtente(tx, id, func(u *domain.Utente) error {
+			if u.PasswordHash == vecchio {
+				u.PasswordHash = nuovo
+			}
+			return nil
+		})
+		return err
 	})
 }

@@ -16,70 +16,92 @@ const (
 	chrome  = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36"
 )
 
-// titolareAttivo is an activated medico esterno whose last TOTP step is 100.
-func titolareAttivo(tb testing.TB, s *store.Store) *domain.Utente {
-	tb.Helper()
-	u := creaTitolare(tb, s, "mario@example.it", cfRossi)
-	err := s.AggiornaUtente(u.ID, func(x *domain.Utente) error {
-		x.Abilitazioni = []domain.Abilitazione{{Profilo: domain.ProfiloMedicoEsterno, Dal: t0}}
-		return nil
-	})
-	if err != nil {
-		tb.Fatal(err)
+// ingresso is the login of user id from a browser with User-Agent ua at
+// quando, opening the session hash; the warning of a new device is ready.
+func ingresso(id uint64, hash, ua string, quando time.Time) store.Ingresso {
+	return store.Ingresso{
+		Sessione: domain.Sessione{Hash: hash, UtenteID: id, Creata: quando, UltimoUso: quando, IP: "192.0.2.1", UserAgent: ua},
+		Accesso:  domain.Accesso{Quando: quando, IP: "192.0.2.1", UserAgent: ua, Metodo: domain.MetodoPassword},
+		Avviso:   domain.Messaggio{To: []string{fmt.Sprintf("utente%d@example.it", id)}, Subject: "Nuovo accesso al tuo account"},
 	}
-	p1, p2 := emetti(tb, s, u.ID, t0)
-	return attiva(tb, s, cfRossi, p1, p2, 100, t0)
 }
 
-func registra(tb testing.TB, s *store.Store, id uint64, a store.Accesso) bool {
+// entra logs user id in with its password alone and reports whether the
+// device was new.
+func entra(tb testing.TB, s *store.Store, id uint64, hash, ua string, quando time.Time) bool {
 	tb.Helper()
-	nuovo, err := s.RegistraAccesso(id, a)
+	nuovo, err := s.ApriSessione(ingresso(id, hash, ua, quando))
 	if err != nil {
 		tb.Fatal(err)
 	}
 	return nuovo
 }
 
-func TestRegistraAccessoENuovoDispositivo(t *testing.T) {
+// conTOTP is ingresso with the TOTP method.
+func conTOTP(id uint64, hash string, quando time.Time) store.Ingresso {
+	in := ingresso(id, hash, firefox, quando)
+	in.Accesso.Metodo = domain.MetodoTOTP
+	return in
+}
+
+func TestApriSessioneENuovoDispositivo(t *testing.T) {
 	s := MustOpen(t)
-	ok := func(ua string, min int) store.Accesso {
-		return store.Accesso{Quando: t0.Add(time.Duration(min) * time.Minute), IP: "192.0.2.1", UserAgent: ua, Riuscito: true, Metodo: domain.MetodoTOTP}
+	u := richiedente(t, s, rossi)
+	altro := richiedente(t, s, verdi)
+	quando := func(min int) time.Time { return t0.Add(time.Duration(min) * time.Minute) }
+	avvisi := func() int {
+		t.Helper()
+		pag, err := s.Posta(store.QueryPosta{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(pag.Notifiche)
 	}
-	if registra(t, s, 1, store.Accesso{Quando: t0, UserAgent: chrome, Metodo: domain.MetodoPassword}) {
-		t.Error("un tentativo fallito segnalato come nuovo dispositivo")
+	// Chrome fails first, and never logs in.
+	if err := s.RegistraAccesso(u.ID, domain.Accesso{Quando: t0, UserAgent: chrome, Metodo: domain.MetodoPassword}); err != nil {
+		t.Fatal(err)
 	}
-	if registra(t, s, 1, ok(firefox, 1)) {
+	if entra(t, s, u.ID, "s1", firefox, quando(1)) {
 		t.Error("il primo accesso dell'account segnalato come nuovo dispositivo")
 	}
-	if registra(t, s, 1, ok("Mozilla/5.0 (X11; Linux x86_64; rv:131.0) Gecko/20100101 Firefox/131.0", 2)) {
+	if entra(t, s, u.ID, "s2", "Mozilla/5.0 (X11; Linux x86_64; rv:131.0) Gecko/20100101 Firefox/131.0", quando(2)) {
 		t.Error("un aggiornamento del browser segnalato come nuovo dispositivo")
 	}
-	// Chrome failed before, but never logged in.
-	if !registra(t, s, 1, ok(chrome, 3)) {
+	if n := avvisi(); n != 0 {
+		t.Errorf("%d avvisi senza un dispositivo nuovo", n)
+	}
+	if !entra(t, s, u.ID, "s3", chrome, quando(3)) {
 		t.Error("Chrome non segnalato come nuovo dispositivo")
 	}
-	if registra(t, s, 1, ok(chrome, 4)) {
+	if n := avvisi(); n != 1 {
+		t.Errorf("%d avvisi dopo un dispositivo nuovo, want 1", n)
+	}
+	if entra(t, s, u.ID, "s4", chrome, quando(4)) {
 		t.Error("Chrome segnalato due volte")
 	}
 	// Another user's devices are its own.
-	if registra(t, s, 2, ok(firefox, 5)) || !registra(t, s, 2, ok(chrome, 6)) {
+	if entra(t, s, altro.ID, "s5", firefox, quando(5)) || !entra(t, s, altro.ID, "s6", chrome, quando(6)) {
 		t.Error("dispositivi mescolati tra utenti")
+	}
+	if n := avvisi(); n != 2 {
+		t.Errorf("%d avvisi, want 2", n)
 	}
 	for _, tc := range []struct {
 		utente uint64
 		ua     string
 		noto   bool
-	}{{1, firefox, true}, {1, chrome, true}, {3, firefox, false}, {1, "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) Safari/604.1", false}} {
+	}{{u.ID, firefox, true}, {u.ID, chrome, true}, {999, firefox, false}, {u.ID, "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) Safari/604.1", false}} {
 		noto, err := s.DispositivoNoto(tc.utente, domain.DispositivoDa(tc.ua).Impronta)
 		if err != nil || noto != tc.noto {
 			t.Errorf("DispositivoNoto(%d, %q) = %v, %v", tc.utente, tc.ua, noto, err)
 		}
 	}
-	acc, err := s.AccessiRecenti(1, 10)
+	acc, err := s.AccessiRecenti(u.ID, 10)
 	if err != nil || len(acc) != 5 {
 		t.Fatalf("AccessiRecenti = %d, %v", len(acc), err)
 	}
-	if a := acc[1]; !a.NuovoDispositivo || a.NomeDispositivo != "Chrome su Windows" || a.Dispositivo != domain.DispositivoDa(chrome).Impronta || a.IP != "192.0.2.1" || a.Metodo != domain.MetodoTOTP || !a.Riuscito {
+	if a := acc[1]; !a.NuovoDispositivo || a.NomeDispositivo != "Chrome su Windows" || a.Dispositivo != domain.DispositivoDa(chrome).Impronta ||
+		a.IP != "192.0.2.1" || a.Metodo != domain.MetodoPassword || !a.Riuscito || !a.Quando.Equal(quando(3)) {
 		t.Errorf("accesso da Chrome: %+v", a)
 	}
 	if acc[4].Riuscito || acc[4].NuovoDispositivo || acc[4].Metodo != domain.MetodoPassword {
@@ -88,24 +110,32 @@ func TestRegistraAccessoENuovoDispositivo(t *testing.T) {
 
 	// No account, no history.
 	prima := istantanea(t, s)
-	if registra(t, s, 0, ok(firefox, 9)) {
-		t.Error("utente 0")
+	if err := s.RegistraAccesso(0, domain.Accesso{Quando: t0, UserAgent: firefox}); err != nil {
+		t.Fatal(err)
 	}
 	invariato(t, s, prima)
 }
 
 func TestAccessiRecentiOrdineELimiti(t *testing.T) {
 	s := MustOpen(t)
-	// User 1 and user 256 differ in one byte of their big-endian IDs.
+	// Users 1 and 256 differ in one byte of their big-endian IDs.
+	utenti := creaUtenti(t, s, 256)
+	u1, u2, u256 := utenti[0].ID, utenti[1].ID, utenti[255].ID
+	registra := func(id uint64, a domain.Accesso) {
+		t.Helper()
+		if err := s.RegistraAccesso(id, a); err != nil {
+			t.Fatal(err)
+		}
+	}
 	for i := range 30 {
-		for _, id := range []uint64{1, 256, 2} {
-			registra(t, s, id, store.Accesso{Quando: t0.Add(time.Duration(i) * time.Minute), IP: fmt.Sprint(i), Metodo: domain.MetodoPassword})
+		for _, id := range []uint64{u1, u256, u2} {
+			registra(id, domain.Accesso{Quando: t0.Add(time.Duration(i) * time.Minute), IP: fmt.Sprint(i), Metodo: domain.MetodoPassword})
 		}
 	}
 	// Two attempts in the same instant keep both, in order.
-	registra(t, s, 1, store.Accesso{Quando: t0.Add(time.Hour), IP: "a"})
-	registra(t, s, 1, store.Accesso{Quando: t0.Add(time.Hour), IP: "b"})
-	acc, err := s.AccessiRecenti(1, 5)
+	registra(u1, domain.Accesso{Quando: t0.Add(time.Hour), IP: "a"})
+	registra(u1, domain.Accesso{Quando: t0.Add(time.Hour), IP: "b"})
+	acc, err := s.AccessiRecenti(u1, 5)
 	if err != nil || len(acc) != 5 {
 		t.Fatalf("AccessiRecenti = %+v, %v", acc, err)
 	}
@@ -114,13 +144,13 @@ func TestAccessiRecentiOrdineELimiti(t *testing.T) {
 			t.Errorf("accesso %d: IP %q, want %q", i, acc[i].IP, want)
 		}
 	}
-	for _, id := range []uint64{2, 256} {
+	for _, id := range []uint64{u2, u256} {
 		acc, _ := s.AccessiRecenti(id, 0)
 		if len(acc) != 30 || acc[0].IP != "29" || acc[29].IP != "0" {
 			t.Errorf("utente %d: %d accessi, primo %+v", id, len(acc), acc[0])
 		}
 	}
-	if acc, err := s.AccessiRecenti(3, 5); err != nil || len(acc) != 0 {
+	if acc, err := s.AccessiRecenti(utenti[2].ID, 5); err != nil || len(acc) != 0 {
 		t.Errorf("utente senza accessi: %+v, %v", acc, err)
 	}
 }
@@ -130,124 +160,98 @@ func TestAccessiConservatiAlPiuMaxAccessi(t *testing.T) {
 		t.Skip("writes MaxAccessi transactions")
 	}
 	s := MustOpen(t)
-	for i := range store.MaxAccessi + 3 {
-		registra(t, s, 1, store.Accesso{Quando: t0.Add(time.Duration(i) * time.Second), IP: fmt.Sprint(i)})
+	utenti := creaUtenti(t, s, 2)
+	for i := range domain.MaxAccessi + 3 {
+		if err := s.RegistraAccesso(utenti[0].ID, domain.Accesso{Quando: t0.Add(time.Duration(i) * time.Second), IP: fmt.Sprint(i)}); err != nil {
+			t.Fatal(err)
+		}
 	}
-	registra(t, s, 2, store.Accesso{Quando: t0, IP: "altro"})
-	acc, _ := s.AccessiRecenti(1, 0)
-	if len(acc) != store.MaxAccessi || acc[0].IP != fmt.Sprint(store.MaxAccessi+2) || acc[len(acc)-1].IP != "3" {
+	if err := s.RegistraAccesso(utenti[1].ID, domain.Accesso{Quando: t0, IP: "altro"}); err != nil {
+		t.Fatal(err)
+	}
+	acc, _ := s.AccessiRecenti(utenti[0].ID, 0)
+	if len(acc) != domain.MaxAccessi || acc[0].IP != fmt.Sprint(domain.MaxAccessi+2) || acc[len(acc)-1].IP != "3" {
 		t.Errorf("%d accessi, dal %s al %s", len(acc), acc[0].IP, acc[len(acc)-1].IP)
 	}
-	if acc, _ := s.AccessiRecenti(2, 0); len(acc) != 1 {
+	if acc, _ := s.AccessiRecenti(utenti[1].ID, 0); len(acc) != 1 {
 		t.Errorf("utente 2: %+v", acc)
 	}
 }
 
-func TestSessioniUtente(t *testing.T) {
-	s := MustOpen(t)
-	for i, ss := range []store.Sessione{{Hash: "a", UtenteID: 1}, {Hash: "b", UtenteID: 1}, {Hash: "c", UtenteID: 1}, {Hash: "d", UtenteID: 256}} {
-		ss.Creata, ss.UltimoUso, ss.UserAgent = t0, t0.Add(time.Duration((i*7)%3)*time.Minute), firefox
-		if err := s.CreaSessione(ss); err != nil {
-			t.Fatal(err)
-		}
-	}
-	hashes := func(id uint64) string {
-		t.Helper()
-		ss, err := s.SessioniUtente(id)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out := ""
-		for _, x := range ss {
-			out += x.Hash
-		}
-		return out
-	}
-	// Last used: a at 0, b at 1, c at 2 minutes.
-	if got := hashes(1); got != "cba" {
-		t.Errorf("SessioniUtente(1) = %q", got)
-	}
-	err := s.EliminaSessioneUtente(1, "d")
-	codice(t, err, domain.ErrNonTrovato)
-	if err := s.EliminaSessioneUtente(1, "b"); err != nil {
-		t.Fatal(err)
-	}
-	if got := hashes(1); got != "ca" {
-		t.Errorf("dopo EliminaSessioneUtente: %q", got)
-	}
-	if err := s.CreaSessione(store.Sessione{Hash: "e", UtenteID: 1, Creata: t0}); err != nil {
-		t.Fatal(err)
-	}
-	if n, err := s.EliminaAltreSessioni(1, "a"); err != nil || n != 2 {
-		t.Fatalf("EliminaAltreSessioni = %d, %v", n, err)
-	}
-	if got := hashes(1); got != "a" {
-		t.Errorf("dopo EliminaAltreSessioni: %q", got)
-	}
-	if got := hashes(256); got != "d" {
-		t.Errorf("sessioni dell'utente 256: %q", got)
-	}
-	if _, err := s.Sessione("c"); domain.CodiceDi(err) != domain.ErrNonTrovato {
-		t.Errorf("sessione c: %v", err)
-	}
-}
-
 func TestApriSessioneConTOTP(t *testing.T) {
-	s := MustOpen(t)
-	u := titolareAttivo(t, s)
-	sessione := func(h string) store.Sessione {
-		return store.Sessione{Hash: h, UtenteID: u.ID, Creata: t0, UltimoUso: t0}
-	}
+	s := MustOpenConSedi(t)
+	u, op := titolareAttivo(t, s)
 
 	prima := istantanea(t, s)
 	for _, passo := range []int64{99, 100} {
-		err := s.ApriSessioneConTOTP(sessione("x"), passo)
+		_, err := s.ApriSessioneConTOTP(conTOTP(u.ID, "x", t0), passo)
 		codice(t, err, domain.ErrConflitto)
 	}
 	invariato(t, s, prima)
-	if err := s.ApriSessioneConTOTP(sessione("s1"), 102); err != nil {
+	if _, err := s.ApriSessioneConTOTP(conTOTP(u.ID, "s1", t0), 102); err != nil {
 		t.Fatal(err)
 	}
-	if ss, err := s.Sessione("s1"); err != nil || ss.UtenteID != u.ID {
-		t.Fatalf("Sessione = %+v, %v", ss, err)
+	if ss, v, err := s.SessioneAttiva("s1"); err != nil || ss.UtenteID != u.ID || v.ID != u.ID {
+		t.Fatalf("SessioneAttiva = %+v, %+v, %v", ss, v, err)
 	}
 	if v, _ := s.Utente(u.ID); v.TOTP.UltimoPasso != 102 {
 		t.Errorf("UltimoPasso = %d", v.TOTP.UltimoPasso)
 	}
+	if acc, _ := s.AccessiRecenti(u.ID, 1); len(acc) != 1 || !acc[0].Riuscito || acc[0].Metodo != domain.MetodoTOTP {
+		t.Errorf("accesso registrato: %+v", acc)
+	}
 	// A step before the last one, though unused, is refused too.
-	err := s.ApriSessioneConTOTP(sessione("s2"), 101)
+	_, err := s.ApriSessioneConTOTP(conTOTP(u.ID, "s2", t0), 101)
 	codice(t, err, domain.ErrConflitto)
 
-	if err := s.AggiornaUltimoPassoTOTP(u.ID, 103); err != nil {
+	// A code confirming a change of the password is used up as well.
+	if _, err := s.CambiaPassword(atto(u.ID, t0), store.Cambio{Fattore: &store.Fattore{Passo: 103}}, "hash-nuovo"); err != nil {
 		t.Fatal(err)
 	}
-	codice(t, s.AggiornaUltimoPassoTOTP(u.ID, 103), domain.ErrConflitto)
-	codice(t, s.ApriSessioneConTOTP(sessione("s2"), 103), domain.ErrConflitto)
+	_, err = s.CambiaPassword(atto(u.ID, t0), store.Cambio{Fattore: &store.Fattore{Passo: 103}}, "hash-altro")
+	codice(t, err, domain.ErrConflitto)
+	_, err = s.ApriSessioneConTOTP(conTOTP(u.ID, "s2", t0), 103)
+	codice(t, err, domain.ErrConflitto)
 
-	if err := s.ImpostaSospensione(u.ID, true, store.EventoAudit{}); err != nil {
+	if _, err := s.Sospendi(atto(op.ID, t0), u.ID, true, ""); err != nil {
 		t.Fatal(err)
 	}
-	codice(t, s.ApriSessioneConTOTP(sessione("s3"), 200), domain.ErrNonAmmesso)
-	codice(t, s.AggiornaUltimoPassoTOTP(u.ID, 200), domain.ErrNonAmmesso)
+	_, err = s.ApriSessioneConTOTP(conTOTP(u.ID, "s3", t0), 200)
+	codice(t, err, domain.ErrNonAmmesso)
 
-	senza := creaTitolare(t, s, "luigi@example.it", "BNCLGU80A01H501X")
-	codice(t, s.ApriSessioneConTOTP(store.Sessione{Hash: "s4", UtenteID: senza.ID}, 200), domain.ErrConflitto)
-	codice(t, s.ApriSessioneConTOTP(store.Sessione{Hash: "s5", UtenteID: 999}, 200), domain.ErrNonTrovato)
+	senza := richiedente(t, s, verdi)
+	_, err = s.ApriSessioneConTOTP(conTOTP(senza.ID, "s4", t0), 200)
+	codice(t, err, domain.ErrConflitto)
+	_, err = s.ApriSessioneConTOTP(conTOTP(999, "s5", t0), 200)
+	codice(t, err, domain.ErrNonTrovato)
+}
+
+// A suspended holder uses up no factor, as it opens no session.
+func TestCambioDiUnAccountSospeso(t *testing.T) {
+	s := MustOpenConSedi(t)
+	u, op := titolareAttivo(t, s)
+	if _, err := s.Sospendi(atto(op.ID, t0), u.ID, true, ""); err != nil {
+		t.Fatal(err)
+	}
+	prima := istantanea(t, s)
+	_, err := s.CambiaPassword(atto(u.ID, t0), store.Cambio{Fattore: &store.Fattore{Passo: 200}}, "h")
+	codice(t, err, domain.ErrNonAmmesso)
+	_, err = s.CambiaPassword(atto(u.ID, t0), store.Cambio{Fattore: &store.Fattore{RecuperoHash: recupero[0]}}, "h")
+	codice(t, err, domain.ErrNonAmmesso)
+	invariato(t, s, prima)
 }
 
 // Two logins with the same code at the same time: exactly one session.
 func TestApriSessioneConTOTPConcorrenti(t *testing.T) {
-	s := MustOpen(t)
-	u := titolareAttivo(t, s)
+	s := MustOpenConSedi(t)
+	u, _ := titolareAttivo(t, s)
 	const n = 8
 	var wg sync.WaitGroup
 	errs := make([]error, n)
 	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs[i] = s.ApriSessioneConTOTP(store.Sessione{Hash: fmt.Sprint("s", i), UtenteID: u.ID, Creata: t0}, 101)
-		}()
+		wg.Go(func() {
+			_, errs[i] = s.ApriSessioneConTOTP(conTOTP(u.ID, fmt.Sprint("s", i), t0), 101)
+		})
 	}
 	wg.Wait()
 	aperte := 0
@@ -260,107 +264,179 @@ func TestApriSessioneConTOTPConcorrenti(t *testing.T) {
 		}
 	}
 	ss, _ := s.SessioniUtente(u.ID)
-	if aperte != 1 || len(ss) != 1 {
-		t.Errorf("%d accessi riusciti, %d sessioni; want 1", aperte, len(ss))
+	acc, _ := s.AccessiRecenti(u.ID, 0)
+	if aperte != 1 || len(ss) != 1 || len(acc) != 1 {
+		t.Errorf("%d accessi riusciti, %d sessioni, %d accessi registrati; want 1", aperte, len(ss), len(acc))
 	}
 }
 
 func TestCodiciRecuperoMonouso(t *testing.T) {
-	s := MustOpen(t)
-	u := titolareAttivo(t, s) // recovery codes R1 and R2
-	h1, h2 := security.HashToken("R1"), security.HashToken("R2")
-
-	rimasti, err := s.ApriSessioneConRecupero(store.Sessione{Hash: "s1", UtenteID: u.ID, Creata: t0}, h1)
+	s := MustOpenConSedi(t)
+	u, _ := titolareAttivo(t, s) // recovery codes R1 and R2
+	in := ingresso(u.ID, "s1", firefox, t0)
+	in.Accesso.Metodo = domain.MetodoRecupero
+	rimasti, _, err := s.ApriSessioneConRecupero(in, recupero[0])
 	if err != nil || rimasti != 1 {
 		t.Fatalf("ApriSessioneConRecupero = %d, %v", rimasti, err)
 	}
-	if _, err := s.Sessione("s1"); err != nil {
+	if _, _, err := s.SessioneAttiva("s1"); err != nil {
 		t.Fatal(err)
 	}
 	prima := istantanea(t, s)
-	_, err = s.ApriSessioneConRecupero(store.Sessione{Hash: "s2", UtenteID: u.ID, Creata: t0}, h1)
+	in.Sessione.Hash = "s2"
+	_, _, err = s.ApriSessioneConRecupero(in, recupero[0])
 	codice(t, err, domain.ErrNonValido)
-	_, err = s.UsaCodiceRecupero(u.ID, security.HashToken("R3"))
-	codice(t, err, domain.ErrNonValido)
+	cambio := func(hash string) error {
+		_, err := s.CambiaPassword(atto(u.ID, t0), store.Cambio{Fattore: &store.Fattore{RecuperoHash: hash}}, "h")
+		return err
+	}
+	codice(t, cambio(security.HashToken("R3")), domain.ErrNonValido)
 	invariato(t, s, prima)
 
-	if rimasti, err := s.UsaCodiceRecupero(u.ID, h2); err != nil || rimasti != 0 {
-		t.Fatalf("UsaCodiceRecupero = %d, %v", rimasti, err)
+	if err := cambio(recupero[1]); err != nil {
+		t.Fatal(err)
 	}
-	_, err = s.UsaCodiceRecupero(u.ID, h2)
-	codice(t, err, domain.ErrNonValido)
+	if v, _ := s.Utente(u.ID); len(v.CodiciRecupero) != 0 {
+		t.Errorf("codici rimasti: %v", v.CodiciRecupero)
+	}
+	codice(t, cambio(recupero[1]), domain.ErrNonValido)
 }
 
-func TestRevoca(t *testing.T) {
-	s := MustOpen(t)
-	u := titolareAttivo(t, s)
-	if err := s.ApriSessioneConTOTP(store.Sessione{Hash: "s1", UtenteID: u.ID, Creata: t0}, 101); err != nil {
+// A login is one write: if the session cannot be opened, the code is not
+// used up, the attempt is not recorded and no warning leaves.
+func TestApriSessioneTuttoONiente(t *testing.T) {
+	s := MustOpenConSedi(t)
+	u, _ := titolareAttivo(t, s)
+	if _, err := s.ApriSessioneConTOTP(conTOTP(u.ID, "s1", t0), 101); err != nil {
 		t.Fatal(err)
 	}
-	p1, p2 := emetti(t, s, u.ID, t0)
-	if err := s.Revoca(u.ID, store.EventoAudit{Quando: t0, Chi: 99, Azione: store.AuditAccount, Dettaglio: "revoca"}); err != nil {
-		t.Fatal(err)
-	}
-	v, _ := s.Utente(u.ID)
-	if !v.Revocato || v.Attivo() {
-		t.Fatalf("dopo la revoca: %+v", v)
-	}
-	if ss, _ := s.SessioniUtente(u.ID); len(ss) != 0 {
-		t.Errorf("sessioni rimaste: %+v", ss)
-	}
-	_, err := s.IniziaAttivazione(cfRossi, p1, p2, "tok", t0)
-	codice(t, err, domain.ErrNonValido)
-	codice(t, s.ApriSessioneConTOTP(store.Sessione{Hash: "s2", UtenteID: u.ID}, 200), domain.ErrNonAmmesso)
-	_, err = s.ApriSessioneConRecupero(store.Sessione{Hash: "s3", UtenteID: u.ID}, security.HashToken("R1"))
-	codice(t, err, domain.ErrNonAmmesso)
-	codice(t, s.EmettiAttivazione(store.Attivazione{UtenteID: u.ID, Parte1Hash: "a", Parte2Hash: "b", Creata: t0, Scade: t0.Add(time.Hour)}, store.EventoAudit{}), domain.ErrConflitto)
-	codice(t, s.ResetTOTP(u.ID, "smarrito", store.Attivazione{Parte1Hash: "a", Parte2Hash: "b", Creata: t0, Scade: t0.Add(time.Hour)}, store.EventoAudit{}), domain.ErrConflitto)
-	ev, _ := s.EventiAudit(store.FiltroAudit{Chi: 99})
-	if len(ev) == 0 || ev[0].Dettaglio != "revoca" {
-		t.Errorf("audit: %+v", ev)
-	}
-	codice(t, s.Revoca(999, store.EventoAudit{}), domain.ErrNonTrovato)
-}
-
-func TestResetTOTP(t *testing.T) {
-	s := MustOpen(t)
-	u := titolareAttivo(t, s)
-	if err := s.ApriSessioneConTOTP(store.Sessione{Hash: "s1", UtenteID: u.ID, Creata: t0}, 101); err != nil {
-		t.Fatal(err)
-	}
-	vecchio1, vecchio2 := emetti(t, s, u.ID, t0)
-	p1, p2 := security.NewCode(50), security.NewCode(50)
-	nuova := store.Attivazione{Parte1Hash: security.HashToken(p1), Parte2Hash: security.HashToken(p2), Creata: t0, Scade: t0.Add(72 * time.Hour)}
-
 	prima := istantanea(t, s)
-	err := s.ResetTOTP(u.ID, "", nuova, store.EventoAudit{})
-	codice(t, err, domain.ErrNonValido)
+	in := conTOTP(u.ID, "", t0) // no session key: bbolt refuses the write
+	in.Sessione.UserAgent, in.Accesso.UserAgent = chrome, chrome
+	if _, err := s.ApriSessioneConTOTP(in, 102); err == nil {
+		t.Fatal("aperta una sessione senza chiave")
+	}
+	invariato(t, s, prima)
+	if _, err := s.ApriSessioneConTOTP(conTOTP(u.ID, "s2", t0), 102); err != nil {
+		t.Errorf("il codice del tentativo fallito risulta usato: %v", err)
+	}
+}
+
+// The browser's previous session ends when it logs in again.
+func TestApriSessioneChiudeLaPrecedente(t *testing.T) {
+	s := MustOpen(t)
+	u := richiedente(t, s, rossi)
+	entra(t, s, u.ID, "vecchia", firefox, t0)
+	in := ingresso(u.ID, "nuova", firefox, t0.Add(time.Minute))
+	in.Vecchia = "vecchia"
+	if _, err := s.ApriSessione(in); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.SessioneAttiva("vecchia"); domain.CodiceDi(err) != domain.ErrNonTrovato {
+		t.Errorf("la sessione precedente è ancora aperta: %v", err)
+	}
+	if ss, _ := s.SessioniUtente(u.ID); len(ss) != 1 || ss[0].Hash != "nuova" {
+		t.Errorf("sessioni: %+v", ss)
+	}
+}
+
+// The password alone does not open a session of an account that needs a
+// second factor, even if the caller asks.
+func TestApriSessioneSenzaSecondoFattoreRifiutata(t *testing.T) {
+	s := MustOpenConSedi(t)
+	u, _ := titolareAttivo(t, s)
+	prima := istantanea(t, s)
+	if _, err := s.ApriSessione(ingresso(u.ID, "s1", firefox, t0)); err == nil {
+		t.Error("aperta con la sola password la sessione di un account con l'app di autenticazione")
+	}
+	invariato(t, s, prima)
+}
+
+func TestCambiaPassword(t *testing.T) {
+	s := MustOpenConSedi(t)
+	u, _ := titolareAttivo(t, s)
+	for i, h := range []string{"s1", "s2", "s3"} {
+		if _, err := s.ApriSessioneConTOTP(conTOTP(u.ID, h, t0), int64(101+i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	avviso := domain.Messaggio{To: []string{u.Email}, Subject: "La tua password è cambiata"}
+	prima := istantanea(t, s)
+	for _, tc := range []struct {
+		nome    string
+		fattore *store.Fattore
+		want    domain.Codice
+	}{
+		{"senza secondo fattore", nil, domain.ErrConflitto},
+		{"codice già usato", &store.Fattore{Passo: 103}, domain.ErrConflitto},
+		{"codice di recupero sbagliato", &store.Fattore{RecuperoHash: security.HashToken("R9")}, domain.ErrNonValido},
+	} {
+		_, err := s.CambiaPassword(atto(u.ID, t0), store.Cambio{Fattore: tc.fattore, Sessione: "s1", Avviso: avviso}, "nuovo-hash")
+		if domain.CodiceDi(err) != tc.want {
+			t.Errorf("%s: %v, want codice %s", tc.nome, err, tc.want)
+		}
+	}
 	invariato(t, s, prima)
 
-	if err := s.ResetTOTP(u.ID, "telefono smarrito", nuova, store.EventoAudit{Quando: t0, Chi: 99, Azione: store.AuditAccount}); err != nil {
+	quando := t0.Add(time.Hour)
+	chiuse, err := s.CambiaPassword(atto(u.ID, quando), store.Cambio{Fattore: &store.Fattore{Passo: 104}, Sessione: "s1", Avviso: avviso}, "nuovo-hash")
+	if err != nil || chiuse != 2 {
+		t.Fatalf("CambiaPassword = %d, %v; want 2 sessioni chiuse", chiuse, err)
+	}
+	v, _ := s.Utente(u.ID)
+	if v.PasswordHash != "nuovo-hash" || !v.PasswordCambiata.Equal(quando) || v.TOTP.UltimoPasso != 104 {
+		t.Errorf("dopo il cambio: %+v", v)
+	}
+	if ss, _ := s.SessioniUtente(u.ID); len(ss) != 1 || ss[0].Hash != "s1" {
+		t.Errorf("sessioni: %+v, want solo quella in uso", ss)
+	}
+	if pag, _ := s.Posta(store.QueryPosta{PerPag: 1}); len(pag.Notifiche) != 1 || pag.Notifiche[0].Messaggio.Subject != avviso.Subject {
+		t.Errorf("avviso: %+v", pag.Notifiche)
+	}
+	if ev, _ := s.EventiAudit(store.FiltroAudit{Chi: u.ID, Limite: 1}); len(ev) != 1 || ev[0].Dettaglio != "password cambiata dal titolare; altre sessioni chiuse: 2" {
+		t.Errorf("audit: %+v", ev)
+	}
+
+	// An account without an authenticator gives no second factor.
+	generico := richiedente(t, s, verdi)
+	if _, err := s.CambiaPassword(atto(generico.ID, t0), store.Cambio{}, "altro-hash"); err != nil {
+		t.Errorf("cambio della password di un utente generico: %v", err)
+	}
+}
+
+func TestCambiaTOTP(t *testing.T) {
+	s := MustOpenConSedi(t)
+	u, _ := titolareAttivo(t, s)
+	quando := t0.Add(time.Hour)
+	if _, err := s.CambiaTOTP(atto(u.ID, quando), store.Cambio{Fattore: &store.Fattore{Passo: 101}}, []byte("nuovo segreto"), 5000); err != nil {
 		t.Fatal(err)
 	}
 	v, _ := s.Utente(u.ID)
-	if v.TOTP != nil || v.CodiciRecupero != nil || !v.DeveAttivare() || !v.Attivo() {
-		t.Fatalf("dopo l'azzeramento: %+v", v)
+	if v.TOTP == nil || string(v.TOTP.SegretoCifrato) != "nuovo segreto" || v.TOTP.UltimoPasso != 5000 || !v.TOTP.Attivato.Equal(quando) {
+		t.Errorf("TOTP dopo il cambio: %+v", v.TOTP)
 	}
-	if ss, _ := s.SessioniUtente(u.ID); len(ss) != 0 {
-		t.Errorf("sessioni rimaste: %+v", ss)
-	}
-	codice(t, s.ApriSessioneConTOTP(store.Sessione{Hash: "s2", UtenteID: u.ID}, 200), domain.ErrConflitto)
-	if a, err := s.Attivazione(u.ID); err != nil || a.Motivo != "Azzeramento dell'app di autenticazione: telefono smarrito" {
-		t.Errorf("Attivazione = %+v, %v", a, err)
-	}
-	ev, _ := s.EventiAudit(store.FiltroAudit{Chi: 99})
-	if len(ev) == 0 || ev[0].Dettaglio != "azzeramento dell'app di autenticazione (motivo: telefono smarrito)" {
-		t.Errorf("audit: %+v", ev)
-	}
-	codice(t, s.ResetTOTP(u.ID, "di nuovo", nuova, store.EventoAudit{}), domain.ErrConflitto)
+	_, err := s.ApriSessioneConTOTP(conTOTP(u.ID, "s1", quando), 5000)
+	codice(t, err, domain.ErrConflitto)
 
-	// The code issued before the reset no longer works; the new one does.
-	_, err = s.IniziaAttivazione(cfRossi, vecchio1, vecchio2, "tok", t0)
-	codice(t, err, domain.ErrNonValido)
-	if v := attiva(t, s, cfRossi, p1, p2, 300, t0); v.TOTP == nil || v.TOTP.UltimoPasso != 300 || v.DeveAttivare() {
-		t.Errorf("dopo la nuova attivazione: %+v", v.TOTP)
+	generico := richiedente(t, s, verdi)
+	prima := istantanea(t, s)
+	_, err = s.CambiaTOTP(atto(generico.ID, t0), store.Cambio{}, []byte("segreto"), 1)
+	codice(t, err, domain.ErrConflitto)
+	invariato(t, s, prima)
+}
+
+// A hash computed with old parameters is replaced once, and never over a
+// password changed meanwhile.
+func TestAggiornaHashPassword(t *testing.T) {
+	s := MustOpen(t)
+	u := richiedente(t, s, rossi) // password hash "vecchia"
+	if err := s.AggiornaHashPassword(u.ID, "vecchia", "aggiornata"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AggiornaHashPassword(u.ID, "vecchia", "di un altro login"); err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := s.Utente(u.ID); v.PasswordHash != "aggiornata" {
+		t.Errorf("PasswordHash = %q, want aggiornata", v.PasswordHash)
 	}
 }

@@ -1,7 +1,6 @@
 package store_test
 
 import (
-	"encoding/binary"
 	"encoding/json"
 	"path/filepath"
 	"slices"
@@ -11,6 +10,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"abilita/domain"
 	"abilita/store"
 )
 
@@ -24,39 +24,18 @@ func auditDi(t *testing.T, path string, n int) {
 	defer s.Close()
 	base := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
 	for i := range n {
-		e := store.EventoAudit{Quando: base.Add(time.Duration(i) * time.Minute), Chi: uint64(1 + i%2), Azione: store.AuditVisualizzaDocumento,
-			Richiesta: uint64(10 + i%3), IP: "192.0.2.1", Dettaglio: "voce " + string(rune('A'+i))}
-		if err := s.Audit(e); err != nil {
+		a := store.Atto{Chi: uint64(1 + i%2), Quando: base.Add(time.Duration(i) * time.Minute), IP: "192.0.2.1"}
+		if err := s.RegistraEvento(a, domain.AuditVisualizzaDocumento, uint64(10+i%3), "voce "+string(rune('A'+i))); err != nil {
 			t.Fatal(err)
 		}
 	}
-}
-
-// manometti changes the audit bucket with bbolt directly, as someone with
-// access to the file and not to the application would.
-func manometti(t *testing.T, path string, fn func(b *bolt.Bucket) error) {
-	t.Helper()
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if err := db.Update(func(tx *bolt.Tx) error { return fn(tx.Bucket([]byte("audit"))) }); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func chiave(id uint64) []byte {
-	k := make([]byte, 8)
-	binary.BigEndian.PutUint64(k, id)
-	return k
 }
 
 // cambia rewrites entry id with one JSON field changed.
 func cambia(field string, value any, id uint64) func(*bolt.Bucket) error {
 	return func(b *bolt.Bucket) error {
 		var e map[string]any
-		if err := json.Unmarshal(b.Get(chiave(id)), &e); err != nil {
+		if err := json.Unmarshal(b.Get(be(id)), &e); err != nil {
 			return err
 		}
 		e[field] = value
@@ -64,7 +43,7 @@ func cambia(field string, value any, id uint64) func(*bolt.Bucket) error {
 		if err != nil {
 			return err
 		}
-		return b.Put(chiave(id), data)
+		return b.Put(be(id), data)
 	}
 }
 
@@ -101,36 +80,36 @@ func TestAuditManomissioni(t *testing.T) {
 		{"hash ricalcolato a mano", func(b *bolt.Bucket) error {
 			// Rewriting an entry together with its own hash still breaks
 			// the link from the next entry.
-			var e store.EventoAudit
-			if err := json.Unmarshal(b.Get(chiave(2)), &e); err != nil {
+			var e domain.EventoAudit
+			if err := json.Unmarshal(b.Get(be(2)), &e); err != nil {
 				return err
 			}
 			e.Dettaglio, e.Hash = "riscritta", strings.Repeat("0", 64)
 			data, _ := json.Marshal(e)
-			return b.Put(chiave(2), data)
+			return b.Put(be(2), data)
 		}, "entry 2"},
-		{"voce intermedia tolta", func(b *bolt.Bucket) error { return b.Delete(chiave(3)) }, "entry 4"},
-		{"ultima voce tolta", func(b *bolt.Bucket) error { return b.Delete(chiave(5)) }, "removed"},
+		{"voce intermedia tolta", func(b *bolt.Bucket) error { return b.Delete(be(3)) }, "entry 4"},
+		{"ultima voce tolta", func(b *bolt.Bucket) error { return b.Delete(be(5)) }, "removed"},
 		{"ultime due voci tolte", func(b *bolt.Bucket) error {
-			if err := b.Delete(chiave(5)); err != nil {
+			if err := b.Delete(be(5)); err != nil {
 				return err
 			}
-			return b.Delete(chiave(4))
+			return b.Delete(be(4))
 		}, "removed"},
 		{"voce spostata", func(b *bolt.Bucket) error {
-			v := append([]byte(nil), b.Get(chiave(5))...)
-			if err := b.Delete(chiave(5)); err != nil {
+			v := append([]byte(nil), b.Get(be(5))...)
+			if err := b.Delete(be(5)); err != nil {
 				return err
 			}
-			return b.Put(chiave(6), v)
+			return b.Put(be(6), v)
 		}, "stored under key"},
-		{"JSON rotto", func(b *bolt.Bucket) error { return b.Put(chiave(2), []byte("{")) }, "entry 2"},
+		{"JSON rotto", func(b *bolt.Bucket) error { return b.Put(be(2), []byte("{")) }, "entry 2"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "abilita.db")
 			auditDi(t, path, 5)
-			manometti(t, path, tt.change)
+			manometti(t, path, func(tx *bolt.Tx) error { return tt.change(tx.Bucket([]byte("audit"))) })
 			_, err := verifica(t, path)
 			if err == nil {
 				t.Fatal("VerificaAudit accepted a tampered log")
@@ -146,7 +125,7 @@ func TestEventiAuditPaginaEFiltri(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "abilita.db")
 	auditDi(t, path, 7)
 	s := MustOpenAt(t, path)
-	ids := func(ee []store.EventoAudit) []uint64 {
+	ids := func(ee []domain.EventoAudit) []uint64 {
 		var out []uint64
 		for _, e := range ee {
 			out = append(out, e.ID)
@@ -176,5 +155,55 @@ func TestEventiAuditPaginaEFiltri(t *testing.T) {
 				t.Errorf("IDs %v, want %v", g, tt.want)
 			}
 		})
+	}
+}
+
+func TestEventiAuditVoceCompleta(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "abilita.db")
+	auditDi(t, path, 2)
+	s := MustOpenAt(t, path)
+	ev, err := s.EventiAudit(store.FiltroAudit{})
+	if err != nil || len(ev) != 2 {
+		t.Fatalf("EventiAudit = %+v, %v", ev, err)
+	}
+	e := ev[0]
+	if e.ID != 2 || e.Chi != 2 || e.Richiesta != 11 || e.Azione != domain.AuditVisualizzaDocumento || e.IP != "192.0.2.1" ||
+		e.Dettaglio != "voce B" || !e.Quando.Equal(time.Date(2026, 3, 1, 9, 1, 0, 0, time.UTC)) || e.Prec != ev[1].Hash || len(e.Hash) != 64 {
+		t.Errorf("voce = %+v", e)
+	}
+}
+
+// Looking at a document is recorded only for who may see the request;
+// anybody else is refused and leaves no trace.
+func TestRegistraVisione(t *testing.T) {
+	s := MustOpenConSedi(t)
+	u := richiedente(t, s, rossi)
+	op := creaOperatore(t, s, "op.pi@example.it", "PI")
+	opMI := creaOperatore(t, s, "op.mi@example.it", "MI")
+	r := invia(t, s, u.ID, richiestaCompleta(rossi))
+	b := bozza(t, s, u.ID, richiestaCompleta(rossi))
+
+	prima := istantanea(t, s)
+	for _, tc := range []struct {
+		nome    string
+		chi, id uint64
+	}{
+		{"operatore di un'altra sede", opMI.ID, r.ID},
+		{"bozza", op.ID, b.ID},
+		{"richiesta inesistente", op.ID, 999},
+	} {
+		err := s.RegistraVisione(atto(tc.chi, t0), tc.id, domain.AuditVisualizzaDocumento, "documento_fronte")
+		if domain.CodiceDi(err) != domain.ErrNonTrovato {
+			t.Errorf("%s: %v, want non trovato", tc.nome, err)
+		}
+	}
+	invariato(t, s, prima)
+
+	if err := s.RegistraVisione(atto(op.ID, t0), r.ID, domain.AuditScaricaDocumento, "modulo_firmato"); err != nil {
+		t.Fatal(err)
+	}
+	ev, _ := s.EventiAudit(store.FiltroAudit{Richiesta: r.ID, Limite: 1})
+	if len(ev) != 1 || ev[0].Chi != op.ID || ev[0].Azione != domain.AuditScaricaDocumento || ev[0].Dettaglio != "modulo_firmato" {
+		t.Errorf("audit: %+v", ev)
 	}
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"encoding/base64"
 	"slices"
 	"strings"
 	"time"
@@ -11,6 +12,12 @@ import (
 	"abilita/domain"
 )
 
+// The operators' queue: read from the index whose keys are in the queue's
+// order (sede, state, urgent first, oldest first) and whose values are the
+// rows, one page at a time with a cursor, with its totals from the
+// counters. A page reads its rows and the few keys around them; nothing
+// decodes a request that is not on the page.
+
 // QueryCoda selects requests of one sede for the operators' queue.
 type QueryCoda struct {
 	Sede     string
@@ -19,134 +26,383 @@ type QueryCoda struct {
 	Profilo  domain.Profilo
 	Urgenti  bool
 	Vecchie  time.Duration // only requests submitted at least this long ago
-	Testo    string        // protocol number, codice fiscale or name
+	Testo    string        // the start of a protocol number, a codice fiscale, or "cognome nome" or "nome cognome"
 	Ora      time.Time     // for Vecchie
-	Pagina   int           // from 1
+	Dopo     string        // the page after the row with this cursor
+	Prima    string        // the page before the row with this cursor
 	PerPag   int
 }
 
-// RisultatoCoda is one page of the queue.
-type RisultatoCoda struct {
-	Richieste []domain.Richiesta
-	Totale    int
+// PaginaCoda is one page of the queue.
+type PaginaCoda struct {
+	Righe []domain.RigaCoda
+	// Totale counts every row the filters select; it is known (TotaleNoto)
+	// when the counters give it: not for the age filter.
+	Totale     int
+	TotaleNoto bool
+	Prec, Succ string // cursors of the neighbouring pages; "" at either end
+	// Ricerca: the rows are those whose protocol, codice fiscale or name
+	// start with the text; Troncata: more than MaxRicerca matched.
+	Ricerca, Troncata bool
 }
 
-// Coda reads the queue index of the sede: urgent requests first, then the
-// oldest. Only the sede's index entries are read, never every request; the
-// records read are those of the states asked for.
-func (s *Store) Coda(q QueryCoda) (RisultatoCoda, error) {
-	var res RisultatoCoda
+// MaxRicerca is the most rows a search shows: it looks someone up, it does
+// not browse.
+const MaxRicerca = 50
+
+// Coda reads one page of the queue.
+func (s *Store) Coda(q QueryCoda) (PaginaCoda, error) {
 	if q.PerPag <= 0 {
 		q.PerPag = 20
 	}
-	if q.Pagina <= 0 {
-		q.Pagina = 1
+	if len(q.Stati) == 0 {
+		q.Stati = slices.DeleteFunc(slices.Clone(domain.Stati), func(s domain.Stato) bool { return s == domain.StatoBozza })
 	}
-	stati := q.Stati
-	if len(stati) == 0 {
-		stati = slices.DeleteFunc(slices.Clone(domain.Stati), func(s domain.Stato) bool { return s == domain.StatoBozza })
-	}
-	testo := strings.ToUpper(strings.TrimSpace(q.Testo))
-	err := s.db.View(func(tx *bolt.Tx) error {
-		var keys [][]byte
-		c := tx.Bucket(bucketCoda).Cursor()
-		for _, st := range stati {
-			prefix := key([]byte(q.Sede), []byte(st), nil)
-			for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-				keys = append(keys, k)
+	var p PaginaCoda
+	err := s.leggi(func(tx *bolt.Tx) error {
+		if strings.TrimSpace(q.Testo) != "" {
+			var err error
+			p, err = cerca(tx, q)
+			return err
+		}
+		avanti := q.Prima == ""
+		da, _ := decodificaCursore(q.Dopo)
+		if !avanti {
+			da, _ = decodificaCursore(q.Prima)
+		}
+		righe, err := scorri(tx, q, da, avanti, q.PerPag+1)
+		if err != nil {
+			return err
+		}
+		altre := len(righe) > q.PerPag
+		righe = righe[:min(len(righe), q.PerPag)]
+		if !avanti {
+			slices.Reverse(righe)
+		}
+		p.Righe = righe
+		if len(righe) > 0 {
+			primo, ultimo := cursoreDi(righe[0]), cursoreDi(righe[len(righe)-1])
+			// The page on the other side of where we came from exists if one
+			// row is there.
+			if avanti {
+				p.Succ = siAltre(altre, ultimo)
+				prec, err := scorri(tx, q, primo, false, 1)
+				if err != nil {
+					return err
+				}
+				p.Prec = siAltre(len(prec) > 0, primo)
+			} else {
+				p.Prec = siAltre(altre, primo)
+				succ, err := scorri(tx, q, ultimo, true, 1)
+				if err != nil {
+					return err
+				}
+				p.Succ = siAltre(len(succ) > 0, ultimo)
 			}
 		}
-		// Urgency byte then submission time: the order of the key's tail.
-		slices.SortFunc(keys, func(a, b []byte) int { return bytes.Compare(codaCoda(a), codaCoda(b)) })
-		b := tx.Bucket(bucketRichieste)
-		skip := (q.Pagina - 1) * q.PerPag
-		for _, k := range keys {
-			id := k[len(k)-8:]
-			var r domain.Richiesta
-			if err := get(b, id, &r); err != nil {
-				return err
-			}
-			if !q.accetta(&r, testo) {
-				continue
-			}
-			res.Totale++
-			if skip > 0 {
-				skip--
-				continue
-			}
-			if len(res.Richieste) < q.PerPag {
-				res.Richieste = append(res.Richieste, r)
-			}
+		if q.Vecchie == 0 {
+			p.Totale, p.TotaleNoto = totale(tx, q), true
 		}
 		return nil
 	})
-	return res, err
+	return p, err
 }
 
-// codaCoda is the part of a queue key after sede and state:
-// urgency(1) 0 time(8) 0 id(8).
-func codaCoda(k []byte) []byte { return k[len(k)-19:] }
+func siAltre(ciSono bool, cursore []byte) string {
+	if !ciSono {
+		return ""
+	}
+	return base64.RawURLEncoding.EncodeToString(cursore)
+}
 
-func (q QueryCoda) accetta(r *domain.Richiesta, testo string) bool {
+// The cursor of a row is the tail of its queue key: urgency, time, id.
+const lunghezzaCoda = 1 + 1 + 8 + 1 + 8
+
+func cursoreDi(r domain.RigaCoda) []byte {
+	k := chiaveCoda(&domain.Richiesta{ID: r.ID, Urgente: r.Urgente, Inviata: r.Inviata, Creata: r.Creata})
+	return k[len(k)-lunghezzaCoda:]
+}
+
+func decodificaCursore(s string) ([]byte, bool) {
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil || len(b) != lunghezzaCoda {
+		return nil, false
+	}
+	return b, true
+}
+
+// flusso is one state's part of the queue index, walked in one direction.
+type flusso struct {
+	c      *bolt.Cursor
+	base   []byte // sede | stato |
+	prefix []byte // base, and the urgency byte when only urgent rows count
+	k, v   []byte
+}
+
+// scorri returns up to n rows after (avanti) or before the position da
+// (nil: from the start or the end), merging the states' parts of the index
+// in the queue's order and skipping the rows the filters leave out.
+func scorri(tx *bolt.Tx, q QueryCoda, da []byte, avanti bool, n int) ([]domain.RigaCoda, error) {
+	b := tx.Bucket(bucketCoda)
+	var flussi []*flusso
+	for _, st := range q.Stati {
+		f := &flusso{c: b.Cursor(), base: prefisso([]byte(q.Sede), []byte(st))}
+		f.prefix = f.base
+		if q.Urgenti {
+			f.prefix = append(bytes.Clone(f.base), urgenza(true)...)
+		}
+		f.posiziona(da, avanti)
+		flussi = append(flussi, f)
+	}
+	percorso, profilo := codice(codiciPercorso, q.Percorso), codice(codiciProfilo, q.Profilo)
+	limite := itob(uint64(q.Ora.Add(-q.Vecchie).UnixNano()))
+	var out []domain.RigaCoda
+	for len(out) < n {
+		var scelto *flusso
+		for _, f := range flussi {
+			for f.k != nil {
+				tail := f.k[len(f.k)-lunghezzaCoda:]
+				if q.Vecchie > 0 && bytes.Compare(tail[2:10], limite) > 0 {
+					f.saltaRecenti(tail[0], limite, avanti)
+					continue
+				}
+				if (percorso != 0 && f.v[0] != percorso) || (profilo != 0 && f.v[1] != profilo) {
+					f.passa(avanti)
+					continue
+				}
+				break
+			}
+			if f.k == nil {
+				continue
+			}
+			if scelto == nil {
+				scelto = f
+				continue
+			}
+			c := bytes.Compare(f.k[len(f.k)-lunghezzaCoda:], scelto.k[len(scelto.k)-lunghezzaCoda:])
+			if (avanti && c < 0) || (!avanti && c > 0) {
+				scelto = f
+			}
+		}
+		if scelto == nil {
+			break
+		}
+		riga, err := decodificaRiga(scelto.v)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, riga)
+		scelto.passa(avanti)
+	}
+	return out, nil
+}
+
+// saltaRecenti skips the rows of urgency urg submitted after limite: going
+// forward, the rest of that urgency; going back, to its last older row.
+func (f *flusso) saltaRecenti(urg byte, limite []byte, avanti bool) {
+	if avanti {
+		if urg == 0 {
+			f.k, f.v = f.c.Seek(append(bytes.Clone(f.base), 1))
+		} else {
+			f.k, f.v = nil, nil
+		}
+		f.fine()
+		return
+	}
+	pos := append(bytes.Clone(f.base), urg, 0)
+	pos = append(append(append(pos, limite...), 0), 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff)
+	f.indietroDa(pos)
+}
+
+// posiziona puts the stream on its first row after (or before) da.
+func (f *flusso) posiziona(da []byte, avanti bool) {
 	switch {
-	case q.Percorso != "" && r.Percorso != q.Percorso:
-		return false
-	case q.Profilo != "" && r.Profilo != q.Profilo:
-		return false
-	case q.Urgenti && !r.Urgente:
-		return false
-	case q.Vecchie > 0 && (r.Inviata.IsZero() || q.Ora.Sub(r.Inviata) < q.Vecchie):
-		return false
+	case da == nil && avanti:
+		f.k, f.v = f.c.Seek(f.prefix)
+		f.fine()
+	case da == nil:
+		f.indietroDa(fineDi(f.prefix))
+	case avanti:
+		pos := append(bytes.Clone(f.base), da...)
+		if f.k, f.v = f.c.Seek(pos); f.k != nil && bytes.Equal(f.k, pos) {
+			f.k, f.v = f.c.Next()
+		}
+		f.fine()
+	default:
+		f.indietroDa(append(bytes.Clone(f.base), da...))
 	}
-	if testo == "" {
-		return true
-	}
-	nome := strings.ToUpper(r.Anagrafica.Cognome + " " + r.Anagrafica.Nome)
-	return strings.Contains(r.Protocollo, testo) || strings.Contains(r.Anagrafica.CodiceFiscale, testo) ||
-		strings.Contains(nome, testo) || strings.Contains(strings.ToUpper(r.Anagrafica.Nome+" "+r.Anagrafica.Cognome), testo)
 }
 
-// ConteggiCoda counts the requests of a sede per state, from the index alone.
+// indietroDa puts the stream on the last row before pos (nil: the end).
+func (f *flusso) indietroDa(pos []byte) {
+	switch {
+	case pos == nil:
+		f.k, f.v = f.c.Last()
+	default:
+		if f.k, f.v = f.c.Seek(pos); f.k == nil {
+			f.k, f.v = f.c.Last()
+		} else {
+			f.k, f.v = f.c.Prev()
+		}
+	}
+	f.fine()
+}
+
+func (f *flusso) passa(avanti bool) {
+	if avanti {
+		f.k, f.v = f.c.Next()
+	} else {
+		f.k, f.v = f.c.Prev()
+	}
+	f.fine()
+}
+
+// fine ends the stream at the edge of its prefix.
+func (f *flusso) fine() {
+	if f.k != nil && !bytes.HasPrefix(f.k, f.prefix) {
+		f.k, f.v = nil, nil
+	}
+}
+
+// totale counts the rows the filters select, from the counters.
+func totale(tx *bolt.Tx, q QueryCoda) int {
+	b := tx.Bucket(bucketAggregati)
+	percorsi, profili := codiciPercorso, codiciProfilo
+	if q.Percorso != "" {
+		percorsi = []domain.Percorso{q.Percorso}
+	}
+	if q.Profilo != "" {
+		profili = []domain.Profilo{q.Profilo}
+	}
+	urgenze := [][]byte{urgenza(true), urgenza(false)}
+	if q.Urgenti {
+		urgenze = urgenze[:1]
+	}
+	n := 0
+	for _, st := range q.Stati {
+		for _, pe := range percorsi {
+			for _, pr := range profili {
+				for _, u := range urgenze {
+					if v := b.Get(conto(contoCoda, []byte(q.Sede), []byte(st), []byte(pe), []byte(pr), u)); v != nil {
+						n += int(btoi(v))
+					}
+				}
+			}
+		}
+	}
+	return n
+}
+
+// ConteggiCoda counts the requests of a sede per state, from the counters.
 func (s *Store) ConteggiCoda(sede string) (map[domain.Stato]int, error) {
 	out := map[domain.Stato]int{}
-	err := s.db.View(func(tx *bolt.Tx) error {
-		c := tx.Bucket(bucketCoda).Cursor()
-		for _, st := range domain.Stati {
-			prefix := key([]byte(sede), []byte(st), nil)
-			for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-				out[st]++
-			}
+	err := s.leggi(func(tx *bolt.Tx) error {
+		prefix := append(conto(contoCoda, []byte(sede)), 0)
+		c := tx.Bucket(bucketAggregati).Cursor()
+		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+			rest := k[len(prefix):]
+			out[domain.Stato(rest[:bytes.IndexByte(rest, 0)])] += int(btoi(v))
 		}
 		return nil
 	})
 	return out, err
 }
 
-// RichiestaPerProtocollo finds a request by its protocol number.
-func (s *Store) RichiestaPerProtocollo(protocollo string) (*domain.Richiesta, error) {
-	var id []byte
-	_ = s.db.View(func(tx *bolt.Tx) error {
-		if v := tx.Bucket(bucketProtocolli).Get([]byte(strings.ToUpper(strings.TrimSpace(protocollo)))); v != nil {
-			id = bytes.Clone(v)
+// cerca is the queue's search: the rows of the sede whose protocol number,
+// codice fiscale or name ("COGNOME NOME" or "NOME COGNOME") start with the
+// text, through their indexes, in the queue's order, at most MaxRicerca.
+func cerca(tx *bolt.Tx, q QueryCoda) (PaginaCoda, error) {
+	p := PaginaCoda{Ricerca: true}
+	testo := domain.NormalizzaNome(q.Testo)
+	trovate := map[uint64]domain.RigaCoda{}
+	// The names of the sede carry their rows.
+	nomi := tx.Bucket(bucketRichiesteNome).Cursor()
+	prefix := append(prefisso([]byte(q.Sede)), testo...)
+	letti := 0
+	for k, v := nomi.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) && letti < maxLettiRicerca; k, v = nomi.Next() {
+		letti++
+		riga, err := decodificaRiga(v)
+		if err != nil {
+			return p, err
+		}
+		trovate[riga.ID] = riga
+	}
+	// Protocol numbers carry their rows too; a request keeps the one its
+	// first sede gave it when it moves.
+	if len(testo) >= 7 {
+		c := tx.Bucket(bucketProtocolli).Cursor()
+		letti = 0
+		for k, v := c.Seek([]byte(testo)); k != nil && bytes.HasPrefix(k, []byte(testo)) && letti < maxLettiRicerca; k, v = c.Next() {
+			letti++
+			riga, err := decodificaRiga(v[8:])
+			if err != nil {
+				return p, err
+			}
+			if riga.Sede == q.Sede {
+				trovate[riga.ID] = riga
+			}
+		}
+	}
+	// Codici fiscali lead to requests, read to know their sede and state;
+	// they are few for a text this specific.
+	if cf := domain.NormalizzaCodiceFiscale(q.Testo); len(cf) >= 6 {
+		var ids [][]byte
+		c := tx.Bucket(bucketRichiesteCF).Cursor()
+		for k, _ := c.Seek([]byte(cf)); k != nil && bytes.HasPrefix(k, []byte(cf)) && len(ids) < maxLettiRicerca; k, _ = c.Next() {
+			ids = append(ids, bytes.Clone(k[len(k)-8:]))
+		}
+		for _, id := range ids {
+			if _, ok := trovate[btoi(id)]; ok {
+				continue
+			}
+			r, err := leggiRichiesta(tx, btoi(id))
+			if err != nil {
+				return p, err
+			}
+			if r.Sede == q.Sede && r.Stato != domain.StatoBozza {
+				trovate[r.ID] = r.Riga()
+			}
+		}
+	}
+	limite := q.Ora.Add(-q.Vecchie)
+	for _, r := range trovate {
+		switch {
+		case !slices.Contains(q.Stati, r.Stato),
+			q.Percorso != "" && r.Percorso != q.Percorso,
+			q.Profilo != "" && r.Profilo != q.Profilo,
+			q.Urgenti && !r.Urgente,
+			q.Vecchie > 0 && (r.Inviata.IsZero() || r.Inviata.After(limite)):
+			continue
+		}
+		p.Righe = append(p.Righe, r)
+	}
+	slices.SortFunc(p.Righe, func(a, b domain.RigaCoda) int { return bytes.Compare(cursoreDi(a), cursoreDi(b)) })
+	if len(p.Righe) > MaxRicerca {
+		p.Righe, p.Troncata = p.Righe[:MaxRicerca], true
+	}
+	p.Totale, p.TotaleNoto = len(p.Righe), !p.Troncata
+	return p, nil
+}
+
+// maxLettiRicerca bounds the index entries a search reads.
+const maxLettiRicerca = 500
+
+// ConteggiPerSede counts the requests of every sede per state, from the
+// counters: what the metrics export.
+func (s *Store) ConteggiPerSede() (map[string]map[domain.Stato]int, error) {
+	out := map[string]map[domain.Stato]int{}
+	err := s.leggi(func(tx *bolt.Tx) error {
+		prefix := []byte{contoCoda, 0}
+		c := tx.Bucket(bucketAggregati).Cursor()
+		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+			p := bytes.SplitN(k[len(prefix):], []byte{0}, 3)
+			sede, stato := string(p[0]), domain.Stato(p[1])
+			if out[sede] == nil {
+				out[sede] = map[domain.Stato]int{}
+			}
+			out[sede][stato] += int(btoi(v))
 		}
 		return nil
 	})
-	if id == nil {
-		return nil, errRichiestaNonTrovata
-	}
-	return s.Richiesta(btoi(id))
-}
-
-// TutteLeRichieste calls fn for every request; statistics and consistency
-// checks use it, never the operators' pages.
-func (s *Store) TutteLeRichieste(fn func(*domain.Richiesta) error) error {
-	return s.db.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketRichieste).ForEach(func(_, v []byte) error {
-			var r domain.Richiesta
-			if err := jsonUnmarshal(v, &r); err != nil {
-				return err
-			}
-			return fn(&r)
-		})
-	})
+	return out, err
 }

@@ -2,8 +2,10 @@ package store
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -14,7 +16,7 @@ import (
 // service keeps running (a read transaction sees one snapshot).
 func (s *Store) Backup(w io.Writer) (int64, error) {
 	var n int64
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.leggi(func(tx *bolt.Tx) error {
 		var err error
 		n, err = tx.WriteTo(w)
 		return err
@@ -22,96 +24,141 @@ func (s *Store) Backup(w io.Writer) (int64, error) {
 	return n, err
 }
 
-// Controlla checks the file and that every index matches the records:
-// bbolt's own page check first, then each index against what its records
-// say it should hold. It returns the problems found, none when all is well.
+// maxProblemi bounds the problems Controlla lists; the count is always whole.
+const maxProblemi = 200
+
+// Controlla checks the file and that every derived entry matches the
+// records: bbolt's own page check first, then every index entry and counter
+// recomputed from the records (derivati.go) and compared with the stored
+// ones, in both directions, and the records that point to others (codes,
+// sessions, activations to their accounts). It returns the problems found,
+// none when all is well. It reads each record once and keeps in memory only
+// the counters, so it runs on a whole archive.
 func (s *Store) Controlla() ([]string, error) {
 	var problemi []string
-	err := s.db.View(func(tx *bolt.Tx) error {
+	segnala := func(format string, args ...any) {
+		if len(problemi) < maxProblemi {
+			problemi = append(problemi, fmt.Sprintf(format, args...))
+		} else if len(problemi) == maxProblemi {
+			problemi = append(problemi, "… altri problemi non elencati")
+		}
+	}
+	err := s.leggi(func(tx *bolt.Tx) error {
 		for err := range tx.Check() {
-			problemi = append(problemi, "file: "+err.Error())
+			segnala("file: %v", err)
 		}
-		attese := map[string]map[string]bool{}
-		atteso := func(bucket []byte, k []byte) {
-			m := attese[string(bucket)]
-			if m == nil {
-				m = map[string]bool{}
-				attese[string(bucket)] = m
-			}
-			m[string(k)] = true
-		}
-		err := tx.Bucket(bucketRichieste).ForEach(func(k, v []byte) error {
-			var r domain.Richiesta
-			if err := jsonUnmarshal(v, &r); err != nil {
-				problemi = append(problemi, fmt.Sprintf("richiesta %d: %v", btoi(k), err))
+		attese := map[string]int{} // entries each derived bucket should hold
+		conti := map[string]int64{}
+		for _, src := range sorgenti {
+			err := tx.Bucket(src.bucket).ForEach(func(k, v []byte) error {
+				d, err := src.deriva(k, v)
+				if err != nil {
+					segnala("%s %q: record illeggibile: %v", src.bucket, printable(k), err)
+					return nil
+				}
+				for _, x := range append(d.voci, d.uniche...) {
+					attese[string(x.bucket)]++
+					got := tx.Bucket(x.bucket).Get(x.k)
+					switch {
+					case got == nil:
+						segnala("%s: voce mancante %q (da %s %q)", x.bucket, printable(x.k), src.bucket, printable(k))
+					case !bytes.Equal(got, x.v):
+						segnala("%s: voce %q diversa da quella del record (%s %q)", x.bucket, printable(x.k), src.bucket, printable(k))
+					}
+				}
+				for _, c := range d.conti {
+					conti[string(c)]++
+				}
 				return nil
+			})
+			if err != nil {
+				return err
 			}
-			atteso(bucketRichiesteUtente, key(itob(r.Richiedente), itob(r.ID)))
-			if ck := chiaveCoda(&r); ck != nil {
-				atteso(bucketCoda, ck)
+		}
+		for _, b := range bucketDerivati {
+			if string(b) == string(bucketAggregati) {
+				continue
 			}
-			if r.Protocollo != "" {
-				atteso(bucketProtocolli, []byte(r.Protocollo))
+			if n := tx.Bucket(b).Stats().KeyN; n != attese[string(b)] {
+				segnala("%s: %d voci, i record ne danno %d (voci senza record o record con la stessa chiave)", b, n, attese[string(b)])
 			}
-			if k := chiaveCF(&r); k != nil {
-				atteso(bucketRichiesteCF, k)
+		}
+		err := tx.Bucket(bucketAggregati).ForEach(func(k, v []byte) error {
+			if int64(btoi(v)) != conti[string(k)] {
+				segnala("aggregati: %q vale %d, i record danno %d", printable(k), btoi(v), conti[string(k)])
 			}
+			delete(conti, string(k))
 			return nil
 		})
 		if err != nil {
 			return err
 		}
-		err = tx.Bucket(bucketUtenti).ForEach(func(k, v []byte) error {
-			var u domain.Utente
-			if err := jsonUnmarshal(v, &u); err != nil {
-				problemi = append(problemi, fmt.Sprintf("utente %d: %v", btoi(k), err))
-				return nil
-			}
-			atteso(bucketUtentiEmail, []byte(u.Email))
-			if u.Sede != "" {
-				atteso(bucketUtentiSede, key([]byte(u.Sede), itob(u.ID)))
-			}
-			return nil
-		})
-		if err != nil {
-			return err
+		mancanti := make([]string, 0, len(conti))
+		for k := range conti {
+			mancanti = append(mancanti, k)
 		}
-		err = tx.Bucket(bucketOutbox).ForEach(func(_, v []byte) error {
-			var n Notifica
-			if err := jsonUnmarshal(v, &n); err == nil && n.Stato == NotificaInCoda {
-				atteso(bucketOutboxScadenze, chiaveScadenza(n))
-			}
-			return nil
-		})
-		if err != nil {
-			return err
+		slices.Sort(mancanti)
+		for _, k := range mancanti {
+			segnala("aggregati: %q manca, i record danno %d", printable([]byte(k)), conti[k])
 		}
-		for _, b := range [][]byte{bucketRichiesteUtente, bucketCoda, bucketProtocolli, bucketUtentiEmail, bucketUtentiSede, bucketOutboxScadenze, bucketRichiesteCF} {
-			problemi = append(problemi, confrontaIndice(tx, b, attese[string(b)])...)
-		}
-		return nil
+		return controllaRiferimenti(tx, segnala)
 	})
 	return problemi, err
 }
 
-// confrontaIndice compares the keys of an index bucket with the expected ones.
-func confrontaIndice(tx *bolt.Tx, bucket []byte, attese map[string]bool) []string {
-	var problemi []string
-	trovate := map[string]bool{}
-	c := tx.Bucket(bucket).Cursor()
-	for k, _ := c.First(); k != nil; k, _ = c.Next() {
-		trovate[string(k)] = true
-		if !attese[string(k)] {
-			problemi = append(problemi, fmt.Sprintf("%s: voce senza record (%q)", bucket, printable(k)))
+// controllaRiferimenti checks that codes, activations in progress, sessions,
+// devices and login attempts belong to existing accounts.
+func controllaRiferimenti(tx *bolt.Tx, segnala func(string, ...any)) error {
+	utenti := tx.Bucket(bucketUtenti)
+	esiste := func(id uint64) bool { return utenti.Get(itob(id)) != nil }
+	err := tx.Bucket(bucketAttivazioni).ForEach(func(k, v []byte) error {
+		var a domain.Attivazione
+		if err := json.Unmarshal(v, &a); err != nil || a.UtenteID != btoi(k) || !esiste(a.UtenteID) {
+			segnala("attivazioni: il codice dell'utente %d non corrisponde a un account", btoi(k))
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	err = tx.Bucket(bucketInAttivazione).ForEach(func(k, v []byte) error {
+		var a domain.AttivazioneInCorso
+		if err := json.Unmarshal(v, &a); err != nil || !esiste(a.UtenteID) {
+			segnala("attivazioni_in_corso: %q non corrisponde a un account", printable(k))
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	err = tx.Bucket(bucketSessioni).ForEach(func(k, v []byte) error {
+		var ss domain.Sessione
+		if err := json.Unmarshal(v, &ss); err != nil || !esiste(ss.UtenteID) {
+			segnala("sessioni: %q non corrisponde a un account", printable(k))
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, b := range [][]byte{bucketDispositivi, bucketAccessi} {
+		err := tx.Bucket(b).ForEach(func(k, _ []byte) error {
+			if len(k) < 8 || !esiste(btoi(k[:8])) {
+				segnala("%s: %q non corrisponde a un account", b, printable(k))
+			}
+			return nil
+		})
+		if err != nil {
+			return err
 		}
 	}
-	for k := range attese {
-		if !trovate[k] {
-			problemi = append(problemi, fmt.Sprintf("%s: voce mancante (%q)", bucket, printable([]byte(k))))
-		}
-	}
-	return problemi
+	return nil
 }
+
+// Ricostruisci derives every index and counter again from the records, as
+// the migration does: the repair for what Controlla reports. Run it with
+// the service stopped.
+func (s *Store) Ricostruisci() error { return ricostruisciDerivati(s.db) }
 
 func printable(k []byte) string {
 	return string(bytes.Map(func(r rune) rune {

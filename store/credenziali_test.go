@@ -1,466 +1,190 @@
 package store_test
 
 import (
-	"bytes"
 	"strings"
 	"testing"
 	"time"
 
 	"abilita/domain"
-	"abilita/notify"
 	"abilita/security"
 	"abilita/store"
 )
 
-const cfRossi = "RSSMRA85T10A562S"
-
-// creaTitolare stores a generic user with a codice fiscale and a password.
-func creaTitolare(tb testing.TB, s *store.Store, email, cf string) *domain.Utente {
-	tb.Helper()
-	u := &domain.Utente{Ruolo: domain.RuoloRichiedente, Email: email, CodiceFiscale: cf, Cognome: "Rossi", Nome: "Mario", PasswordHash: "vecchia", Creato: t0}
-	if err := s.CreaUtente(u); err != nil {
-		tb.Fatal(err)
-	}
-	return u
+// nuovoCodice is a fresh activation code issued at quando, valid 72 hours.
+func nuovoCodice(quando time.Time) (security.CodiceAttivazione, domain.Attivazione) {
+	k := security.NuovoCodiceAttivazione()
+	return k, k.Attivazione(quando, quando.Add(72*time.Hour), "prova")
 }
 
-// emetti issues an activation code to user id at quando, valid 72 hours,
-// and returns its two parts as the person reads them.
-func emetti(tb testing.TB, s *store.Store, id uint64, quando time.Time) (string, string) {
+// approva approves request id by operator op at quando, with a new
+// activation code for the account of destinatario, and returns the code.
+func approva(tb testing.TB, s *store.Store, op, id uint64, destinatario string, quando time.Time) (store.Approvata, security.CodiceAttivazione) {
 	tb.Helper()
-	p1, p2 := security.NewCode(50), security.NewCode(50)
-	a := store.Attivazione{UtenteID: id, Parte1Hash: security.HashToken(p1), Parte2Hash: security.HashToken(p2), Creata: quando, Scade: quando.Add(72 * time.Hour), Motivo: "prova"}
-	if err := s.EmettiAttivazione(a, store.EventoAudit{Quando: quando, Chi: 99, Azione: store.AuditCredenziali}); err != nil {
-		tb.Fatal(err)
-	}
-	return security.FormatCode(p1), security.FormatCode(p2)
-}
-
-// attiva goes through every step of the activation at quando, with TOTP
-// step passo, and returns the activated user.
-func attiva(tb testing.TB, s *store.Store, cf, p1, p2 string, passo int64, quando time.Time) *domain.Utente {
-	tb.Helper()
-	tok := security.HashToken(security.NewToken())
-	steps := []func() error{
-		func() error { _, err := s.IniziaAttivazione(cf, p1, p2, tok, quando); return err },
-		func() error { _, err := s.ImpostaPasswordAttivazione(tok, "nuova", quando); return err },
-		func() error { _, err := s.ImpostaTOTPAttivazione(tok, []byte("sigillato"), quando); return err },
-		func() error { _, err := s.ConfermaTOTPAttivazione(tok, passo, quando); return err },
-		func() error { _, err := s.AccettaRegoleAttivazione(tok, domain.VersioneRegole, quando); return err },
-	}
-	for i, step := range steps {
-		if err := step(); err != nil {
-			tb.Fatalf("passo %d dell'attivazione: %v", i, err)
-		}
-	}
-	u, err := s.CompletaAttivazione(tok, []string{security.HashToken("R1"), security.HashToken("R2")}, quando, store.EventoAudit{Quando: quando})
+	k, att := nuovoCodice(quando)
+	esito, err := s.Approva(atto(op, quando), id, store.Approvazione{Codice: &att, Destinatario: destinatario})
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return u
+	return esito, k
 }
 
-func TestIndiceCodiceFiscale(t *testing.T) {
-	s := MustOpen(t)
-	u := creaTitolare(t, s, "mario@example.it", " rssmra85t10a562s ")
-	if u.CodiceFiscale != cfRossi {
-		t.Fatalf("codice fiscale salvato %q", u.CodiceFiscale)
-	}
-	for _, nome := range []string{cfRossi, "rssmra85t10a562s", " RSSMRA85T10A562S", "Mario@Example.it"} {
-		got, err := s.UtentePerIdentificativo(nome)
-		if err != nil || got.ID != u.ID {
-			t.Errorf("UtentePerIdentificativo(%q) = %+v, %v", nome, got, err)
-		}
-	}
-	_, err := s.UtentePerCF("BNCLGU80A01H501X")
-	codice(t, err, domain.ErrNonTrovato)
-	_, err = s.UtentePerIdentificativo("nessuno@example.it")
-	codice(t, err, domain.ErrNonTrovato)
-
-	// Accounts without a codice fiscale (operators) do not collide.
-	creaUtente(t, s, "op1@example.it", domain.RuoloOperatore)
-	creaUtente(t, s, "op2@example.it", domain.RuoloOperatore)
-
-	prima := istantanea(t, s)
-	err = s.CreaUtente(&domain.Utente{Ruolo: domain.RuoloRichiedente, Email: "altro@example.it", CodiceFiscale: "rssmra85t10a562s"})
-	codice(t, err, domain.ErrConflitto)
-	invariato(t, s, prima)
-	v := creaTitolare(t, s, "luigi@example.it", "BNCLGU80A01H501X")
-	prima = istantanea(t, s)
-	err = s.AggiornaUtente(v.ID, func(x *domain.Utente) error { x.CodiceFiscale = cfRossi; return nil })
-	codice(t, err, domain.ErrConflitto)
-	invariato(t, s, prima)
-
-	// A codice fiscale that changes moves in the index.
-	if err := s.AggiornaUtente(v.ID, func(x *domain.Utente) error { x.CodiceFiscale = "vrdgpp80a01h501y"; return nil }); err != nil {
-		t.Fatal(err)
-	}
-	if got, err := s.UtentePerCF("VRDGPP80A01H501Y"); err != nil || got.ID != v.ID || got.CodiceFiscale != "VRDGPP80A01H501Y" {
-		t.Errorf("dopo il cambio: %+v, %v", got, err)
-	}
-	_, err = s.UtentePerCF("BNCLGU80A01H501X")
-	codice(t, err, domain.ErrNonTrovato)
-	creaTitolare(t, s, "terzo@example.it", "BNCLGU80A01H501X") // free again
-}
-
-func TestEmettiAttivazioneSostituisceLaPrecedente(t *testing.T) {
-	s := MustOpen(t)
-	u := creaTitolare(t, s, "mario@example.it", cfRossi)
-	vecchio1, vecchio2 := emetti(t, s, u.ID, t0)
-	nuovo1, nuovo2 := emetti(t, s, u.ID, t0.Add(time.Hour))
-
-	a, err := s.Attivazione(u.ID)
-	if err != nil || !a.Creata.Equal(t0.Add(time.Hour)) || a.Motivo != "prova" || !a.Valida(t0.Add(2*time.Hour)) || a.Valida(t0.Add(74*time.Hour)) {
-		t.Fatalf("Attivazione = %+v, %v", a, err)
-	}
-	_, err = s.IniziaAttivazione(cfRossi, vecchio1, vecchio2, "t1", t0.Add(2*time.Hour))
-	codice(t, err, domain.ErrNonValido)
-	if _, err := s.IniziaAttivazione(cfRossi, nuovo1, nuovo2, "t2", t0.Add(2*time.Hour)); err != nil {
-		t.Fatalf("il codice nuovo non funziona: %v", err)
-	}
-	_, err = s.Attivazione(u.ID)
-	codice(t, err, domain.ErrNonTrovato)
-
-	_, err = s.Attivazione(999)
-	codice(t, err, domain.ErrNonTrovato)
-	err = s.EmettiAttivazione(store.Attivazione{UtenteID: 999, Parte1Hash: "a", Parte2Hash: "b", Creata: t0, Scade: t0.Add(time.Hour)}, store.EventoAudit{})
-	codice(t, err, domain.ErrNonTrovato)
-	if err := s.EmettiAttivazione(store.Attivazione{UtenteID: u.ID, Creata: t0, Scade: t0.Add(time.Hour)}, store.EventoAudit{}); err == nil {
-		t.Error("EmettiAttivazione senza hash accettata")
-	}
-}
-
-// Unknown codice fiscale, wrong parts, swapped parts and an expired code all
-// get the same answer, and a refusal writes nothing.
-func TestIniziaAttivazioneRispostaUnica(t *testing.T) {
-	s := MustOpen(t)
-	u := creaTitolare(t, s, "mario@example.it", cfRossi)
-	p1, p2 := emetti(t, s, u.ID, t0)
-	altro := creaTitolare(t, s, "luigi@example.it", "BNCLGU80A01H501X")
-	q1, q2 := emetti(t, s, altro.ID, t0)
-	now := t0.Add(time.Hour)
-
-	prima := istantanea(t, s)
-	var messaggi []string
-	for _, tc := range []struct {
-		nome, cf, p1, p2 string
-		now              time.Time
-	}{
-		{"codice fiscale sconosciuto", "VRDGPP80A01H501Y", p1, p2, now},
-		{"parte 1 sbagliata", cfRossi, q1, p2, now},
-		{"parte 2 sbagliata", cfRossi, p1, q2, now},
-		{"parti scambiate", cfRossi, p2, p1, now},
-		{"codici di un altro", cfRossi, q1, q2, now},
-		{"parti vuote", cfRossi, "", "", now},
-		{"scaduto", cfRossi, p1, p2, t0.Add(72 * time.Hour)},
-	} {
-		_, err := s.IniziaAttivazione(tc.cf, tc.p1, tc.p2, "tok", tc.now)
-		codice(t, err, domain.ErrNonValido)
-		messaggi = append(messaggi, domain.MessaggioDi(err))
-	}
-	for _, m := range messaggi {
-		if m != "Codice fiscale o codici di attivazione non validi o scaduti." {
-			t.Errorf("messaggio %q", m)
-		}
-	}
-	invariato(t, s, prima)
-
-	// As a person types it: lower case, spaces, O for 0 and I/L for 1.
-	digitato := func(c string) string {
-		c = strings.ToLower(strings.ReplaceAll(c, "-", " "))
-		return strings.NewReplacer("0", "o", "1", "l").Replace(c)
-	}
-	a, err := s.IniziaAttivazione(strings.ToLower(cfRossi), digitato(p1), digitato(p2), "tok", now)
-	if err != nil || a.UtenteID != u.ID || a.Passo() != store.PassoPassword || !a.Scade.Equal(now.Add(store.DurataAttivazione)) {
-		t.Fatalf("IniziaAttivazione = %+v, %v", a, err)
-	}
-	// Single use.
-	_, err = s.IniziaAttivazione(cfRossi, p1, p2, "tok2", now)
-	codice(t, err, domain.ErrNonValido)
-}
-
-func TestAttivazioneCompleta(t *testing.T) {
-	s := MustOpen(t)
-	u := creaTitolare(t, s, "mario@example.it", cfRossi)
-	if err := s.AggiornaUtente(u.ID, func(x *domain.Utente) error {
-		x.Abilitazioni = []domain.Abilitazione{{Profilo: domain.ProfiloMedicoEsterno, Dal: t0, RichiestaID: 3}}
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.CreaSessione(store.Sessione{Hash: "vecchia", UtenteID: u.ID, Creata: t0}); err != nil {
-		t.Fatal(err)
-	}
-	p1, p2 := emetti(t, s, u.ID, t0)
-
-	// What the handler does, with the real TOTP and sealing.
-	keyring, err := security.NewKeyring(bytes.Repeat([]byte{7}, security.KeySize))
-	if err != nil {
-		t.Fatal(err)
-	}
-	key, err := security.NuovoTOTP("Abilita", cfRossi)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sigillato, _ := keyring.Seal([]byte(key.Secret()), domain.ContestoSegretoTOTP(u.ID))
-
-	now := t0.Add(time.Hour)
-	tok := security.HashToken(security.NewToken())
-	if _, err := s.IniziaAttivazione(cfRossi, p1, p2, tok, now); err != nil {
-		t.Fatal(err)
-	}
-	fuoriOrdine := []func() error{
-		func() error { _, err := s.ImpostaTOTPAttivazione(tok, sigillato, now); return err },
-		func() error { _, err := s.ConfermaTOTPAttivazione(tok, 5, now); return err },
-		func() error { _, err := s.AccettaRegoleAttivazione(tok, domain.VersioneRegole, now); return err },
-		func() error {
-			_, err := s.CompletaAttivazione(tok, []string{"h"}, now, store.EventoAudit{})
-			return err
-		},
-	}
-	prima := istantanea(t, s)
-	for i, f := range fuoriOrdine {
-		if err := f(); domain.CodiceDi(err) != domain.ErrConflitto {
-			t.Errorf("passo %d prima della password: %v", i, err)
-		}
-	}
-	invariato(t, s, prima)
-
-	passi := func(a *store.AttivazioneInCorso, err error) store.PassoAttivazione {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-		return a.Passo()
-	}
-	now = now.Add(20 * time.Minute)
-	if p := passi(s.ImpostaPasswordAttivazione(tok, "prima-scelta", now)); p != store.PassoTOTP {
-		t.Fatalf("dopo la password: %s", p)
-	}
-	now = now.Add(20 * time.Minute) // 40 minutes after the start: each step extends the deadline
-	if p := passi(s.ImpostaPasswordAttivazione(tok, "hash-password", now)); p != store.PassoTOTP {
-		t.Fatalf("dopo la seconda password: %s", p)
-	}
-	_, err = s.ConfermaTOTPAttivazione(tok, 5, now)
-	codice(t, err, domain.ErrConflitto) // no secret yet
-	if p := passi(s.ImpostaTOTPAttivazione(tok, []byte("da sostituire"), now)); p != store.PassoTOTP {
-		t.Fatalf("dopo il segreto: %s", p)
-	}
-	if p := passi(s.ImpostaTOTPAttivazione(tok, sigillato, now)); p != store.PassoTOTP {
-		t.Fatalf("dopo il secondo segreto: %s", p)
-	}
-
-	// The handler opens the pending secret and checks the code typed.
-	inCorso, err := s.AttivazioneInCorso(tok, now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	segreto, err := keyring.Open(inCorso.SegretoTOTP, domain.ContestoSegretoTOTP(inCorso.UtenteID))
-	if err != nil {
-		t.Fatal(err)
-	}
-	code, _ := security.CodiceTOTP(string(segreto), now)
-	passo, ok := security.VerificaTOTP(string(segreto), code, now, 0)
-	if !ok {
-		t.Fatal("codice di iscrizione rifiutato")
-	}
-	if p := passi(s.ConfermaTOTPAttivazione(tok, passo, now)); p != store.PassoRegole {
-		t.Fatalf("dopo la conferma: %s", p)
-	}
-	for _, f := range []func() error{
-		func() error { _, err := s.ImpostaTOTPAttivazione(tok, []byte("altro"), now); return err },
-		func() error { _, err := s.ConfermaTOTPAttivazione(tok, passo+1, now); return err },
-		func() error { _, err := s.ImpostaPasswordAttivazione(tok, "tardi", now); return err },
-	} {
-		codice(t, f(), domain.ErrConflitto)
-	}
-	if p := passi(s.AccettaRegoleAttivazione(tok, domain.VersioneRegole, now)); p != store.PassoRecupero {
-		t.Fatalf("dopo le regole: %s", p)
-	}
-	if v, err := s.Utente(u.ID); err != nil || v.PasswordHash != "vecchia" || v.TOTP != nil || v.Regole != nil {
-		t.Fatalf("l'account è cambiato prima della fine: %+v, %v", v, err)
-	}
-
-	codici := security.CodiciRecupero(10)
-	hashes := make([]string, len(codici))
-	for i, c := range codici {
-		hashes[i] = security.HashToken(security.NormalizeCode(c))
-	}
-	got, err := s.CompletaAttivazione(tok, hashes, now, store.EventoAudit{Quando: now, IP: "192.0.2.1"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	stored, _ := s.Utente(u.ID)
-	for _, v := range []*domain.Utente{got, stored} {
-		switch {
-		case v.PasswordHash != "hash-password" || !v.PasswordCambiata.Equal(now):
-			t.Errorf("password: %q, cambiata %v", v.PasswordHash, v.PasswordCambiata)
-		case v.TOTP == nil || !bytes.Equal(v.TOTP.SegretoCifrato, sigillato) || v.TOTP.UltimoPasso != passo || !v.TOTP.Attivato.Equal(now):
-			t.Errorf("TOTP: %+v", v.TOTP)
-		case v.Regole == nil || v.Regole.Versione != domain.VersioneRegole || v.Regole.Quando.IsZero():
-			t.Errorf("regole: %+v", v.Regole)
-		case len(v.CodiciRecupero) != 10 || v.CodiciRecupero[0] != hashes[0]:
-			t.Errorf("codici di recupero: %v", v.CodiciRecupero)
-		case !v.Abilitazioni[0].Attivata.Equal(now) || !v.RichiedeTOTP() || v.DeveAttivare():
-			t.Errorf("abilitazioni: %+v", v.Abilitazioni)
-		}
-	}
-	if _, err := s.Sessione("vecchia"); domain.CodiceDi(err) != domain.ErrNonTrovato {
-		t.Errorf("la sessione aperta prima dell'attivazione è rimasta: %v", err)
-	}
-	_, err = s.AttivazioneInCorso(tok, now)
-	codice(t, err, domain.ErrNonValido)
-	_, err = s.CompletaAttivazione(tok, hashes, now, store.EventoAudit{})
-	codice(t, err, domain.ErrNonValido)
-	ev, _ := s.EventiAudit(store.FiltroAudit{Chi: u.ID})
-	if len(ev) != 1 || ev[0].Azione != store.AuditCredenziali || ev[0].IP != "192.0.2.1" {
-		t.Errorf("audit: %+v", ev)
-	}
-
-	// The enrolment code cannot log in; the next one can.
-	err = s.ApriSessioneConTOTP(store.Sessione{Hash: "s1", UtenteID: u.ID, Creata: now}, passo)
-	codice(t, err, domain.ErrConflitto)
-	if err := s.ApriSessioneConTOTP(store.Sessione{Hash: "s2", UtenteID: u.ID, Creata: now}, passo+1); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func TestAttivazioneInCorsoScade(t *testing.T) {
-	s := MustOpen(t)
-	u := creaTitolare(t, s, "mario@example.it", cfRossi)
-	p1, p2 := emetti(t, s, u.ID, t0)
-	if _, err := s.IniziaAttivazione(cfRossi, p1, p2, "tok", t0); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.AttivazioneInCorso("tok", t0.Add(store.DurataAttivazione-time.Second)); err != nil {
-		t.Fatal(err)
-	}
-	_, err := s.ImpostaPasswordAttivazione("tok", "h", t0.Add(store.DurataAttivazione))
-	codice(t, err, domain.ErrNonValido)
-	_, err = s.AttivazioneInCorso("sconosciuto", t0)
-	codice(t, err, domain.ErrNonValido)
-}
-
-// Re-issuing, suspending and revoking stop an activation in progress.
-func TestAttivazioneInCorsoInterrotta(t *testing.T) {
-	s := MustOpen(t)
-	u := creaTitolare(t, s, "mario@example.it", cfRossi)
-	p1, p2 := emetti(t, s, u.ID, t0)
-	if _, err := s.IniziaAttivazione(cfRossi, p1, p2, "tok", t0); err != nil {
-		t.Fatal(err)
-	}
-	emetti(t, s, u.ID, t0)
-	_, err := s.ImpostaPasswordAttivazione("tok", "h", t0)
-	codice(t, err, domain.ErrNonValido)
-
-	p1, p2 = emetti(t, s, u.ID, t0)
-	if _, err := s.IniziaAttivazione(cfRossi, p1, p2, "tok", t0); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.ImpostaSospensione(u.ID, true, store.EventoAudit{}); err != nil {
-		t.Fatal(err)
-	}
-	_, err = s.ImpostaPasswordAttivazione("tok", "h", t0)
-	codice(t, err, domain.ErrNonAmmesso)
-	if err := s.ImpostaSospensione(u.ID, false, store.EventoAudit{}); err != nil {
-		t.Fatal(err)
-	}
-
-	// A suspended account cannot start one either.
-	p1, p2 = emetti(t, s, u.ID, t0)
-	if err := s.ImpostaSospensione(u.ID, true, store.EventoAudit{}); err != nil {
-		t.Fatal(err)
-	}
-	_, err = s.IniziaAttivazione(cfRossi, p1, p2, "tok2", t0)
-	codice(t, err, domain.ErrNonAmmesso)
-}
-
-// approvabile returns a request of sede MI in charge of operator 99.
-func approvabile(tb testing.TB, s *store.Store, richiedente uint64, modifica func(*domain.Richiesta)) *domain.Richiesta {
+// titolareAttivo is rossi, medico esterno approved by an operator of PI
+// (returned too) and activated with TOTP step 100 and recovery codes R1, R2.
+func titolareAttivo(tb testing.TB, s *store.Store) (*domain.Utente, *domain.Utente) {
 	tb.Helper()
-	r := creaBozza(tb, s, richiedente, "MI")
-	if modifica != nil {
-		if _, err := s.AggiornaRichiesta(r.ID, t0, func(x *domain.Richiesta) error { modifica(x); return nil }); err != nil {
-			tb.Fatal(err)
-		}
+	u := richiedente(tb, s, rossi)
+	op := creaOperatore(tb, s, "op.pi@example.it", "PI")
+	r := inLavorazione(tb, s, u.ID, op.ID, richiestaCompleta(rossi))
+	_, k := approva(tb, s, op.ID, r.ID, u.Email, t0)
+	return attiva(tb, s, rossi.CF(), k.Parte1, k.Parte2, 100, t0), op
+}
+
+// riemetti has operator op issue a new code to account id at quando.
+func riemetti(tb testing.TB, s *store.Store, op, id uint64, quando time.Time) security.CodiceAttivazione {
+	tb.Helper()
+	k, att := nuovoCodice(quando)
+	if _, err := s.RiemettiCodice(atto(op, quando), id, att, nil, "prova"); err != nil {
+		tb.Fatal(err)
 	}
-	esegui(tb, s, r.ID, domain.AzioneInvia, t0)
-	return esegui(tb, s, r.ID, domain.AzionePrendiInCarico, t0)
+	return k
 }
 
-func emissione(p1, p2 string) *store.Emissione {
-	return &store.Emissione{Parte1Hash: security.HashToken(p1), Parte2Hash: security.HashToken(p2), Scade: t0.Add(73 * time.Hour)}
-}
+func TestApprovaAggiornaLAccountEsistente(t *testing.T) {
+	s := MustOpenConSedi(t)
+	u := richiedente(t, s, rossi)
+	op := creaOperatore(t, s, "op.pi@example.it", "PI")
+	domanda := richiestaCompleta(rossi)
+	domanda.Contatti.PEC = "mario.rossi@pec.example.it"
+	r := inLavorazione(t, s, u.ID, op.ID, domanda)
+	svegliato := sveglie(s)
 
-func TestApprovazioneAggiornaLAccountEsistente(t *testing.T) {
-	s := MustOpen(t)
-	u := creaTitolare(t, s, "mario.rossi@example.it", cfRossi)
-	r := approvabile(t, s, u.ID, nil)
 	quando := t0.Add(time.Hour)
-	em := emissione("PARTE1", "PARTE2")
-	em.SigillaParte2 = func(id uint64) ([]byte, error) {
-		return []byte("sigillata per " + string(domain.ContestoParte2(id))), nil
-	}
-	var vistoDaPrepare uint64
-	got, err := s.Esegui(r.ID, store.Transizione{
-		Azione: domain.AzioneApprova, Chi: 99, Quando: quando, Credenziali: em, Audit: &store.EventoAudit{Quando: quando, Chi: 99, Azione: store.AuditDecisione, IP: "192.0.2.9"},
-		Prepare: func(*domain.Richiesta) ([]notify.Message, error) { vistoDaPrepare = em.UtenteID; return nil, nil },
-	})
+	k, att := nuovoCodice(quando)
+	att.Parte2Cifrata = []byte("parte 2 sigillata")
+	prima := domain.Messaggio{To: []string{u.Email}, Subject: "Prima parte del codice", Text: k.Parte1}
+	esito, err := s.Approva(store.Atto{Chi: op.ID, Quando: quando, IP: "192.0.2.9"}, r.ID,
+		store.Approvazione{Codice: &att, Destinatario: " Mario.Rossi@Example.it", Messaggi: []domain.Messaggio{prima}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if em.UtenteID != u.ID || em.NuovoAccount || em.Email != "mario.rossi@example.it" || vistoDaPrepare != u.ID {
-		t.Fatalf("Emissione = %+v, vista da Prepare %d", em, vistoDaPrepare)
+	got := esito.Richiesta
+	if esito.UtenteID != u.ID || esito.NuovoAccount || got.Stato != domain.StatoApprovata || got.Esito == nil ||
+		got.Esito.CodiceMedico != "MED0000001" || got.Esito.Chi != op.ID || !got.Esito.Quando.Equal(quando) {
+		t.Fatalf("Approva = %+v, richiesta %+v", esito, got)
+	}
+	if stored, _ := s.Richiesta(r.ID); stored.Stato != domain.StatoApprovata || stored.Esito.CodiceMedico != "MED0000001" {
+		t.Errorf("richiesta salvata: %+v", stored)
 	}
 	v, _ := s.Utente(u.ID)
-	want := domain.Abilitazione{Profilo: domain.ProfiloMedicoEsterno, CodiceMedico: got.Esito.CodiceMedico, Sede: "MI", Dal: quando, RichiestaID: r.ID}
-	if len(v.Abilitazioni) != 1 || v.Abilitazioni[0] != want || got.Esito.CodiceMedico == "" || v.PasswordHash != "vecchia" {
+	want := domain.Abilitazione{Profilo: domain.ProfiloMedicoEsterno, CodiceMedico: "MED0000001", Sede: "PI", Dal: quando, RichiestaID: r.ID}
+	if len(v.Abilitazioni) != 1 || v.Abilitazioni[0] != want || v.PasswordHash != "vecchia" {
 		t.Fatalf("abilitazioni %+v, want %+v", v.Abilitazioni, want)
 	}
 	if v.RichiedeTOTP() {
 		t.Error("prima dell'attivazione l'utente generico deve poter entrare con la password per leggere la parte 2")
 	}
 	a, err := s.Attivazione(u.ID)
-	if err != nil || a.RichiestaID != r.ID || !a.Scade.Equal(em.Scade) || !strings.Contains(a.Motivo, got.Protocollo) || string(a.Parte2Cifrata) != "sigillata per "+string(domain.ContestoParte2(u.ID)) {
+	if err != nil || a.Parte1Hash != k.Hash1 || a.Parte2Hash != k.Hash2 || a.RichiestaID != r.ID || !a.Creata.Equal(quando) ||
+		!a.Scade.Equal(att.Scade) || a.Motivo != "Approvazione della richiesta "+got.Protocollo || string(a.Parte2Cifrata) != "parte 2 sigillata" {
 		t.Fatalf("Attivazione = %+v, %v", a, err)
 	}
-	ev, _ := s.EventiAudit(store.FiltroAudit{Richiesta: r.ID})
-	if len(ev) < 2 || ev[1].Azione != store.AuditCredenziali || ev[1].IP != "192.0.2.9" || ev[0].Azione != store.AuditDecisione {
+	ev, _ := s.EventiAudit(store.FiltroAudit{Richiesta: r.ID, Limite: 2})
+	if len(ev) != 2 || ev[0].Azione != domain.AuditDecisione || ev[1].Azione != domain.AuditCredenziali || ev[1].IP != "192.0.2.9" || ev[1].Chi != op.ID {
 		t.Errorf("audit: %+v", ev)
 	}
+	pag, _ := s.Posta(store.QueryPosta{Sede: "PI", PerPag: 3})
+	if len(pag.Notifiche) != 3 {
+		t.Fatalf("posta della sede: %+v", pag.Notifiche)
+	}
+	for i, want := range []struct {
+		modello, a, oggetto string
+		pec                 bool
+	}{
+		{"", u.Email, prima.Subject, false},
+		{domain.ModelloApprovata, "mario.rossi@pec.example.it", "Richiesta " + got.Protocollo + " approvata – Abilita", true},
+		{domain.ModelloApprovata, u.Email, "Richiesta " + got.Protocollo + " approvata – Abilita", false},
+	} {
+		n := pag.Notifiche[i]
+		if m := n.Messaggio; m.Modello != want.modello || m.To[0] != want.a || m.Subject != want.oggetto || m.PEC() != want.pec ||
+			n.RichiestaID != r.ID || n.Protocollo != got.Protocollo || !n.Creata.Equal(quando) {
+			t.Errorf("messaggio %d: %+v", i, n)
+		}
+	}
+	if n := svegliato.Load(); n != 1 {
+		t.Errorf("worker svegliato %d volte, want 1", n)
+	}
 
-	attivato := attiva(t, s, cfRossi, "parte1", "parte2", 100, quando)
-	if attivato.Abilitazioni[0].Attivata.IsZero() {
-		t.Fatal("abilitazione non attivata")
+	// The activation that follows makes the approved request attiva.
+	attivato := attiva(t, s, rossi.CF(), k.Parte1, k.Parte2, 100, quando)
+	if !attivato.Abilitazioni[0].Attivata.Equal(quando) {
+		t.Fatalf("abilitazione non attivata: %+v", attivato.Abilitazioni)
 	}
-	// A variation of the same profile replaces it and stays activated.
-	r2 := approvabile(t, s, u.ID, func(x *domain.Richiesta) { x.Tipo = domain.TipoVariazione })
-	if _, err := s.Esegui(r2.ID, store.Transizione{Azione: domain.AzioneApprova, Chi: 99, Quando: quando, Credenziali: emissione("A", "B")}); err != nil {
-		t.Fatal(err)
+	if r, _ := s.Richiesta(r.ID); r.Stato != domain.StatoAttiva {
+		t.Errorf("dopo l'attivazione la richiesta è %q, want attiva", r.Stato)
 	}
+
+	// A variation of the same profile replaces it, keeps its codice medico
+	// and stays activated.
+	variazione := richiestaCompleta(rossi)
+	variazione.Tipo = domain.TipoVariazione
+	r2 := inLavorazione(t, s, u.ID, op.ID, variazione)
+	esito2, _ := approva(t, s, op.ID, r2.ID, u.Email, quando)
 	v, _ = s.Utente(u.ID)
-	if len(v.Abilitazioni) != 1 || v.Abilitazioni[0].RichiestaID != r2.ID || v.Abilitazioni[0].Attivata.IsZero() || !v.RichiedeTOTP() {
-		t.Errorf("dopo la variazione: %+v", v.Abilitazioni)
+	if esito2.Richiesta.Esito.CodiceMedico != "MED0000001" || len(v.Abilitazioni) != 1 || v.Abilitazioni[0].RichiestaID != r2.ID ||
+		v.Abilitazioni[0].CodiceMedico != "MED0000001" || v.Abilitazioni[0].Attivata.IsZero() || !v.RichiedeTOTP() {
+		t.Errorf("dopo la variazione: codice %q, %+v", esito2.Richiesta.Esito.CodiceMedico, v.Abilitazioni)
+	}
+	// The reuse took no number: the next new doctor gets the second.
+	altro := richiedente(t, s, neri)
+	r3 := inLavorazione(t, s, altro.ID, op.ID, richiestaCompleta(neri))
+	if esito3, _ := approva(t, s, op.ID, r3.ID, altro.Email, quando); esito3.Richiesta.Esito.CodiceMedico != "MED0000002" {
+		t.Errorf("codice medico di un nuovo medico: %q, want MED0000002", esito3.Richiesta.Esito.CodiceMedico)
 	}
 }
 
-func TestApprovazioneCreaLAccountAlloSportello(t *testing.T) {
-	s := MustOpen(t)
-	creaTitolare(t, s, "altro@example.it", "BNCLGU80A01H501X")
-	r := approvabile(t, s, 99, func(x *domain.Richiesta) {
-		x.Percorso, x.Profilo = domain.PercorsoSportello, domain.ProfiloReferentePresidio
-		x.Anagrafica.CodiceFiscale = "vrdgpp80a01h501y"
-		x.Anagrafica.Cognome, x.Anagrafica.Nome = "Verdi", "Giuseppe"
-		x.Contatti.Email = "G.Verdi@Example.it"
-		x.Struttura = domain.Struttura{Denominazione: "Ospedale", Codice: "030001"}
-	})
-	em := emissione("P1", "P2")
-	if _, err := s.Esegui(r.ID, store.Transizione{Azione: domain.AzioneApprova, Chi: 99, Quando: t0, Credenziali: em}); err != nil {
-		t.Fatal(err)
+// A revocation keeps the holder's codice medico and issues no code.
+func TestApprovaRevocaRiusaIlCodiceMedico(t *testing.T) {
+	s := MustOpenConSedi(t)
+	u, op := titolareAttivo(t, s)
+	revoca := richiestaCompleta(rossi)
+	revoca.Tipo = domain.TipoRevoca
+	r := inLavorazione(t, s, u.ID, op.ID, revoca)
+
+	prima := istantanea(t, s)
+	_, att := nuovoCodice(t0)
+	_, err := s.Approva(atto(op.ID, t0), r.ID, store.Approvazione{Codice: &att, Destinatario: u.Email})
+	codice(t, err, domain.ErrConflitto)
+	invariato(t, s, prima)
+
+	esito, err := s.Approva(atto(op.ID, t0), r.ID, store.Approvazione{})
+	if err != nil || esito.Richiesta.Esito.CodiceMedico != "MED0000001" || esito.UtenteID != 0 {
+		t.Fatalf("Approva = %+v, %v; want il codice medico MED0000001 e nessuna credenziale", esito, err)
 	}
-	u, err := s.UtentePerCF("VRDGPP80A01H501Y")
-	if err != nil || u.ID != em.UtenteID || !em.NuovoAccount || em.Email != "g.verdi@example.it" {
-		t.Fatalf("UtentePerCF = %+v, %v; Emissione %+v", u, err, em)
+	if _, err := s.Attivazione(u.ID); domain.CodiceDi(err) != domain.ErrNonTrovato {
+		t.Errorf("una revoca ha emesso un codice di attivazione: %v", err)
+	}
+}
+
+// At the counter the applicant may have no account: the approval creates
+// it, with the request's e-mail and no password.
+func TestApprovaCreaLAccountAlloSportello(t *testing.T) {
+	s := MustOpenConSedi(t)
+	richiedente(t, s, bianchi)
+	op := creaOperatore(t, s, "op.pi@example.it", "PI")
+	dati := richiestaCompleta(verdi)
+	dati.Profilo = domain.ProfiloReferentePresidio
+	dati.Contatti.Email = "G.Verdi@Example.it"
+	dati.Struttura = domain.Struttura{Denominazione: "Ospedale di Cisanello", Codice: "030001", Azienda: "AOU Pisana",
+		Indirizzo: "Via Paradisa 2, Pisa", PEC: "direzione@pec.ao-pisa.example.it", FirmatarioDesignazione: "Direttore sanitario"}
+	r := sportello(t, s, op.ID, dati)
+	if r.Sede != "PI" || r.Percorso != domain.PercorsoSportello {
+		t.Fatalf("richiesta allo sportello: sede %q, percorso %q", r.Sede, r.Percorso)
+	}
+
+	esito, k := approva(t, s, op.ID, r.ID, "g.verdi@example.it", t0)
+	u, err := s.UtentePerCF(verdi.CF())
+	if err != nil || u.ID != esito.UtenteID || !esito.NuovoAccount || u.Email != "g.verdi@example.it" {
+		t.Fatalf("UtentePerCF = %+v, %v; esito %+v", u, err, esito)
 	}
 	if u.Ruolo != domain.RuoloRichiedente || u.PasswordHash != "" || u.Attivo() || u.Cognome != "Verdi" || !u.Creato.Equal(t0) {
 		t.Errorf("account nuovo: %+v", u)
@@ -468,76 +192,321 @@ func TestApprovazioneCreaLAccountAlloSportello(t *testing.T) {
 	if ab := u.Abilitazioni; len(ab) != 1 || ab[0].Profilo != domain.ProfiloReferentePresidio || ab[0].CodiceStruttura != "030001" || ab[0].CodiceMedico != "" {
 		t.Errorf("abilitazioni: %+v", ab)
 	}
-	if byEmail, err := s.UtentePerEmail("g.verdi@example.it"); err != nil || byEmail.ID != u.ID {
+	if byEmail, err := s.UtentePerEmail("G.VERDI@example.it"); err != nil || byEmail.ID != u.ID {
 		t.Errorf("UtentePerEmail = %+v, %v", byEmail, err)
 	}
+	ev, _ := s.EventiAudit(store.FiltroAudit{Richiesta: r.ID, Limite: 2})
+	if len(ev) != 2 || !strings.Contains(ev[1].Dettaglio, "account creato") {
+		t.Errorf("audit: %+v", ev)
+	}
+	// The structure's PEC is told too.
+	pag, _ := s.Posta(store.QueryPosta{Sede: "PI", PerPag: 2})
+	if len(pag.Notifiche) != 2 || pag.Notifiche[0].Messaggio.To[0] != dati.Struttura.PEC || pag.Notifiche[1].Messaggio.To[0] != "G.Verdi@Example.it" {
+		t.Errorf("esito: %+v", pag.Notifiche)
+	}
 	// Activating verifies the e-mail that received part 1.
-	if v := attiva(t, s, "VRDGPP80A01H501Y", "P1", "P2", 7, t0); !v.Verificato() || !v.Attivo() || v.DeveAttivare() {
+	if v := attiva(t, s, verdi.CF(), k.Parte1, k.Parte2, 7, t0); !v.Verificato() || !v.Attivo() || v.DeveAttivare() {
 		t.Errorf("dopo l'attivazione: %+v", v)
 	}
 }
 
-// When the approval is refused, or the credentials cannot be issued, nothing
-// is written: no account, no code, no state change.
-func TestApprovazioneRifiutataNonEmetteNulla(t *testing.T) {
-	s := MustOpen(t)
-	creaTitolare(t, s, "occupata@example.it", "BNCLGU80A01H501X")
-	revocato := creaTitolare(t, s, "revocato@example.it", "VRDGPP80A01H501Y")
-	if err := s.Revoca(revocato.ID, store.EventoAudit{}); err != nil {
+// When the approval is refused, or the credentials cannot be issued,
+// nothing is written: no account, no code, no state change, no message.
+func TestApprovaRifiutataNonEmetteNulla(t *testing.T) {
+	s := MustOpenConSedi(t)
+	op := creaOperatore(t, s, "op.pi@example.it", "PI")
+	altroOp := creaOperatore(t, s, "op2.pi@example.it", "PI")
+	occupata := creaUtente(t, s, "occupata@example.it", domain.RuoloRichiedente)
+	revocato := titolare(t, s, bianchi, "PI")
+	if _, err := s.Revoca(atto(op.ID, t0), revocato.ID, "prova"); err != nil {
 		t.Fatal(err)
 	}
-	r := approvabile(t, s, 99, func(x *domain.Richiesta) { x.Percorso = domain.PercorsoSportello })
-	revoca := approvabile(t, s, 99, func(x *domain.Richiesta) { x.Tipo = domain.TipoRevoca })
+	holder := richiedente(t, s, neri)
+	// sportelloDi is a request at the counter, in charge of op, changed by fn.
+	sportelloDi := func(p persona, fn func(*domain.Richiesta)) uint64 {
+		dati := richiestaCompleta(p)
+		if fn != nil {
+			fn(dati)
+		}
+		return sportello(t, s, op.ID, dati).ID
+	}
+	codiceCompleto := func() *domain.Attivazione { _, a := nuovoCodice(t0); return &a }
 	for _, tc := range []struct {
-		nome   string
-		id     uint64
-		t      store.Transizione
-		codice domain.Codice
+		nome string
+		prep func() (uint64, store.Approvazione)
+		want domain.Codice
 	}{
-		{"Check rifiuta", r.ID, store.Transizione{Check: func(*domain.Richiesta) error { return domain.Conflitto("no") }}, domain.ErrConflitto},
-		{"Prepare fallisce", r.ID, store.Transizione{Prepare: func(*domain.Richiesta) ([]notify.Message, error) { return nil, domain.Conflitto("no") }}, domain.ErrConflitto},
-		{"e-mail di un altro account", r.ID, store.Transizione{Check: func(x *domain.Richiesta) error { x.Contatti.Email = "occupata@example.it"; return nil }}, domain.ErrConflitto},
-		{"account revocato", r.ID, store.Transizione{Check: func(x *domain.Richiesta) error { x.Anagrafica.CodiceFiscale = "VRDGPP80A01H501Y"; return nil }}, domain.ErrConflitto},
-		{"senza codice fiscale", r.ID, store.Transizione{Check: func(x *domain.Richiesta) error { x.Anagrafica.CodiceFiscale = ""; return nil }}, domain.ErrConflitto},
-		{"richiesta di revoca", revoca.ID, store.Transizione{}, domain.ErrConflitto},
-		{"sigillo fallito", r.ID, store.Transizione{Check: func(*domain.Richiesta) error { return nil }}, domain.ErrInterno},
-		{"non un'approvazione", r.ID, store.Transizione{Azione: domain.AzioneRespingi}, domain.ErrInterno},
+		{"e-mail di un altro account", func() (uint64, store.Approvazione) {
+			return sportelloDi(rossi, func(r *domain.Richiesta) { r.Contatti.Email = occupata.Email }),
+				store.Approvazione{Codice: codiceCompleto(), Destinatario: occupata.Email}
+		}, domain.ErrConflitto},
+		{"account revocato", func() (uint64, store.Approvazione) {
+			return sportelloDi(bianchi, nil), store.Approvazione{Codice: codiceCompleto(), Destinatario: revocato.Email}
+		}, domain.ErrConflitto},
+		{"senza codice fiscale", func() (uint64, store.Approvazione) {
+			id := sportelloDi(rossi, nil)
+			err := s.Importa(func(im *store.Importazione) error {
+				_, err := im.AggiornaRichiesta(id, func(r *domain.Richiesta) error { r.Anagrafica.CodiceFiscale = ""; return nil })
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return id, store.Approvazione{Codice: codiceCompleto(), Destinatario: rossi.Email()}
+		}, domain.ErrConflitto},
+		{"messaggi scritti per un altro indirizzo", func() (uint64, store.Approvazione) {
+			return sportelloDi(neri, nil), store.Approvazione{Codice: codiceCompleto(), Destinatario: "vecchio.indirizzo@example.it"}
+		}, domain.ErrConflitto},
+		{"account registrato nel frattempo con un'altra e-mail", func() (uint64, store.Approvazione) {
+			id := sportelloDi(verdi, nil) // nobody has verdi's codice fiscale: the code is written for the request's e-mail
+			reg := store.Registrazione{Utente: domain.Utente{Email: "giuseppe@altrove.example.it", CodiceFiscale: verdi.CF(), PasswordHash: "h"},
+				TokenHash: "verifica-verdi", Scade: t0.Add(time.Hour), Verifica: domain.Messaggio{To: []string{"giuseppe@altrove.example.it"}}}
+			if creato, err := s.Registra(atto(0, t0), reg); err != nil || !creato {
+				t.Fatalf("Registra = %v, %v", creato, err)
+			}
+			return id, store.Approvazione{Codice: codiceCompleto(), Destinatario: verdi.Email()}
+		}, domain.ErrConflitto},
+		{"codice incompleto", func() (uint64, store.Approvazione) {
+			a := codiceCompleto()
+			a.Parte2Hash = ""
+			return sportelloDi(neri, nil), store.Approvazione{Codice: a, Destinatario: holder.Email}
+		}, domain.ErrInterno},
+		{"verifica incompleta", func() (uint64, store.Approvazione) {
+			id := sportelloDi(neri, nil)
+			if _, err := s.SalvaChecklist(atto(op.ID, t0), id, domain.Checklist{DatiCorrispondenti: true}); err != nil {
+				t.Fatal(err)
+			}
+			return id, store.Approvazione{Codice: codiceCompleto(), Destinatario: holder.Email}
+		}, domain.ErrNonValido},
 	} {
 		t.Run(tc.nome, func(t *testing.T) {
+			id, ap := tc.prep()
 			prima := istantanea(t, s)
-			tc.t.Chi, tc.t.Quando, tc.t.Credenziali = 99, t0, emissione("P1", "P2")
-			if tc.t.Azione == "" {
-				tc.t.Azione = domain.AzioneApprova
+			_, err := s.Approva(atto(op.ID, t0), id, ap)
+			if err == nil || domain.CodiceDi(err) != tc.want {
+				t.Fatalf("Approva = %v, want codice %s", err, tc.want)
 			}
-			if tc.nome == "sigillo fallito" {
-				tc.t.Credenziali.SigillaParte2 = func(uint64) ([]byte, error) { return nil, security.ErrOpen }
-			}
-			_, err := s.Esegui(tc.id, tc.t)
-			if domain.CodiceDi(err) != tc.codice || err == nil {
-				t.Fatalf("Esegui = %v, want codice %s", err, tc.codice)
-			}
+			_, err = s.Approva(atto(altroOp.ID, t0), id, ap)
+			codice(t, err, domain.ErrNonAmmesso)
 			invariato(t, s, prima)
 		})
 	}
-	if _, err := s.UtentePerCF(cfRossi); domain.CodiceDi(err) != domain.ErrNonTrovato {
+	if _, err := s.UtentePerCF(rossi.CF()); domain.CodiceDi(err) != domain.ErrNonTrovato {
 		t.Errorf("account creato da un'approvazione rifiutata: %v", err)
 	}
 }
 
-// Operators and administrators have no codice fiscale: they activate with
-// their e-mail.
-func TestAttivazioneOperatorePerEmail(t *testing.T) {
-	s := MustOpen(t)
-	op := &domain.Utente{Ruolo: domain.RuoloOperatore, Email: "op@example.it", Sede: "MI", Creato: t0}
-	if err := s.CreaUtente(op); err != nil {
+func TestRiemettiCodiceSostituisceIlPrecedente(t *testing.T) {
+	s := MustOpenConSedi(t)
+	u := titolare(t, s, rossi, "PI")
+	op := creaOperatore(t, s, "op.pi@example.it", "PI")
+	vecchio := riemetti(t, s, op.ID, u.ID, t0)
+	quando := t0.Add(time.Hour)
+	k, att := nuovoCodice(quando)
+	msg := domain.Messaggio{To: []string{u.Email}, Subject: "Nuovo codice di attivazione"}
+	if _, err := s.RiemettiCodice(atto(op.ID, quando), u.ID, att, []domain.Messaggio{msg}, "codice scaduto"); err != nil {
 		t.Fatal(err)
 	}
-	if op.Attivo() || !op.DeveAttivare() {
-		t.Fatalf("operatore appena creato: %+v", op)
+	a, err := s.Attivazione(u.ID)
+	if err != nil || a.Parte1Hash != k.Hash1 || !a.Creata.Equal(quando) || !a.Valida(quando.Add(time.Hour)) || a.Valida(quando.Add(72*time.Hour)) {
+		t.Fatalf("Attivazione = %+v, %v", a, err)
 	}
-	p1, p2 := emetti(t, s, op.ID, t0)
-	v := attiva(t, s, " OP@Example.it ", p1, p2, 42, t0)
-	if !v.Attivo() || v.DeveAttivare() || v.TOTP.UltimoPasso != 42 || v.Sede != "MI" {
-		t.Errorf("operatore attivato: %+v", v)
+	if pag, _ := s.Posta(store.QueryPosta{}); len(pag.Notifiche) != 1 || pag.Notifiche[0].Messaggio.Subject != msg.Subject {
+		t.Errorf("posta: %+v", pag.Notifiche)
+	}
+	audit(t, s, op.ID, domain.AuditCredenziali, "codice scaduto")
+	_, err = s.IniziaAttivazione(rossi.CF(), vecchio.Parte1, vecchio.Parte2, "t1", quando)
+	codice(t, err, domain.ErrNonValido)
+	if _, err := s.IniziaAttivazione(rossi.CF(), k.Parte1, k.Parte2, "t2", quando); err != nil {
+		t.Fatalf("il codice nuovo non funziona: %v", err)
+	}
+	_, err = s.Attivazione(u.ID)
+	codice(t, err, domain.ErrNonTrovato)
+	_, err = s.Attivazione(999)
+	codice(t, err, domain.ErrNonTrovato)
+}
+
+func TestRiemettiCodicePermessi(t *testing.T) {
+	s := MustOpenConSedi(t)
+	u := titolare(t, s, rossi, "PI")
+	revocato := titolare(t, s, verdi, "PI")
+	op := creaOperatore(t, s, "op.pi@example.it", "PI")
+	opMI := creaOperatore(t, s, "op.mi@example.it", "MI")
+	admin := creaAmministratore(t, s, "admin@example.it")
+	if _, err := s.Revoca(atto(op.ID, t0), revocato.ID, "prova"); err != nil {
+		t.Fatal(err)
+	}
+	attivo := creaOperatore(t, s, "attivo.mi@example.it", "MI")
+	err := s.Importa(func(im *store.Importazione) error {
+		_, err := im.AggiornaUtente(attivo.ID, func(x *domain.Utente) error {
+			x.PasswordHash, x.TOTP = "h", &domain.TOTP{UltimoPasso: 1}
+			return nil
+		})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, att := nuovoCodice(t0)
+	nuovoOp, err := s.CreaStaff(atto(admin.ID, t0), domain.Utente{Ruolo: domain.RuoloOperatore, Email: "nuovo@example.it", Sede: "MI", Nome: "Nome", Cognome: "Cognome"}, att, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	incompleto := att
+	incompleto.Parte1Hash = ""
+
+	prima := istantanea(t, s)
+	for _, tc := range []struct {
+		nome    string
+		chi, id uint64
+		codice  domain.Attivazione
+		want    domain.Codice
+	}{
+		{"operatore di un'altra sede", opMI.ID, u.ID, att, domain.ErrNonTrovato},
+		{"amministratore su un titolare", admin.ID, u.ID, att, domain.ErrNonTrovato},
+		{"titolare revocato", op.ID, revocato.ID, att, domain.ErrConflitto},
+		{"operatore su un operatore", op.ID, opMI.ID, att, domain.ErrNonTrovato},
+		{"amministratore su un operatore attivo", admin.ID, attivo.ID, att, domain.ErrConflitto},
+		{"riga di comando su un titolare", 0, u.ID, att, domain.ErrNonTrovato},
+		{"riga di comando su un operatore", 0, nuovoOp.ID, att, domain.ErrNonTrovato},
+		{"account inesistente", op.ID, 999, att, domain.ErrNonTrovato},
+		{"codice incompleto", op.ID, u.ID, incompleto, domain.ErrInterno},
+		{"senza motivo", op.ID, u.ID, att, domain.ErrNonValido},
+	} {
+		t.Run(tc.nome, func(t *testing.T) {
+			motivo := "prova"
+			if tc.nome == "senza motivo" {
+				motivo = ""
+			}
+			_, err := s.RiemettiCodice(atto(tc.chi, t0), tc.id, tc.codice, nil, motivo)
+			if err == nil || domain.CodiceDi(err) != tc.want {
+				t.Fatalf("RiemettiCodice = %v, want codice %s", err, tc.want)
+			}
+			invariato(t, s, prima)
+		})
+	}
+	if _, err := s.RiemettiCodice(atto(admin.ID, t0), nuovoOp.ID, att, nil, "lettera persa"); err != nil {
+		t.Errorf("l'amministratore non riemette il codice di un operatore che non ha attivato: %v", err)
+	}
+}
+
+func TestRevoca(t *testing.T) {
+	s := MustOpenConSedi(t)
+	u, op := titolareAttivo(t, s)
+	if _, err := s.ApriSessioneConTOTP(ingresso(u.ID, "s1", firefox, t0), 101); err != nil {
+		t.Fatal(err)
+	}
+	k := riemetti(t, s, op.ID, u.ID, t0)
+	got, err := s.Revoca(atto(op.ID, t0), u.ID, "deceduto")
+	if err != nil || !got.Revocato {
+		t.Fatalf("Revoca = %+v, %v", got, err)
+	}
+	v, _ := s.Utente(u.ID)
+	if !v.Revocato || v.Attivo() {
+		t.Fatalf("dopo la revoca: %+v", v)
+	}
+	if ss, _ := s.SessioniUtente(u.ID); len(ss) != 0 {
+		t.Errorf("sessioni rimaste: %+v", ss)
+	}
+	_, err = s.Attivazione(u.ID)
+	codice(t, err, domain.ErrNonTrovato)
+	_, err = s.IniziaAttivazione(rossi.CF(), k.Parte1, k.Parte2, "tok", t0)
+	codice(t, err, domain.ErrNonValido)
+	audit(t, s, op.ID, domain.AuditAccount, "revocato", "deceduto")
+
+	prima := istantanea(t, s)
+	_, att := nuovoCodice(t0)
+	for _, tc := range []struct {
+		nome string
+		err  error
+		want domain.Codice
+	}{
+		{"accesso con TOTP", func() error { _, err := s.ApriSessioneConTOTP(ingresso(u.ID, "s2", firefox, t0), 200); return err }(), domain.ErrNonAmmesso},
+		{"accesso con recupero", func() error {
+			_, _, err := s.ApriSessioneConRecupero(ingresso(u.ID, "s3", firefox, t0), recupero[1])
+			return err
+		}(), domain.ErrNonAmmesso},
+		{"nuovo codice", func() error { _, err := s.RiemettiCodice(atto(op.ID, t0), u.ID, att, nil, "x"); return err }(), domain.ErrConflitto},
+		{"azzeramento", func() error { _, err := s.AzzeraTOTP(atto(op.ID, t0), u.ID, "x", "y", att, nil); return err }(), domain.ErrConflitto},
+		{"sospensione", func() error { _, err := s.Sospendi(atto(op.ID, t0), u.ID, true, ""); return err }(), domain.ErrConflitto},
+		{"seconda revoca", func() error { _, err := s.Revoca(atto(op.ID, t0), u.ID, "x"); return err }(), domain.ErrConflitto},
+		{"account inesistente", func() error { _, err := s.Revoca(atto(op.ID, t0), 999, "x"); return err }(), domain.ErrNonTrovato},
+	} {
+		if domain.CodiceDi(tc.err) != tc.want {
+			t.Errorf("%s: %v, want codice %s", tc.nome, tc.err, tc.want)
+		}
+	}
+	invariato(t, s, prima)
+}
+
+// AzzeraTOTP removes a lost authenticator and stores, in the same write, the
+// new code through which the holder enrols again: there is never a moment,
+// nor a failure, that leaves the account without a usable code or with a
+// placeholder.
+func TestAzzeraTOTP(t *testing.T) {
+	s := MustOpenConSedi(t)
+	u, op := titolareAttivo(t, s)
+	if _, err := s.ApriSessioneConTOTP(ingresso(u.ID, "s1", firefox, t0), 101); err != nil {
+		t.Fatal(err)
+	}
+	vecchio := riemetti(t, s, op.ID, u.ID, t0)
+	k, nuovo := nuovoCodice(t0)
+	nuovo.Motivo = "Azzeramento dell'app di autenticazione"
+	msg := domain.Messaggio{To: []string{u.Email}, Subject: "Nuovo codice di attivazione"}
+	incompleto := nuovo
+	incompleto.Parte1Hash = ""
+	opMI := creaOperatore(t, s, "op.mi@example.it", "MI")
+	admin := creaAmministratore(t, s, "admin@example.it")
+
+	prima := istantanea(t, s)
+	for _, tc := range []struct {
+		nome, motivo string
+		chi          uint64
+		codice       domain.Attivazione
+		want         domain.Codice
+	}{
+		{"senza motivo", "", op.ID, nuovo, domain.ErrNonValido},
+		{"codice incompleto", "telefono smarrito", op.ID, incompleto, domain.ErrInterno},
+		{"operatore di un'altra sede", "telefono smarrito", opMI.ID, nuovo, domain.ErrNonTrovato},
+		{"amministratore", "telefono smarrito", admin.ID, nuovo, domain.ErrNonTrovato},
+	} {
+		t.Run(tc.nome, func(t *testing.T) {
+			_, err := s.AzzeraTOTP(atto(tc.chi, t0), u.ID, tc.motivo, "carta d'identità CA12345AB", tc.codice, []domain.Messaggio{msg})
+			if err == nil || domain.CodiceDi(err) != tc.want {
+				t.Fatalf("AzzeraTOTP = %v, want codice %s", err, tc.want)
+			}
+			invariato(t, s, prima)
+		})
+	}
+
+	if _, err := s.AzzeraTOTP(atto(op.ID, t0), u.ID, "telefono smarrito", "carta d'identità CA12345AB", nuovo, []domain.Messaggio{msg}); err != nil {
+		t.Fatal(err)
+	}
+	v, _ := s.Utente(u.ID)
+	if v.TOTP != nil || v.CodiciRecupero != nil || !v.DeveAttivare() || !v.Attivo() {
+		t.Fatalf("dopo l'azzeramento: %+v", v)
+	}
+	if ss, _ := s.SessioniUtente(u.ID); len(ss) != 0 {
+		t.Errorf("sessioni rimaste: %+v", ss)
+	}
+	a, err := s.Attivazione(u.ID)
+	if err != nil || a.Parte1Hash != k.Hash1 || a.Parte2Hash != k.Hash2 || a.Motivo != nuovo.Motivo || a.UtenteID != u.ID {
+		t.Errorf("il codice salvato non è quello emesso: %+v, %v", a, err)
+	}
+	if pag, _ := s.Posta(store.QueryPosta{Stato: domain.NotificaInCoda, PerPag: 1}); len(pag.Notifiche) != 1 || pag.Notifiche[0].Messaggio.Subject != msg.Subject {
+		t.Errorf("posta: %+v", pag.Notifiche)
+	}
+	audit(t, s, op.ID, domain.AuditAccount, "telefono smarrito", "CA12345AB")
+	audit(t, s, op.ID, domain.AuditCredenziali, nuovo.Motivo)
+	_, err = s.ApriSessioneConTOTP(ingresso(u.ID, "s2", firefox, t0), 200)
+	codice(t, err, domain.ErrConflitto)
+	_, err = s.AzzeraTOTP(atto(op.ID, t0), u.ID, "di nuovo", "x", nuovo, nil)
+	codice(t, err, domain.ErrConflitto)
+
+	// The code issued before the reset no longer works; the new one does.
+	_, err = s.IniziaAttivazione(rossi.CF(), vecchio.Parte1, vecchio.Parte2, "tok", t0)
+	codice(t, err, domain.ErrNonValido)
+	if v := attiva(t, s, rossi.CF(), k.Parte1, k.Parte2, 300, t0); v.TOTP == nil || v.TOTP.UltimoPasso != 300 || v.DeveAttivare() {
+		t.Errorf("dopo la nuova attivazione: %+v", v.TOTP)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/hex"
 	"strconv"
+	"sync"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -26,6 +27,25 @@ func (s *Store) Istantanea() (map[string]map[string]string, error) {
 	})
 	return out, err
 }
+
+// TrattieniScritture holds the writer inside a write of its own until the
+// returned function is called: the writes submitted meanwhile wait, and are
+// then committed as one group, in the order they were submitted. Calling the
+// function again does nothing.
+func (s *Store) TrattieniScritture() (rilascia func()) {
+	dentro, via := make(chan struct{}), make(chan struct{})
+	var entrato, uscito sync.Once
+	go s.aggiorna(func(*bolt.Tx) error {
+		entrato.Do(func() { close(dentro) })
+		<-via
+		return nil
+	})
+	<-dentro
+	return func() { uscito.Do(func() { close(via) }) }
+}
+
+// ScrittureInAttesa is how many submitted writes wait for the writer.
+func (s *Store) ScrittureInAttesa() int { return len(s.scritture) }
 
 // VoceCoda is one key of the operators' queue index, decoded.
 type VoceCoda struct {

@@ -7,105 +7,76 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
-	"abilita/notify"
+	"abilita/domain"
 )
 
-// The delivery states of a notification.
-const (
-	NotificaInCoda  = "in_coda"
-	NotificaInviata = "inviata"
-	NotificaFallita = "fallita"
-)
+// The transactional outbox: each action writes its messages in its own
+// transaction (accoda); the mail worker reads them with Due and records each
+// attempt (notify.Outbox).
 
-// Notifica is a message in the transactional outbox: written in the same
-// transaction as the change it reports, delivered later by notify.Worker.
-type Notifica struct {
-	ID           uint64         `json:"id"`
-	RichiestaID  uint64         `json:"richiesta_id,omitempty"`
-	Messaggio    notify.Message `json:"messaggio"`
-	Stato        string         `json:"stato"`
-	Tentativi    int            `json:"tentativi"`
-	Prossimo     time.Time      `json:"prossimo"`
-	UltimoErrore string         `json:"ultimo_errore,omitempty"`
-	Creata       time.Time      `json:"creata"`
-	Inviata      time.Time      `json:"inviata,omitzero"`
-}
-
-// SetWaker registers fn to be called after a transaction queued notifications,
-// so that the worker delivers them without waiting for its next poll.
-func (s *Store) SetWaker(fn func()) { s.wake = fn }
-
-func (s *Store) sveglia() {
-	if s.wake != nil {
-		s.wake()
-	}
-}
-
-// Accoda queues a notification that belongs to no state change (a
-// verification link, say).
-func (s *Store) Accoda(m notify.Message, now time.Time) error {
-	err := s.db.Update(func(tx *bolt.Tx) error { return accoda(tx, m, 0, now) })
-	if err == nil {
-		s.sveglia()
-	}
-	return err
-}
-
-func accoda(tx *bolt.Tx, m notify.Message, richiestaID uint64, now time.Time) error {
+// accoda queues m in the transaction of the action that sends it; the
+// request it is about, if any, says where the message is listed.
+func accoda(tx *bolt.Tx, m domain.Messaggio, r *domain.Richiesta, now time.Time) error {
 	b := tx.Bucket(bucketOutbox)
 	id, err := b.NextSequence()
 	if err != nil {
 		return err
 	}
-	n := Notifica{ID: id, RichiestaID: richiestaID, Messaggio: m, Stato: NotificaInCoda, Prossimo: now, Creata: now}
-	if err := tx.Bucket(bucketOutboxScadenze).Put(chiaveScadenza(n), nil); err != nil {
+	n := domain.Notifica{ID: id, Messaggio: m, Stato: domain.NotificaInCoda, Prossimo: now, Creata: now}
+	if r != nil {
+		n.RichiestaID, n.Sede, n.Protocollo = r.ID, r.Sede, r.Protocollo
+	}
+	if err := aggiornaDerivati(tx, derivato{}, derivaNotifica(&n), nil); err != nil {
 		return err
 	}
 	return put(b, itob(id), n)
 }
 
-func chiaveScadenza(n Notifica) []byte {
-	return append(itob(uint64(n.Prossimo.UnixNano())), itob(n.ID)...)
+// accodaTutti queues the messages of an action that concerns no request,
+// listed in the outbox of sede ("" for the administrators' only).
+func accodaTutti(tx *bolt.Tx, msgs []domain.Messaggio, sede string, now time.Time) error {
+	for _, m := range msgs {
+		if err := accoda(tx, m, &domain.Richiesta{Sede: sede}, now); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
-// Due implements notify.Outbox: the queued notifications whose time has come.
-func (s *Store) Due(now time.Time, limit int) ([]notify.Pending, error) {
-	var out []notify.Pending
-	err := s.db.View(func(tx *bolt.Tx) error {
+// Due implements notify.Outbox: the queued notifications whose time has
+// come, oldest first.
+func (s *Store) Due(now time.Time, limit int) ([]domain.Notifica, error) {
+	var out []domain.Notifica
+	err := s.leggi(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketOutbox)
 		c := tx.Bucket(bucketOutboxScadenze).Cursor()
 		end := itob(uint64(now.UnixNano()))
 		for k, _ := c.First(); k != nil && bytes.Compare(k[:8], end) <= 0 && len(out) < limit; k, _ = c.Next() {
-			var n Notifica
+			var n domain.Notifica
 			if err := get(b, k[8:], &n); err != nil {
 				return err
 			}
-			out = append(out, notify.Pending{ID: n.ID, Message: n.Messaggio, Attempts: n.Tentativi})
+			out = append(out, n)
 		}
 		return nil
 	})
 	return out, err
 }
 
-func (s *Store) aggiornaNotifica(id uint64, fn func(*Notifica)) error {
-	return s.db.Update(func(tx *bolt.Tx) error {
+func (s *Store) aggiornaNotifica(id uint64, fn func(*domain.Notifica)) error {
+	return s.aggiorna(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketOutbox)
-		var n Notifica
+		var n domain.Notifica
 		if err := get(b, itob(id), &n); err != nil {
 			if errors.Is(err, errNotFound) {
 				return nil
 			}
 			return err
 		}
-		idx := tx.Bucket(bucketOutboxScadenze)
-		if err := idx.Delete(chiaveScadenza(n)); err != nil {
-			return err
-		}
+		prima := n
 		fn(&n)
-		if n.Stato == NotificaInCoda {
-			if err := idx.Put(chiaveScadenza(n), nil); err != nil {
-				return err
-			}
+		if err := aggiornaDerivati(tx, derivaNotifica(&prima), derivaNotifica(&n), nil); err != nil {
+			return err
 		}
 		return put(b, itob(id), n)
 	})
@@ -113,37 +84,86 @@ func (s *Store) aggiornaNotifica(id uint64, fn func(*Notifica)) error {
 
 // MarkSent implements notify.Outbox.
 func (s *Store) MarkSent(id uint64, at time.Time) error {
-	return s.aggiornaNotifica(id, func(n *Notifica) {
-		n.Stato, n.Inviata, n.Tentativi = NotificaInviata, at, n.Tentativi+1
+	return s.aggiornaNotifica(id, func(n *domain.Notifica) {
+		n.Stato, n.Inviata, n.Tentativi = domain.NotificaInviata, at, n.Tentativi+1
 		n.UltimoErrore = ""
 	})
 }
 
 // MarkRetry implements notify.Outbox.
 func (s *Store) MarkRetry(id uint64, attempts int, next time.Time, lastErr string) error {
-	return s.aggiornaNotifica(id, func(n *Notifica) {
+	return s.aggiornaNotifica(id, func(n *domain.Notifica) {
 		n.Tentativi, n.Prossimo, n.UltimoErrore = attempts, next, lastErr
 	})
 }
 
 // MarkFailed implements notify.Outbox: the message stays, visible with its error.
 func (s *Store) MarkFailed(id uint64, attempts int, lastErr string) error {
-	return s.aggiornaNotifica(id, func(n *Notifica) {
-		n.Stato, n.Tentativi, n.UltimoErrore = NotificaFallita, attempts, lastErr
+	return s.aggiornaNotifica(id, func(n *domain.Notifica) {
+		n.Stato, n.Tentativi, n.UltimoErrore = domain.NotificaFallita, attempts, lastErr
 	})
 }
 
-// Notifiche returns the newest notifications, up to limit, for the "Posta in uscita" page.
-func (s *Store) Notifiche(limit int) ([]Notifica, error) {
-	var out []Notifica
-	err := s.db.View(func(tx *bolt.Tx) error {
-		c := tx.Bucket(bucketOutbox).Cursor()
-		for k, v := c.Last(); k != nil && len(out) < limit; k, v = c.Prev() {
-			var n Notifica
-			if err := jsonUnmarshal(v, &n); err != nil {
+// QueryPosta selects a page of the outbox, newest first.
+type QueryPosta struct {
+	Sede   string               // "" for every sede (administrators)
+	Stato  domain.StatoNotifica // "" for every state
+	Prima  uint64               // messages older than this id (the next page); 0 for the newest
+	PerPag int
+}
+
+// PaginaPosta is one page of the outbox.
+type PaginaPosta struct {
+	Notifiche []domain.Notifica
+	Altre     bool // older messages follow
+}
+
+// Posta reads one page of the outbox from its index by sede and state.
+func (s *Store) Posta(q QueryPosta) (PaginaPosta, error) {
+	if q.PerPag <= 0 {
+		q.PerPag = 50
+	}
+	sede, stato := q.Sede, string(q.Stato)
+	if sede == "" {
+		sede = tutteLeSedi
+	}
+	if stato == "" {
+		stato = tuttiGliStati
+	}
+	var p PaginaPosta
+	err := s.leggi(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketOutbox)
+		for id := range indietro(tx.Bucket(bucketOutboxIndice), prefisso([]byte(sede), []byte(stato)), q.Prima) {
+			if len(p.Notifiche) == q.PerPag {
+				p.Altre = true
+				break
+			}
+			var n domain.Notifica
+			if err := get(b, id, &n); err != nil {
 				return err
 			}
-			out = append(out, n)
+			p.Notifiche = append(p.Notifiche, n)
+		}
+		return nil
+	})
+	return p, err
+}
+
+// ContaPosta counts the messages of a sede ("" for every sede) in each
+// delivery state, from the counters.
+func (s *Store) ContaPosta(sede string) (map[domain.StatoNotifica]int, error) {
+	out := map[domain.StatoNotifica]int{}
+	err := s.leggi(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketAggregati).Cursor()
+		var prefix []byte
+		if sede == "" {
+			prefix = []byte{contoPosta, 0}
+		} else {
+			prefix = append(conto(contoPosta, []byte(sede)), 0)
+		}
+		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+			stato := k[bytes.LastIndexByte(k, 0)+1:]
+			out[domain.StatoNotifica(stato)] += int(btoi(v))
 		}
 		return nil
 	})

@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"path/filepath"
 	"slices"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -19,78 +18,91 @@ import (
 
 var _ notify.Outbox = (*store.Store)(nil)
 
-func messaggio(oggetto string) notify.Message {
-	return notify.Message{To: []string{"mario.rossi@example.it"}, Subject: oggetto, Text: "Gentile Mario Rossi, …"}
+func messaggio(oggetto string) domain.Messaggio {
+	return domain.Messaggio{To: []string{"mario.rossi@example.it"}, Subject: oggetto, Text: "Gentile Mario Rossi, …"}
 }
 
-func accoda(tb testing.TB, s *store.Store, oggetto string, quando time.Time) uint64 {
+const occupato = "occupato@example.it"
+
+// accoda queues m at quando through an action that queues nothing else (a
+// registration with an address already taken) and returns its ID.
+func accoda(tb testing.TB, s *store.Store, m domain.Messaggio, quando time.Time) uint64 {
 	tb.Helper()
-	if err := s.Accoda(messaggio(oggetto), quando); err != nil {
-		tb.Fatal(err)
+	if _, err := s.UtentePerEmail(occupato); err != nil {
+		creaUtente(tb, s, occupato, domain.RuoloRichiedente)
 	}
-	nn, err := s.Notifiche(1)
-	if err != nil || len(nn) != 1 || nn[0].Messaggio.Subject != oggetto {
-		tb.Fatalf("Notifiche(1) dopo Accoda = %+v, %v", nn, err)
+	reg := store.Registrazione{Utente: domain.Utente{Email: occupato}, TokenHash: "x", GiaRegistrato: m}
+	if creato, err := s.Registra(atto(0, quando), reg); err != nil || creato {
+		tb.Fatalf("Registra = %v, %v", creato, err)
 	}
-	return nn[0].ID
+	pag, err := s.Posta(store.QueryPosta{PerPag: 1})
+	if err != nil || len(pag.Notifiche) != 1 || pag.Notifiche[0].Messaggio.Subject != m.Subject {
+		tb.Fatalf("Posta dopo l'accodamento = %+v, %v", pag, err)
+	}
+	return pag.Notifiche[0].ID
 }
 
-func oggetti(pp []notify.Pending) []string {
+func oggetti(nn []domain.Notifica) []string {
 	var out []string
-	for _, p := range pp {
-		out = append(out, p.Message.Subject)
+	for _, n := range nn {
+		out = append(out, n.Messaggio.Subject)
 	}
 	return out
 }
 
 func due(tb testing.TB, s *store.Store, now time.Time, limit int) []string {
 	tb.Helper()
-	pp, err := s.Due(now, limit)
+	nn, err := s.Due(now, limit)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return oggetti(pp)
+	return oggetti(nn)
 }
 
-func notifica(tb testing.TB, s *store.Store, id uint64) store.Notifica {
+// tutta is the whole outbox, newest first.
+func tutta(tb testing.TB, s *store.Store) []domain.Notifica {
 	tb.Helper()
-	nn, err := s.Notifiche(1000)
+	pag, err := s.Posta(store.QueryPosta{PerPag: 1000})
 	if err != nil {
 		tb.Fatal(err)
 	}
-	for _, n := range nn {
+	return pag.Notifiche
+}
+
+func notifica(tb testing.TB, s *store.Store, id uint64) domain.Notifica {
+	tb.Helper()
+	for _, n := range tutta(tb, s) {
 		if n.ID == id {
 			return n
 		}
 	}
 	tb.Fatalf("notifica %d non elencata", id)
-	return store.Notifica{}
+	return domain.Notifica{}
 }
 
-func TestAccodaEDue(t *testing.T) {
+func TestMessaggioInCodaEDue(t *testing.T) {
 	s := MustOpen(t)
-	svegliato := 0
-	s.SetWaker(func() { svegliato++ })
-	id := accoda(t, s, "Verifica l'indirizzo", t0)
-	if svegliato != 1 {
-		t.Errorf("Accoda ha svegliato il worker %d volte, want 1", svegliato)
+	svegliato := sveglie(s)
+	id := accoda(t, s, messaggio("Hai già un account"), t0)
+	if n := svegliato.Load(); n != 1 {
+		t.Errorf("il worker è stato svegliato %d volte, want 1", n)
 	}
 	if got := due(t, s, t0.Add(-time.Nanosecond), 10); len(got) != 0 {
 		t.Errorf("Due prima dell'ora = %v", got)
 	}
-	pp, err := s.Due(t0, 10)
-	if err != nil || len(pp) != 1 || pp[0].ID != id || pp[0].Attempts != 0 || pp[0].Message.Text != messaggio("").Text {
-		t.Fatalf("Due(t0) = %+v, %v", pp, err)
+	nn, err := s.Due(t0, 10)
+	if err != nil || len(nn) != 1 || nn[0].ID != id || nn[0].Tentativi != 0 || nn[0].Messaggio.Text != messaggio("").Text {
+		t.Fatalf("Due(t0) = %+v, %v", nn, err)
 	}
 	n := notifica(t, s, id)
-	if n.Stato != store.NotificaInCoda || n.RichiestaID != 0 || !n.Creata.Equal(t0) || !n.Prossimo.Equal(t0) {
+	if n.Stato != domain.NotificaInCoda || n.RichiestaID != 0 || n.Sede != "" || !n.Creata.Equal(t0) || !n.Prossimo.Equal(t0) {
 		t.Errorf("notifica in coda = %+v", n)
 	}
 }
 
 func TestMarkRetry(t *testing.T) {
 	s := MustOpen(t)
-	id := accoda(t, s, "Ricevuta", t0)
+	id := accoda(t, s, messaggio("Ricevuta"), t0)
 	poi := t0.Add(10 * time.Minute)
 	if err := s.MarkRetry(id, 1, poi, "421 try again later"); err != nil {
 		t.Fatal(err)
@@ -100,12 +112,12 @@ func TestMarkRetry(t *testing.T) {
 			t.Errorf("Due(%v) prima del nuovo tentativo = %v", now, got)
 		}
 	}
-	pp, _ := s.Due(poi, 10)
-	if len(pp) != 1 || pp[0].ID != id || pp[0].Attempts != 1 {
-		t.Fatalf("Due(%v) = %+v", poi, pp)
+	nn, _ := s.Due(poi, 10)
+	if len(nn) != 1 || nn[0].ID != id || nn[0].Tentativi != 1 {
+		t.Fatalf("Due(%v) = %+v", poi, nn)
 	}
 	n := notifica(t, s, id)
-	if n.Stato != store.NotificaInCoda || n.Tentativi != 1 || n.UltimoErrore != "421 try again later" || !n.Prossimo.Equal(poi) {
+	if n.Stato != domain.NotificaInCoda || n.Tentativi != 1 || n.UltimoErrore != "421 try again later" || !n.Prossimo.Equal(poi) {
 		t.Errorf("dopo MarkRetry: %+v", n)
 	}
 	// Rescheduled earlier, it is due earlier: the old index entry is gone.
@@ -119,9 +131,9 @@ func TestMarkRetry(t *testing.T) {
 
 func TestMarkSentEMarkFailed(t *testing.T) {
 	s := MustOpen(t)
-	inviata := accoda(t, s, "Inviata", t0)
-	fallita := accoda(t, s, "Fallita", t0)
-	resta := accoda(t, s, "Resta", t0)
+	inviata := accoda(t, s, messaggio("Inviata"), t0)
+	fallita := accoda(t, s, messaggio("Fallita"), t0)
+	resta := accoda(t, s, messaggio("Resta"), t0)
 	quando := t0.Add(time.Minute)
 	if err := s.MarkSent(inviata, quando); err != nil {
 		t.Fatal(err)
@@ -132,13 +144,13 @@ func TestMarkSentEMarkFailed(t *testing.T) {
 	if got := due(t, s, t0.Add(1000*time.Hour), 10); len(got) != 1 || got[0] != "Resta" {
 		t.Errorf("Due = %v, want solo «Resta»", got)
 	}
-	if n := notifica(t, s, inviata); n.Stato != store.NotificaInviata || !n.Inviata.Equal(quando) || n.UltimoErrore != "" {
+	if n := notifica(t, s, inviata); n.Stato != domain.NotificaInviata || !n.Inviata.Equal(quando) || n.UltimoErrore != "" || n.Tentativi != 1 {
 		t.Errorf("inviata: %+v", n)
 	}
-	if n := notifica(t, s, fallita); n.Stato != store.NotificaFallita || n.Tentativi != 12 || n.UltimoErrore != "550 mailbox unavailable" {
+	if n := notifica(t, s, fallita); n.Stato != domain.NotificaFallita || n.Tentativi != 12 || n.UltimoErrore != "550 mailbox unavailable" {
 		t.Errorf("fallita: %+v", n)
 	}
-	if n := notifica(t, s, resta); n.Stato != store.NotificaInCoda {
+	if n := notifica(t, s, resta); n.Stato != domain.NotificaInCoda {
 		t.Errorf("resta: %+v", n)
 	}
 	// A late record from a second worker must not bring a finished message back.
@@ -150,7 +162,7 @@ func TestMarkSentEMarkFailed(t *testing.T) {
 	if got := due(t, s, t0.Add(1000*time.Hour), 10); len(got) != 1 {
 		t.Errorf("dopo un MarkRetry tardivo Due = %v, want solo «Resta»", got)
 	}
-	if n := notifica(t, s, inviata); n.Stato != store.NotificaInviata {
+	if n := notifica(t, s, inviata); n.Stato != domain.NotificaInviata {
 		t.Errorf("MarkRetry ha cambiato lo stato di una notifica inviata: %+v", n)
 	}
 	if err := s.MarkSent(999, quando); err != nil {
@@ -162,18 +174,39 @@ func TestMarkSentEMarkFailed(t *testing.T) {
 	if err := s.MarkFailed(999, 1, "x"); err != nil {
 		t.Errorf("MarkFailed(sconosciuta) = %v", err)
 	}
-	if nn, _ := s.Notifiche(10); len(nn) != 3 {
-		t.Errorf("Notifiche = %d, want 3: nessuna notifica si perde", len(nn))
+	if nn := tutta(t, s); len(nn) != 3 {
+		t.Errorf("%d notifiche, want 3: nessuna notifica si perde", len(nn))
 	}
+	conti, err := s.ContaPosta("")
+	if want := map[domain.StatoNotifica]int{domain.NotificaInCoda: 1, domain.NotificaInviata: 1, domain.NotificaFallita: 1}; err != nil || !equalMap(conti, want) {
+		t.Errorf("ContaPosta = %v, %v; want %v", conti, err, want)
+	}
+	if p, err := s.Controlla(); err != nil || len(p) > 0 {
+		t.Errorf("Controlla = %q, %v", p, err)
+	}
+}
+
+func equalMap[K comparable](a, b map[K]int) bool {
+	for k, v := range a {
+		if b[k] != v {
+			return false
+		}
+	}
+	for k, v := range b {
+		if a[k] != v {
+			return false
+		}
+	}
+	return true
 }
 
 func TestDueOrdineELimite(t *testing.T) {
 	s := MustOpen(t)
-	accoda(t, s, "terza", t0.Add(2*time.Second))
-	accoda(t, s, "prima", t0)
-	accoda(t, s, "seconda", t0.Add(time.Second))
-	accoda(t, s, "prima bis", t0) // same time: in order of queuing
-	accoda(t, s, "futura", t0.Add(time.Hour))
+	accoda(t, s, messaggio("terza"), t0.Add(2*time.Second))
+	accoda(t, s, messaggio("prima"), t0)
+	accoda(t, s, messaggio("seconda"), t0.Add(time.Second))
+	accoda(t, s, messaggio("prima bis"), t0) // same time: in order of queuing
+	accoda(t, s, messaggio("futura"), t0.Add(time.Hour))
 
 	now := t0.Add(time.Minute)
 	want := []string{"prima", "prima bis", "seconda", "terza"}
@@ -183,9 +216,98 @@ func TestDueOrdineELimite(t *testing.T) {
 	if got := due(t, s, now, 2); !slices.Equal(got, want[:2]) {
 		t.Errorf("Due(limit 2) = %v, want %v", got, want[:2])
 	}
-	nn, _ := s.Notifiche(2)
-	if len(nn) != 2 || nn[0].Messaggio.Subject != "futura" || nn[1].Messaggio.Subject != "prima bis" {
-		t.Errorf("Notifiche(2) = %+v, want le due più recenti", nn)
+	pag, _ := s.Posta(store.QueryPosta{PerPag: 2})
+	if got := oggetti(pag.Notifiche); !slices.Equal(got, []string{"futura", "prima bis"}) || !pag.Altre {
+		t.Errorf("Posta(2) = %v, altre %v; want le due più recenti", got, pag.Altre)
+	}
+}
+
+// The outbox pages read the index by sede and state: each page lists what
+// was queued for it, newest first, and the counts agree with the lists.
+func TestPostaPerSedeEStato(t *testing.T) {
+	s := MustOpenConSedi(t)
+	op := creaOperatore(t, s, "op.pi@example.it", "PI")
+	uRossi, uVerdi, uNeri := richiedente(t, s, rossi), richiedente(t, s, verdi), richiedente(t, s, neri)
+	conPEC := richiestaCompleta(rossi)
+	conPEC.Contatti.PEC = "mario.rossi@pec.example.it"
+	r := inLavorazione(t, s, uRossi.ID, op.ID, conPEC)                                                               // PI: the receipt
+	invia(t, s, uVerdi.ID, richiestaCompleta(verdi))                                                                 // MI: the receipt
+	senzaSede := accoda(t, s, messaggio("Hai già un account"), t0)                                                   // no sede
+	invia(t, s, uNeri.ID, richiestaCompleta(neri))                                                                   // PI: the receipt
+	if _, err := s.Respingi(atto(op.ID, t0), r.ID, []domain.MotivoRifiuto{domain.MotivoDocumento}, ""); err != nil { // PI: e-mail and PEC
+		t.Fatal(err)
+	}
+	tutte := tutta(t, s)
+	if len(tutte) != 6 {
+		t.Fatalf("%d messaggi, want 6", len(tutte))
+	}
+	perSede := map[string]int{}
+	for _, n := range tutte {
+		perSede[n.Sede]++
+		if n.Sede != "" && (n.RichiestaID == 0 || n.Protocollo == "") {
+			t.Errorf("messaggio di una richiesta senza richiesta o protocollo: %+v", n)
+		}
+	}
+	if want := map[string]int{"PI": 4, "MI": 1, "": 1}; !equalMap(perSede, want) {
+		t.Fatalf("messaggi per sede %v, want %v", perSede, want)
+	}
+	ricevutaPI := tutte[len(tutte)-1].ID
+	ricevutaMI := tutte[len(tutte)-2].ID
+	if err := s.MarkSent(ricevutaPI, t0); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.MarkFailed(ricevutaMI, 3, "550"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.MarkSent(senzaSede, t0); err != nil {
+		t.Fatal(err)
+	}
+	tutte = tutta(t, s)
+
+	for _, sede := range []string{"", "PI", "MI", "RM"} {
+		conti, err := s.ContaPosta(sede)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, stato := range append([]domain.StatoNotifica{""}, domain.StatiNotifica...) {
+			var want []uint64
+			for _, n := range tutte {
+				if (sede == "" || n.Sede == sede) && (stato == "" || n.Stato == stato) {
+					want = append(want, n.ID)
+				}
+			}
+			if stato != "" && conti[stato] != len(want) {
+				t.Errorf("ContaPosta(%q)[%s] = %d, want %d", sede, stato, conti[stato], len(want))
+			}
+			// A page at a time, two messages a page.
+			var got []uint64
+			q := store.QueryPosta{Sede: sede, Stato: stato, PerPag: 2}
+			for pagine := 0; pagine < 10; pagine++ {
+				pag, err := s.Posta(q)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, n := range pag.Notifiche {
+					got = append(got, n.ID)
+				}
+				if want := len(got) < len(want); pag.Altre != want {
+					t.Errorf("Posta(%q, %q) dopo %d messaggi: Altre = %v, want %v", sede, stato, len(got), pag.Altre, want)
+				}
+				if !pag.Altre {
+					break
+				}
+				q.Prima = got[len(got)-1]
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("Posta(%q, %q) = %v, want %v", sede, stato, got, want)
+			}
+		}
+	}
+	if conti, _ := s.ContaPosta("PI"); conti[domain.NotificaInCoda] != 3 || conti[domain.NotificaInviata] != 1 {
+		t.Errorf("ContaPosta(PI) = %v, want 3 in coda e 1 inviato", conti)
+	}
+	if p, err := s.Controlla(); err != nil || len(p) > 0 {
+		t.Errorf("Controlla = %q, %v", p, err)
 	}
 }
 
@@ -234,7 +356,7 @@ func TestWorkerConsegnaLaCodaDelloStore(t *testing.T) {
 	snd := newFakeSender(0)
 	now := t0
 	w := worker(s, snd, &now)
-	accoda(t, s, "Verifica l'indirizzo", t0)
+	accoda(t, s, messaggio("Verifica l'indirizzo"), t0)
 	if sent, retried, failed := w.RunOnce(context.Background()); sent != 1 || retried+failed != 0 {
 		t.Fatalf("RunOnce = %d, %d, %d", sent, retried, failed)
 	}
@@ -244,9 +366,8 @@ func TestWorkerConsegnaLaCodaDelloStore(t *testing.T) {
 	if sent, _, _ := w.RunOnce(context.Background()); sent != 0 {
 		t.Errorf("la notifica è stata consegnata due volte")
 	}
-	nn, _ := s.Notifiche(10)
-	if len(nn) != 1 || nn[0].Stato != store.NotificaInviata || !nn[0].Inviata.Equal(t0) {
-		t.Errorf("Notifiche = %+v", nn)
+	if nn := tutta(t, s); len(nn) != 1 || nn[0].Stato != domain.NotificaInviata || !nn[0].Inviata.Equal(t0) {
+		t.Errorf("posta = %+v", nn)
 	}
 }
 
@@ -255,12 +376,12 @@ func TestWorkerRiprovaDopoUnErrore(t *testing.T) {
 	snd := newFakeSender(1)
 	now := t0
 	w := worker(s, snd, &now)
-	id := accoda(t, s, "Ricevuta", t0)
+	id := accoda(t, s, messaggio("Ricevuta"), t0)
 	if _, retried, _ := w.RunOnce(context.Background()); retried != 1 {
 		t.Fatalf("primo tentativo: %d rinviate, want 1", retried)
 	}
 	n := notifica(t, s, id)
-	if n.Stato != store.NotificaInCoda || n.Tentativi != 1 || n.UltimoErrore == "" || !n.Prossimo.After(t0) {
+	if n.Stato != domain.NotificaInCoda || n.Tentativi != 1 || n.UltimoErrore == "" || !n.Prossimo.After(t0) {
 		t.Fatalf("dopo il primo errore: %+v", n)
 	}
 	if sent, retried, _ := w.RunOnce(context.Background()); sent+retried != 0 {
@@ -270,7 +391,7 @@ func TestWorkerRiprovaDopoUnErrore(t *testing.T) {
 	if sent, _, _ := w.RunOnce(context.Background()); sent != 1 {
 		t.Fatalf("secondo tentativo non consegnato")
 	}
-	if n := notifica(t, s, id); n.Stato != store.NotificaInviata || n.UltimoErrore != "" {
+	if n := notifica(t, s, id); n.Stato != domain.NotificaInviata || n.UltimoErrore != "" {
 		t.Errorf("dopo la consegna: %+v", n)
 	}
 }
@@ -280,14 +401,11 @@ func TestWorkerErrorePermanenteResta(t *testing.T) {
 	snd := newFakeSender(0)
 	now := t0
 	w := worker(s, notify.NewRouter(snd, nil), &now)
-	if err := s.Accoda(notify.Message{To: []string{"a@example.it"}, Subject: "fax", Kind: "fax"}, t0); err != nil {
-		t.Fatal(err)
-	}
+	accoda(t, s, domain.Messaggio{To: []string{"a@example.it"}, Subject: "fax", Kind: "fax"}, t0)
 	if _, _, failed := w.RunOnce(context.Background()); failed != 1 {
 		t.Fatalf("un tipo di messaggio sconosciuto deve fallire subito")
 	}
-	nn, _ := s.Notifiche(10)
-	if len(nn) != 1 || nn[0].Stato != store.NotificaFallita || nn[0].UltimoErrore == "" {
+	if nn := tutta(t, s); len(nn) != 1 || nn[0].Stato != domain.NotificaFallita || nn[0].UltimoErrore == "" {
 		t.Errorf("la notifica fallita deve restare visibile con il suo errore: %+v", nn)
 	}
 	if got := due(t, s, t0.Add(1000*time.Hour), 10); len(got) != 0 {
@@ -304,8 +422,8 @@ func TestWorkerDopoLaRiapertura(t *testing.T) {
 	snd := newFakeSender(1)
 	now := t0
 	w := worker(s, snd, &now)
-	accoda(t, s, "Prima del riavvio", t0)
-	accoda(t, s, "In attesa", t0)
+	accoda(t, s, messaggio("Prima del riavvio"), t0)
+	accoda(t, s, messaggio("In attesa"), t0)
 	w.Batch = 1
 	if _, retried, _ := w.RunOnce(context.Background()); retried != 1 {
 		t.Fatal("il primo tentativo doveva fallire")
@@ -326,33 +444,37 @@ func TestWorkerDopoLaRiapertura(t *testing.T) {
 	}
 }
 
+// An action that queues a message wakes the worker, which composes it from
+// the stored request and delivers it.
 func TestWorkerSvegliatoDalloStore(t *testing.T) {
-	s := MustOpen(t)
+	s := MustOpenConSedi(t)
+	u := richiedente(t, s, rossi)
+	b := bozza(t, s, u.ID, richiestaCompleta(rossi))
 	snd := newFakeSender(0)
 	w := notify.NewWorker(s, snd, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	w.Interval = time.Hour // only Wake can make it look again
+	w.Componi = func(_ context.Context, n domain.Notifica) (notify.Message, error) {
+		r, err := s.Richiesta(n.RichiestaID)
+		if err != nil {
+			return notify.Message{}, err
+		}
+		return notify.Message{To: n.Messaggio.To, Subject: n.Messaggio.Modello + " " + r.Protocollo}, nil
+	}
 	s.SetWaker(w.Wake)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { defer close(done); w.Run(ctx) }()
 	defer func() { cancel(); <-done }()
 
-	r := creaBozza(t, s, 1, "MI")
-	_, err := s.Esegui(r.ID, store.Transizione{
-		Azione: domain.AzioneInvia, Chi: 1, Quando: time.Now(),
-		Prepare: func(x *domain.Richiesta) ([]notify.Message, error) {
-			return []notify.Message{messaggio("Ricevuta " + x.Protocollo)}, nil
-		},
-	})
-	if err != nil {
+	if _, err := s.Invia(atto(u.ID, t0), b.ID); err != nil {
 		t.Fatal(err)
 	}
 	select {
 	case <-snd.arrivato:
 	case <-time.After(10 * time.Second):
-		t.Fatal("la notifica della transizione non è stata consegnata")
+		t.Fatal("la ricevuta dell'invio non è stata consegnata")
 	}
-	if got := snd.oggetti(); len(got) != 1 || !strings.HasPrefix(got[0], "Ricevuta MI-") || !strings.HasSuffix(got[0], "-000001") {
+	if got := snd.oggetti(); !slices.Equal(got, []string{domain.ModelloRicevuta + " PI-2026-000001"}) {
 		t.Errorf("consegnati %v", got)
 	}
 }

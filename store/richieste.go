@@ -4,282 +4,65 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	bolt "go.etcd.io/bbolt"
 
 	"abilita/domain"
-	"abilita/notify"
 )
 
-var errRichiestaNonTrovata = domain.NonTrovato("Richiesta non trovata.")
+// Reading requests, and the helpers every action on a request uses.
 
-// CreaBozza stores a new draft request and gives it an ID.
-func (s *Store) CreaBozza(r *domain.Richiesta) error {
-	return s.db.Update(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketRichieste)
-		id, err := b.NextSequence()
-		if err != nil {
-			return err
-		}
-		r.ID, r.Schema, r.Stato = id, domain.SchemaRichiesta, domain.StatoBozza
-		if err := tx.Bucket(bucketRichiesteUtente).Put(key(itob(r.Richiedente), itob(id)), nil); err != nil {
-			return err
-		}
-		if k := chiaveCF(r); k != nil {
-			if err := tx.Bucket(bucketRichiesteCF).Put(k, nil); err != nil {
-				return err
-			}
-		}
-		return put(b, itob(id), r)
+// Richiesta returns the request with that ID, whoever asks: the mail
+// composer and the tools use it. Pages use RichiestaPer.
+func (s *Store) Richiesta(id uint64) (*domain.Richiesta, error) {
+	var r *domain.Richiesta
+	err := s.leggi(func(tx *bolt.Tx) error {
+		var err error
+		r, err = leggiRichiesta(tx, id)
+		return err
 	})
+	return r, err
 }
 
-// Richiesta returns the request with that ID.
-func (s *Store) Richiesta(id uint64) (*domain.Richiesta, error) {
-	var r domain.Richiesta
-	err := s.db.View(func(tx *bolt.Tx) error { return get(tx.Bucket(bucketRichieste), itob(id), &r) })
-	if errors.Is(err, errNotFound) {
-		return nil, errRichiestaNonTrovata
+// RichiestaPer returns request id if u may do op to it (domain.Consenti);
+// a request u may not see is not found.
+func (s *Store) RichiestaPer(u *domain.Utente, id uint64, op domain.Operazione) (*domain.Richiesta, error) {
+	r, err := s.Richiesta(id)
+	if err != nil {
+		return nil, err
 	}
-	return &r, err
+	if err := domain.Consenti(u, op, r); err != nil {
+		return nil, err
+	}
+	return r, nil
 }
 
 // RichiesteUtente returns the requests filed by a user, newest first.
 func (s *Store) RichiesteUtente(utenteID uint64) ([]domain.Richiesta, error) {
 	var out []domain.Richiesta
-	err := s.db.View(func(tx *bolt.Tx) error {
-		prefix := append(itob(utenteID), 0)
+	err := s.leggi(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketRichieste)
-		c := tx.Bucket(bucketRichiesteUtente).Cursor()
-		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		for id := range indietro(tx.Bucket(bucketRichiesteUtente), prefisso(itob(utenteID)), 0) {
 			var r domain.Richiesta
-			if err := get(b, k[len(prefix):], &r); err != nil {
+			if err := get(b, id, &r); err != nil {
 				return err
 			}
 			out = append(out, r)
 		}
 		return nil
 	})
-	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
-		out[i], out[j] = out[j], out[i]
-	}
 	return out, err
-}
-
-// AggiornaRichiesta applies fn to the stored request and saves it with its
-// indexes. fn decides whether the change is allowed; an error from it
-// changes nothing.
-func (s *Store) AggiornaRichiesta(id uint64, now time.Time, fn func(*domain.Richiesta) error) (*domain.Richiesta, error) {
-	return s.ModificaRichiesta(id, now, fn, nil)
-}
-
-// ModificaRichiesta is AggiornaRichiesta that also appends e, when not nil,
-// to the audit log in the same transaction.
-func (s *Store) ModificaRichiesta(id uint64, now time.Time, fn func(*domain.Richiesta) error, e *EventoAudit) (*domain.Richiesta, error) {
-	var out domain.Richiesta
-	err := s.db.Update(func(tx *bolt.Tx) error {
-		err := aggiornaRichiesta(tx, id, func(r *domain.Richiesta) error {
-			if err := fn(r); err != nil {
-				return err
-			}
-			r.Aggiornata = now
-			out = *r
-			return nil
-		})
-		if err != nil || e == nil {
-			return err
-		}
-		ev := *e
-		ev.Richiesta = id
-		return audit(tx, ev)
-	})
-	return &out, err
-}
-
-// Transizione moves a request through the state machine in one transaction
-// with its indexes and notifications. check runs first on the stored request
-// (ownership, sede) and may refuse; prepare may change the request after the
-// transition and return the notifications to queue, which see the final
-// request (its protocol number, say).
-type Transizione struct {
-	Azione  domain.Azione
-	Chi     uint64
-	Quando  time.Time
-	Nota    string
-	Check   func(*domain.Richiesta) error
-	Prepare func(*domain.Richiesta) ([]notify.Message, error)
-	// Audit, when set, is appended to the audit log in the same transaction;
-	// its Richiesta is filled in.
-	Audit *EventoAudit
-	// Credenziali, when set on an approval, issues the credentials in the
-	// same transaction (account, profile, activation code) before Prepare
-	// runs, and receives the account's ID and e-mail.
-	Credenziali *Emissione
-}
-
-// Esegui runs the transition t on request id.
-func (s *Store) Esegui(id uint64, t Transizione) (*domain.Richiesta, error) {
-	var out domain.Richiesta
-	var queued bool
-	err := s.db.Update(func(tx *bolt.Tx) error {
-		var msgs []notify.Message
-		err := aggiornaRichiesta(tx, id, func(r *domain.Richiesta) error {
-			if t.Check != nil {
-				if err := t.Check(r); err != nil {
-					return err
-				}
-			}
-			if err := r.Esegui(t.Azione, t.Chi, t.Quando, t.Nota); err != nil {
-				return err
-			}
-			switch {
-			case t.Azione == domain.AzioneInvia:
-				if err := assegnaProtocollo(tx, r); err != nil {
-					return err
-				}
-			case t.Azione == domain.AzioneApprova && r.Profilo.Medico():
-				if err := assegnaCodiceMedico(tx, r); err != nil {
-					return err
-				}
-			}
-			if t.Credenziali != nil {
-				if err := emettiCredenziali(tx, r, t); err != nil {
-					return err
-				}
-			}
-			if t.Prepare != nil {
-				var err error
-				if msgs, err = t.Prepare(r); err != nil {
-					return err
-				}
-			}
-			out = *r
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		for _, m := range msgs {
-			if err := accoda(tx, m, id, t.Quando); err != nil {
-				return err
-			}
-			queued = true
-		}
-		if t.Audit != nil {
-			e := *t.Audit
-			e.Richiesta = id
-			return audit(tx, e)
-		}
-		return nil
-	})
-	if err == nil && queued {
-		s.sveglia()
-	}
-	return &out, err
-}
-
-// assegnaProtocollo gives a submitted request its number, per sede and year:
-// MI-2026-000123.
-func assegnaProtocollo(tx *bolt.Tx, r *domain.Richiesta) error {
-	if r.Sede == "" {
-		return fmt.Errorf("request %d has no sede", r.ID)
-	}
-	year := strconv.Itoa(r.Inviata.In(domain.Roma).Year())
-	counter := []byte(r.Sede + "-" + year)
-	b := tx.Bucket(bucketContatori)
-	var n uint64
-	if v := b.Get(counter); v != nil {
-		n = btoi(v)
-	}
-	n++
-	if err := b.Put(counter, itob(n)); err != nil {
-		return err
-	}
-	r.Protocollo = fmt.Sprintf("%s-%s-%06d", r.Sede, year, n)
-	return tx.Bucket(bucketProtocolli).Put([]byte(r.Protocollo), itob(r.ID))
-}
-
-// assegnaCodiceMedico gives an approved doctor a codice medico from a
-// counter that never goes back, so no code is ever given twice.
-func assegnaCodiceMedico(tx *bolt.Tx, r *domain.Richiesta) error {
-	if r.Esito == nil {
-		r.Esito = &domain.Esito{}
-	}
-	if r.Esito.CodiceMedico != "" {
-		return nil
-	}
-	b := tx.Bucket(bucketContatori)
-	counter := []byte("codice_medico")
-	var n uint64
-	if v := b.Get(counter); v != nil {
-		n = btoi(v)
-	}
-	n++
-	if err := b.Put(counter, itob(n)); err != nil {
-		return err
-	}
-	r.Esito.CodiceMedico = fmt.Sprintf("MED%07d", n)
-	return nil
-}
-
-func aggiornaRichiesta(tx *bolt.Tx, id uint64, fn func(*domain.Richiesta) error) error {
-	b := tx.Bucket(bucketRichieste)
-	var r domain.Richiesta
-	if err := get(b, itob(id), &r); err != nil {
-		if errors.Is(err, errNotFound) {
-			return errRichiestaNonTrovata
-		}
-		return err
-	}
-	old, oldCF := chiaveCoda(&r), chiaveCF(&r)
-	if err := fn(&r); err != nil {
-		return err
-	}
-	if k := chiaveCF(&r); !bytes.Equal(k, oldCF) {
-		idx := tx.Bucket(bucketRichiesteCF)
-		if oldCF != nil {
-			if err := idx.Delete(oldCF); err != nil {
-				return err
-			}
-		}
-		if k != nil {
-			if err := idx.Put(k, nil); err != nil {
-				return err
-			}
-		}
-	}
-	coda := tx.Bucket(bucketCoda)
-	if old != nil {
-		if err := coda.Delete(old); err != nil {
-			return err
-		}
-	}
-	if k := chiaveCoda(&r); k != nil {
-		if err := coda.Put(k, nil); err != nil {
-			return err
-		}
-	}
-	return put(b, itob(id), &r)
-}
-
-// chiaveCF is the key of a request in the index by codice fiscale, which
-// finds a person's other requests in every sede (duplicates).
-func chiaveCF(r *domain.Richiesta) []byte {
-	if r.Anagrafica.CodiceFiscale == "" {
-		return nil
-	}
-	return key([]byte(strings.ToUpper(r.Anagrafica.CodiceFiscale)), itob(r.ID))
 }
 
 // RichiestePerCF returns every request with that codice fiscale, in any sede
 // and state, oldest first.
 func (s *Store) RichiestePerCF(cf string) ([]domain.Richiesta, error) {
 	var out []domain.Richiesta
-	err := s.db.View(func(tx *bolt.Tx) error {
-		prefix := key([]byte(strings.ToUpper(strings.TrimSpace(cf))), nil)
+	err := s.leggi(func(tx *bolt.Tx) error {
+		prefix := prefisso([]byte(domain.NormalizzaCodiceFiscale(cf)))
 		b := tx.Bucket(bucketRichieste)
 		c := tx.Bucket(bucketRichiesteCF).Cursor()
 		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
@@ -294,22 +77,149 @@ func (s *Store) RichiestePerCF(cf string) ([]domain.Richiesta, error) {
 	return out, err
 }
 
-// chiaveCoda is the key of a request in the operators' queue index:
-// sede | stato | urgency (0 urgent, 1 not, so urgent ones sort first) |
-// submission time | id. Drafts have no sede and are not in the queue.
-func chiaveCoda(r *domain.Richiesta) []byte {
-	if r.Sede == "" || r.Stato == domain.StatoBozza {
+// RichiestaPerProtocollo finds a request by its protocol number.
+func (s *Store) RichiestaPerProtocollo(protocollo string) (*domain.Richiesta, error) {
+	var r *domain.Richiesta
+	err := s.leggi(func(tx *bolt.Tx) error {
+		id := tx.Bucket(bucketProtocolli).Get([]byte(strings.ToUpper(strings.TrimSpace(protocollo))))
+		if id == nil {
+			return domain.ErrRichiestaNonTrovata
+		}
+		var err error
+		r, err = leggiRichiesta(tx, btoi(id[:8]))
+		return err
+	})
+	return r, err
+}
+
+func leggiRichiesta(tx *bolt.Tx, id uint64) (*domain.Richiesta, error) {
+	var r domain.Richiesta
+	if err := get(tx.Bucket(bucketRichieste), itob(id), &r); err != nil {
+		if errors.Is(err, errNotFound) {
+			return nil, domain.ErrRichiestaNonTrovata
+		}
+		return nil, err
+	}
+	return &r, nil
+}
+
+// leggiPer reads the acting user and request id inside an action's
+// transaction and checks that the user may do op to it: the user as it is
+// now (suspended meanwhile, moved to another sede), the request as it is now.
+func leggiPer(tx *bolt.Tx, chi, id uint64, op domain.Operazione) (*domain.Utente, *domain.Richiesta, error) {
+	u, err := leggiAttore(tx, chi)
+	if err != nil {
+		return nil, nil, err
+	}
+	r, err := leggiRichiesta(tx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := domain.Consenti(u, op, r); err != nil {
+		return nil, nil, err
+	}
+	return u, r, nil
+}
+
+var errAttoreNonAttivo = &domain.Errore{Codice: domain.ErrNonAmmesso, Messaggio: "Il tuo account è sospeso o revocato: rivolgiti alla tua sede o all'amministratore."}
+
+// leggiAttore reads the user who acts, who must still be active.
+func leggiAttore(tx *bolt.Tx, id uint64) (*domain.Utente, error) {
+	u, err := leggiUtente(tx, id)
+	if err != nil {
+		return nil, err
+	}
+	if u.Sospeso || u.Revocato {
+		return nil, errAttoreNonAttivo
+	}
+	return u, nil
+}
+
+// salvaRichiesta writes dopo over prima (nil for a new request) with every
+// index and counter that changes.
+func salvaRichiesta(tx *bolt.Tx, prima, dopo *domain.Richiesta) error {
+	if err := aggiornaDerivati(tx, derivaRichiesta(prima), derivaRichiesta(dopo), nil); err != nil {
+		return err
+	}
+	return put(tx.Bucket(bucketRichieste), itob(dopo.ID), dopo)
+}
+
+// nuovaRichiesta stores a new request, giving it an ID.
+func nuovaRichiesta(tx *bolt.Tx, r *domain.Richiesta) error {
+	id, err := tx.Bucket(bucketRichieste).NextSequence()
+	if err != nil {
+		return err
+	}
+	r.ID, r.Schema = id, domain.SchemaRichiesta
+	r.Anagrafica.CodiceFiscale = domain.NormalizzaCodiceFiscale(r.Anagrafica.CodiceFiscale)
+	return salvaRichiesta(tx, nil, r)
+}
+
+// copia is a deep enough copy of r to compare with after changing it: the
+// slices and maps an action appends to are copied.
+func copia(r *domain.Richiesta) *domain.Richiesta {
+	c := *r
+	c.Storia = slices.Clone(r.Storia)
+	c.Integrazioni = slices.Clone(r.Integrazioni)
+	if r.Allegati != nil {
+		c.Allegati = make(map[domain.TipoAllegato]domain.Allegato, len(r.Allegati))
+		for k, v := range r.Allegati {
+			c.Allegati[k] = v
+		}
+	}
+	if r.Esito != nil {
+		e := *r.Esito
+		c.Esito = &e
+	}
+	return &c
+}
+
+// assegnaProtocollo gives a submitted request its number, per sede and year:
+// MI-2026-000123.
+func assegnaProtocollo(tx *bolt.Tx, r *domain.Richiesta) error {
+	if r.Sede == "" {
+		return fmt.Errorf("request %d has no sede", r.ID)
+	}
+	year := strconv.Itoa(r.Inviata.In(domain.Roma).Year())
+	n, err := prossimo(tx, []byte(r.Sede+"-"+year))
+	if err != nil {
+		return err
+	}
+	r.Protocollo = fmt.Sprintf("%s-%s-%06d", r.Sede, year, n)
+	return nil
+}
+
+// assegnaCodiceMedico gives an approved doctor its codice medico: the one
+// it already holds for the profile (a variation, a revocation, a new
+// request for a profile it has), or a new one from a counter that never
+// goes back, so that no code is ever given to two people.
+func assegnaCodiceMedico(tx *bolt.Tx, r *domain.Richiesta) error {
+	if r.Esito.CodiceMedico != "" {
 		return nil
 	}
-	urg := []byte{1}
-	if r.Urgente {
-		urg = []byte{0}
+	if u, err := utentePerIndice(tx, bucketUtentiCF, domain.NormalizzaCodiceFiscale(r.Anagrafica.CodiceFiscale)); err == nil {
+		for _, ab := range u.Abilitazioni {
+			if ab.Profilo == r.Profilo && ab.CodiceMedico != "" {
+				r.Esito.CodiceMedico = ab.CodiceMedico
+				return nil
+			}
+		}
 	}
-	// A request withdrawn before submission (a counter draft, say) has no
-	// submission time: its creation time orders it instead.
-	quando := r.Inviata
-	if quando.IsZero() {
-		quando = r.Creata
+	n, err := prossimo(tx, []byte("codice_medico"))
+	if err != nil {
+		return err
 	}
-	return key([]byte(r.Sede), []byte(r.Stato), urg, itob(uint64(quando.UnixNano())), itob(r.ID))
+	r.Esito.CodiceMedico = fmt.Sprintf("MED%07d", n)
+	return nil
+}
+
+// prossimo increments the counter name and returns its new value.
+func prossimo(tx *bolt.Tx, name []byte) (uint64, error) {
+	b := tx.Bucket(bucketContatori)
+	var n uint64
+	if v := b.Get(name); v != nil {
+		n = btoi(v)
+	}
+	n++
+	return n, b.Put(name, itob(n))
 }

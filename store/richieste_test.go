@@ -1,368 +1,265 @@
 package store_test
 
 import (
-	"errors"
 	"fmt"
-	"reflect"
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
+	"abilita/cf"
 	"abilita/domain"
-	"abilita/notify"
 	"abilita/store"
 )
 
-// creaBozza stores a draft of user richiedente for sede.
-func creaBozza(tb testing.TB, s *store.Store, richiedente uint64, sede string) *domain.Richiesta {
-	tb.Helper()
-	r := &domain.Richiesta{
-		Percorso: domain.PercorsoOnline, Richiedente: richiedente, Sede: sede, Tipo: domain.TipoNuova,
-		Profilo:    domain.ProfiloMedicoEsterno,
-		Anagrafica: domain.Anagrafica{Cognome: "Rossi", Nome: "Mario", CodiceFiscale: "RSSMRA85T10A562S"},
-		Contatti:   domain.Contatti{Email: "mario.rossi@example.it"},
-		Creata:     t0, Aggiornata: t0,
+// persona is an applicant of the tests. Every one was born in San Giuliano
+// Terme (PI) on 10 December 1985; where it lives decides its sede.
+type persona struct {
+	Cognome, Nome          string
+	Comune, Provincia, CAP string
+}
+
+var (
+	rossi   = persona{"Rossi", "Mario", "San Giuliano Terme", "PI", "56017"}
+	verdi   = persona{"Verdi", "Giuseppe", "Milano", "MI", "20121"}
+	bianchi = persona{"Bianchi", "Luigi", "Roma", "RM", "00185"}
+	neri    = persona{"Neri", "Paolo", "San Giuliano Terme", "PI", "56017"}
+)
+
+// CF is the persona's codice fiscale.
+func (p persona) CF() string {
+	base := cf.CodiceCognome(p.Cognome) + cf.CodiceNome(p.Nome) + "85T10A562"
+	return base + string(cf.CarattereControllo(base))
+}
+
+// Email is the persona's e-mail address.
+func (p persona) Email() string {
+	return strings.ToLower(p.Nome + "." + p.Cognome + "@example.it")
+}
+
+// richiestaCompleta is a request of p for a new enablement as medico
+// esterno that passes every step of the form at t0 and after.
+func richiestaCompleta(p persona) *domain.Richiesta {
+	return &domain.Richiesta{
+		Tipo: domain.TipoNuova, Profilo: domain.ProfiloMedicoEsterno,
+		Anagrafica: domain.Anagrafica{
+			Cognome: p.Cognome, Nome: p.Nome, CodiceFiscale: p.CF(), Sesso: "M", DataNascita: "1985-12-10",
+			LuogoNascita: "San Giuliano Terme", ProvinciaNascita: "PI", Cittadinanza: "Italiana",
+		},
+		Residenza: domain.Residenza{Indirizzo: "Via Roma 1", CAP: p.CAP, Comune: p.Comune, Provincia: p.Provincia},
+		Contatti:  domain.Contatti{Email: p.Email(), Telefono: "+39 050 123456"},
+		Ordine:    domain.Ordine{Provincia: "PI", Numero: "1234", DataIscrizione: "2012-05-02"},
+		Documento: domain.Documento{
+			Tipo: "Carta d'identità elettronica", Numero: "CA12345AB", RilasciatoDa: "Comune di San Giuliano Terme",
+			DataRilascio: "2020-01-10", DataScadenza: "2030-01-10",
+		},
+		Dichiarazioni: domain.Dichiarazioni{DPR445: true, Privacy: true, Riservatezza: true},
+		Allegati: map[domain.TipoAllegato]domain.Allegato{
+			domain.AllegatoDocumentoFronte: {ID: "fronte", Tipo: "image/jpeg"},
+			domain.AllegatoDocumentoRetro:  {ID: "retro", Tipo: "image/jpeg"},
+			domain.AllegatoModuloFirmato:   {ID: "modulo", Tipo: "application/pdf"},
+		},
 	}
-	if err := s.CreaBozza(r); err != nil {
+}
+
+// bozza stores r as a draft of user chi at t0, with its attachments
+// uploaded as the form does, after the draft is made.
+func bozza(tb testing.TB, s *store.Store, chi uint64, r *domain.Richiesta) *domain.Richiesta {
+	tb.Helper()
+	allegati := r.Allegati
+	if err := s.CreaBozza(atto(chi, t0), r); err != nil {
 		tb.Fatal(err)
 	}
+	if len(allegati) > 0 {
+		if _, err := s.AllegaDocumenti(atto(chi, t0), r.ID, allegati); err != nil {
+			tb.Fatal(err)
+		}
+		r.Allegati = allegati
+	}
 	return r
 }
 
-// esegui runs action a on request id at quando, by user 99.
-func esegui(tb testing.TB, s *store.Store, id uint64, a domain.Azione, quando time.Time) *domain.Richiesta {
+// invia stores r as a draft of user chi and submits it at t0.
+func invia(tb testing.TB, s *store.Store, chi uint64, r *domain.Richiesta) *domain.Richiesta {
 	tb.Helper()
-	r, err := s.Esegui(id, store.Transizione{Azione: a, Chi: 99, Quando: quando})
+	got, err := s.Invia(atto(chi, t0), bozza(tb, s, chi, r).ID)
 	if err != nil {
-		tb.Fatalf("%s della richiesta %d: %v", a, id, err)
+		tb.Fatal(err)
 	}
-	return r
+	return got
 }
 
-func TestCreaBozza(t *testing.T) {
-	s := MustOpen(t)
-	r := &domain.Richiesta{Richiedente: 5, Stato: domain.StatoApprovata, Schema: 99, Protocollo: ""}
-	if err := s.CreaBozza(r); err != nil {
-		t.Fatal(err)
-	}
-	if r.ID == 0 || r.Stato != domain.StatoBozza || r.Schema != domain.SchemaRichiesta {
-		t.Fatalf("CreaBozza: ID %d, Stato %q, Schema %d", r.ID, r.Stato, r.Schema)
-	}
-	got, err := s.Richiesta(r.ID)
-	if err != nil || !reflect.DeepEqual(got, r) {
-		t.Fatalf("Richiesta(%d) = %+v, %v; want %+v", r.ID, got, err, r)
-	}
-	r2 := creaBozza(t, s, 5, "MI")
-	if r2.ID <= r.ID {
-		t.Errorf("ID non crescenti: %d dopo %d", r2.ID, r.ID)
-	}
-	_, err = s.Richiesta(999)
-	codice(t, err, domain.ErrNonTrovato)
-}
+var checklistCompleta = domain.Checklist{DatiCorrispondenti: true, DocumentoValido: true, ModuloFirmato: true, OrdinePlausibile: true}
 
-func TestAggiornaRichiesta(t *testing.T) {
-	s := MustOpen(t)
-	r := creaBozza(t, s, 1, "")
-	now := t0.Add(time.Hour)
-	got, err := s.AggiornaRichiesta(r.ID, now, func(x *domain.Richiesta) error {
-		x.Anagrafica.Cognome, x.Sede = "Bianchi", "PI"
-		return nil
-	})
-	if err != nil || got.Anagrafica.Cognome != "Bianchi" || !got.Aggiornata.Equal(now) {
-		t.Fatalf("AggiornaRichiesta = %+v, %v", got, err)
+// inLavorazione submits r for chi and has operator op take it in charge and
+// tick every check, ready for a decision.
+func inLavorazione(tb testing.TB, s *store.Store, chi, op uint64, r *domain.Richiesta) *domain.Richiesta {
+	tb.Helper()
+	id := invia(tb, s, chi, r).ID
+	if _, err := s.PrendiInCarico(atto(op, t0), id); err != nil {
+		tb.Fatal(err)
 	}
-	if stored, _ := s.Richiesta(r.ID); !reflect.DeepEqual(stored, got) {
-		t.Errorf("salvata %+v, restituita %+v", stored, got)
+	got, err := s.SalvaChecklist(atto(op, t0), id, checklistCompleta)
+	if err != nil {
+		tb.Fatal(err)
 	}
-
-	prima := istantanea(t, s)
-	rifiuto := domain.Conflitto("non modificabile")
-	_, err = s.AggiornaRichiesta(r.ID, now.Add(time.Hour), func(x *domain.Richiesta) error {
-		x.Anagrafica.Cognome, x.Stato, x.Sede = "Verdi", domain.StatoInviata, "MI"
-		return rifiuto
-	})
-	if err != rifiuto {
-		t.Fatalf("errore = %v, want quello della funzione", err)
-	}
-	_, err = s.AggiornaRichiesta(999, now, func(*domain.Richiesta) error { return nil })
-	codice(t, err, domain.ErrNonTrovato)
-	invariato(t, s, prima)
+	return got
 }
 
 func TestRichiesteUtente(t *testing.T) {
-	s := MustOpen(t)
+	s := MustOpenConSedi(t)
+	// Users 1 and 256 differ in one byte of their big-endian IDs.
+	utenti := creaUtenti(t, s, 256)
+	u1, u2, u256 := utenti[0].ID, utenti[1].ID, utenti[255].ID
 	var mie []uint64
 	for i := range 4 {
-		mie = append(mie, creaBozza(t, s, 1, "MI").ID)
-		creaBozza(t, s, 2, "MI")
-		creaBozza(t, s, 256, "RM") // 256 and 1 differ in one byte of the key
+		mie = append(mie, bozza(t, s, u1, richiestaCompleta(rossi)).ID)
+		bozza(t, s, u2, richiestaCompleta(verdi))
+		bozza(t, s, u256, richiestaCompleta(bianchi))
 		if i == 1 {
-			esegui(t, s, mie[1], domain.AzioneInvia, t0)
+			if _, err := s.Invia(atto(u1, t0), mie[1]); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
-	got, err := s.RichiesteUtente(1)
+	got, err := s.RichiesteUtente(u1)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var ids []uint64
 	for _, r := range got {
-		if r.Richiedente != 1 {
-			t.Errorf("richiesta %d dell'utente %d nell'elenco dell'utente 1", r.ID, r.Richiedente)
+		if r.Richiedente != u1 {
+			t.Errorf("richiesta %d dell'utente %d nell'elenco dell'utente %d", r.ID, r.Richiedente, u1)
 		}
 		ids = append(ids, r.ID)
 	}
 	slices.Reverse(mie)
 	if !slices.Equal(ids, mie) {
-		t.Errorf("RichiesteUtente(1) = %v, want %v (la più recente per prima)", ids, mie)
+		t.Errorf("RichiesteUtente = %v, want %v (la più recente per prima)", ids, mie)
 	}
 	if got[2].Stato != domain.StatoInviata {
 		t.Errorf("l'elenco non mostra lo stato salvato: %q", got[2].Stato)
 	}
-	if got, err := s.RichiesteUtente(3); err != nil || len(got) != 0 {
+	if got, err := s.RichiesteUtente(utenti[2].ID); err != nil || len(got) != 0 {
 		t.Errorf("RichiesteUtente(senza richieste) = %v, %v", got, err)
 	}
 }
 
-func TestEseguiRegistraLaTransizione(t *testing.T) {
-	s := MustOpen(t)
-	r := creaBozza(t, s, 1, "MI")
-	quando := time.Date(2026, 4, 1, 10, 0, 0, 0, time.UTC)
-	got, err := s.Esegui(r.ID, store.Transizione{Azione: domain.AzioneInvia, Chi: 1, Quando: quando, Nota: "inviata online"})
-	if err != nil {
+// The index by codice fiscale finds a person's requests in every sede and
+// state, oldest first, and follows a code corrected in a draft.
+func TestRichiestePerCF(t *testing.T) {
+	s := MustOpenConSedi(t)
+	u := richiedente(t, s, rossi)
+	altro := richiedente(t, s, verdi)
+	inPI := invia(t, s, u.ID, richiestaCompleta(rossi))
+	trasferito := rossi
+	trasferito.Comune, trasferito.Provincia, trasferito.CAP = "Milano", "MI", "20121"
+	inMI := invia(t, s, u.ID, richiestaCompleta(trasferito))
+	b := bozza(t, s, altro.ID, richiestaCompleta(verdi))
+
+	trova := func(cf string) []uint64 {
+		t.Helper()
+		rr, err := s.RichiestePerCF(cf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []uint64
+		for _, r := range rr {
+			out = append(out, r.ID)
+		}
+		return out
+	}
+	if got, want := trova(strings.ToLower(rossi.CF())), []uint64{inPI.ID, inMI.ID}; !slices.Equal(got, want) {
+		t.Fatalf("richieste di %s: %v, want %v (in PI e in MI)", rossi.CF(), got, want)
+	}
+	if inPI.Sede != "PI" || inMI.Sede != "MI" {
+		t.Fatalf("sedi %q e %q, want PI e MI", inPI.Sede, inMI.Sede)
+	}
+	corretta := richiestaCompleta(verdi)
+	corretta.Anagrafica.CodiceFiscale = " " + strings.ToLower(rossi.CF())
+	if _, err := s.SalvaBozza(atto(altro.ID, t0), b.ID, corretta); err != nil {
 		t.Fatal(err)
 	}
-	want := domain.Evento{Quando: quando, Da: domain.StatoBozza, A: domain.StatoInviata, Chi: 1, Nota: "inviata online"}
-	if got.Stato != domain.StatoInviata || len(got.Storia) != 1 || got.Storia[0] != want || !got.Inviata.Equal(quando) {
-		t.Fatalf("Esegui = %+v", got)
+	if got := trova(rossi.CF()); !slices.Equal(got, []uint64{inPI.ID, inMI.ID, b.ID}) {
+		t.Errorf("dopo la correzione: %v", got)
 	}
-	if stored, _ := s.Richiesta(r.ID); !reflect.DeepEqual(stored, got) {
-		t.Errorf("salvata %+v\nrestituita %+v", stored, got)
+	if got := trova(verdi.CF()); len(got) != 0 {
+		t.Errorf("il codice corretto trova ancora %v", got)
 	}
-	_, err = s.Esegui(999, store.Transizione{Azione: domain.AzioneInvia, Quando: quando})
+}
+
+func TestRichiestaPerProtocollo(t *testing.T) {
+	s := MustOpenConSedi(t)
+	u := richiedente(t, s, rossi)
+	r := invia(t, s, u.ID, richiestaCompleta(rossi))
+	for _, p := range []string{"PI-2026-000001", " pi-2026-000001 "} {
+		got, err := s.RichiestaPerProtocollo(p)
+		if err != nil || got.ID != r.ID {
+			t.Errorf("RichiestaPerProtocollo(%q) = %+v, %v", p, got, err)
+		}
+	}
+	_, err := s.RichiestaPerProtocollo("PI-2026-000002")
 	codice(t, err, domain.ErrNonTrovato)
 }
 
-func TestProtocolloPerSedeEAnno(t *testing.T) {
-	s := MustOpen(t)
-	in2026 := time.Date(2026, 5, 4, 12, 0, 0, 0, time.UTC)
-	in2027 := time.Date(2027, 1, 2, 12, 0, 0, 0, time.UTC)
-	// Just after midnight of New Year in Rome, still 31 December in UTC.
-	capodanno := time.Date(2027, 12, 31, 23, 30, 0, 0, time.UTC)
-	tests := []struct {
-		sede   string
-		quando time.Time
-		want   string
+// RichiestaPer shows a request to whom domain.Consenti allows, and hides it
+// from the others as if it did not exist.
+func TestRichiestaPer(t *testing.T) {
+	s := MustOpenConSedi(t)
+	autore := richiedente(t, s, rossi)
+	estraneo := richiedente(t, s, verdi)
+	opPI := creaOperatore(t, s, "op.pi@example.it", "PI")
+	opMI := creaOperatore(t, s, "op.mi@example.it", "MI")
+	admin := creaAmministratore(t, s, "admin@example.it")
+	b := bozza(t, s, autore.ID, richiestaCompleta(rossi))
+	r := invia(t, s, autore.ID, richiestaCompleta(rossi))
+	for _, tc := range []struct {
+		chi  *domain.Utente
+		id   uint64
+		vede bool
 	}{
-		{"MI", in2026, "MI-2026-000001"},
-		{"MI", in2026, "MI-2026-000002"},
-		{"RM", in2026, "RM-2026-000001"},
-		{"MI", in2026.Add(time.Hour), "MI-2026-000003"},
-		{"MI", in2027, "MI-2027-000001"},
-		{"RM", in2027, "RM-2027-000001"},
-		{"MI", in2027, "MI-2027-000002"},
-		{"MI", capodanno, "MI-2028-000001"},
-	}
-	for _, tt := range tests {
-		r := creaBozza(t, s, 1, tt.sede)
-		got := esegui(t, s, r.ID, domain.AzioneInvia, tt.quando)
-		if got.Protocollo != tt.want {
-			t.Errorf("%s inviata il %v: protocollo %q, want %q", tt.sede, tt.quando, got.Protocollo, tt.want)
-		}
-		if stored, _ := s.Richiesta(r.ID); stored.Protocollo != tt.want {
-			t.Errorf("protocollo salvato %q, want %q", stored.Protocollo, tt.want)
-		}
-	}
-	// Later transitions keep the number.
-	r := creaBozza(t, s, 1, "MI")
-	esegui(t, s, r.ID, domain.AzioneInvia, in2026)
-	got := esegui(t, s, r.ID, domain.AzionePrendiInCarico, in2027)
-	if got.Protocollo != "MI-2026-000004" {
-		t.Errorf("dopo la presa in carico il protocollo è %q", got.Protocollo)
-	}
-}
-
-func TestEseguiRifiutataNonCambiaNulla(t *testing.T) {
-	s := MustOpen(t)
-	inviata := creaBozza(t, s, 1, "MI")
-	esegui(t, s, inviata.ID, domain.AzioneInvia, t0)
-	bozza := creaBozza(t, s, 1, "MI")
-	if err := s.Accoda(notify.Message{To: []string{"x@example.it"}, Subject: "già in coda"}, t0); err != nil {
-		t.Fatal(err)
-	}
-	svegliato := 0
-	s.SetWaker(func() { svegliato++ })
-
-	prepare := func(*domain.Richiesta) ([]notify.Message, error) {
-		return []notify.Message{{To: []string{"mario@example.it"}, Subject: "non deve partire"}}, nil
-	}
-	prima := istantanea(t, s)
-	for _, tt := range []struct {
-		id uint64
-		a  domain.Azione
-	}{
-		{inviata.ID, domain.AzioneApprova},
-		{inviata.ID, domain.AzioneInvia},
-		{inviata.ID, domain.AzioneRisposta},
-		{bozza.ID, domain.AzionePrendiInCarico},
-		{bozza.ID, domain.AzioneAttiva},
+		{autore, b.ID, true}, {autore, r.ID, true},
+		{estraneo, b.ID, false}, {estraneo, r.ID, false},
+		{opPI, b.ID, false}, {opPI, r.ID, true},
+		{opMI, r.ID, false},
+		{admin, b.ID, false}, {admin, r.ID, true},
+		{autore, 999, false},
 	} {
-		_, err := s.Esegui(tt.id, store.Transizione{Azione: tt.a, Chi: 2, Quando: t0.Add(time.Hour), Prepare: prepare})
-		codice(t, err, domain.ErrConflitto)
-	}
-	invariato(t, s, prima)
-	if svegliato != 0 {
-		t.Errorf("il worker è stato svegliato %d volte per transizioni rifiutate", svegliato)
-	}
-}
-
-func TestEseguiCheckRifiuta(t *testing.T) {
-	s := MustOpen(t)
-	r := creaBozza(t, s, 1, "MI")
-	prima := istantanea(t, s)
-	nonTua := &domain.Errore{Codice: domain.ErrNonAmmesso, Messaggio: "Non è una tua richiesta."}
-	var visto *domain.Richiesta
-	_, err := s.Esegui(r.ID, store.Transizione{
-		Azione: domain.AzioneInvia, Chi: 2, Quando: t0,
-		Check: func(x *domain.Richiesta) error {
-			visto = x
-			if x.Richiedente != 2 {
-				return nonTua
+		t.Run(fmt.Sprintf("%s/%d", tc.chi.Email, tc.id), func(t *testing.T) {
+			got, err := s.RichiestaPer(tc.chi, tc.id, domain.OpVedi)
+			if !tc.vede {
+				codice(t, err, domain.ErrNonTrovato)
+				return
 			}
-			return nil
-		},
-		Prepare: func(*domain.Richiesta) ([]notify.Message, error) {
-			t.Error("Prepare chiamata dopo un rifiuto di Check")
-			return nil, nil
-		},
-	})
-	if !errors.Is(err, nonTua) {
-		t.Fatalf("errore = %v, want quello di Check", err)
-	}
-	if visto == nil || visto.Stato != domain.StatoBozza || visto.Richiedente != 1 {
-		t.Errorf("Check deve vedere la richiesta salvata, prima della transizione: %+v", visto)
-	}
-	invariato(t, s, prima)
-}
-
-func TestEseguiInviaSenzaSede(t *testing.T) {
-	s := MustOpen(t)
-	r := creaBozza(t, s, 1, "")
-	prima := istantanea(t, s)
-	if _, err := s.Esegui(r.ID, store.Transizione{Azione: domain.AzioneInvia, Quando: t0}); err == nil {
-		t.Fatal("inviata una richiesta senza sede: non avrebbe un protocollo")
-	}
-	invariato(t, s, prima)
-}
-
-func TestEseguiAccodaLeNotificheNellaStessaTransazione(t *testing.T) {
-	s := MustOpen(t)
-	svegliato := 0
-	s.SetWaker(func() { svegliato++ })
-	r := creaBozza(t, s, 1, "MI")
-	quando := time.Date(2026, 6, 1, 8, 0, 0, 0, time.UTC)
-	got, err := s.Esegui(r.ID, store.Transizione{
-		Azione: domain.AzioneInvia, Chi: 1, Quando: quando,
-		Prepare: func(x *domain.Richiesta) ([]notify.Message, error) {
-			if x.Stato != domain.StatoInviata {
-				t.Errorf("Prepare vede lo stato %q, want inviata", x.Stato)
+			if err != nil || got.ID != tc.id {
+				t.Errorf("RichiestaPer = %+v, %v", got, err)
 			}
-			return []notify.Message{
-				{To: []string{x.Contatti.Email}, Subject: "Ricevuta " + x.Protocollo},
-				{To: []string{"pec@pec.example.it"}, Subject: "Copia " + x.Protocollo, Kind: notify.KindPEC},
-			}, nil
-		},
-	})
+		})
+	}
+}
+
+// sportello records dati at the counter of operator op, submits it and
+// takes it in charge with every check ticked.
+func sportello(tb testing.TB, s *store.Store, op uint64, dati *domain.Richiesta) *domain.Richiesta {
+	tb.Helper()
+	a := atto(op, t0)
+	r, err := s.ApriSportello(a, "")
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	if svegliato != 1 {
-		t.Errorf("worker svegliato %d volte, want 1", svegliato)
+	if _, err := s.SalvaBozza(a, r.ID, dati); err != nil {
+		tb.Fatal(err)
 	}
-	nn, err := s.Notifiche(10)
-	if err != nil {
-		t.Fatal(err)
+	if _, err := s.AllegaDocumenti(a, r.ID, dati.Allegati); err != nil {
+		tb.Fatal(err)
 	}
-	if len(nn) != 2 {
-		t.Fatalf("%d notifiche in coda, want 2", len(nn))
-	}
-	for _, n := range nn {
-		if n.RichiestaID != r.ID || n.Stato != store.NotificaInCoda || !n.Creata.Equal(quando) || !strings.HasSuffix(n.Messaggio.Subject, got.Protocollo) {
-			t.Errorf("notifica %+v", n)
+	for _, f := range []func() (*domain.Richiesta, error){
+		func() (*domain.Richiesta, error) { return s.Invia(a, r.ID) },
+		func() (*domain.Richiesta, error) { return s.PrendiInCarico(a, r.ID) },
+		func() (*domain.Richiesta, error) { return s.SalvaChecklist(a, r.ID, checklistCompleta) },
+	} {
+		if r, err = f(); err != nil {
+			tb.Fatal(err)
 		}
 	}
-	due, _ := s.Due(quando, 10)
-	if len(due) != 2 || due[0].Message.Subject != "Ricevuta MI-2026-000001" || due[1].Message.Kind != notify.KindPEC {
-		t.Errorf("Due = %+v", due)
-	}
-}
-
-func TestEseguiPrepareFallisceNonAccodaNulla(t *testing.T) {
-	s := MustOpen(t)
-	svegliato := 0
-	s.SetWaker(func() { svegliato++ })
-	r := creaBozza(t, s, 1, "MI")
-	prima := istantanea(t, s)
-	guasto := errors.New("modello della ricevuta illeggibile")
-	_, err := s.Esegui(r.ID, store.Transizione{
-		Azione: domain.AzioneInvia, Quando: t0,
-		Prepare: func(x *domain.Richiesta) ([]notify.Message, error) {
-			return []notify.Message{{To: []string{"mario@example.it"}, Subject: x.Protocollo}}, guasto
-		},
-	})
-	if !errors.Is(err, guasto) {
-		t.Fatalf("errore = %v, want %v", err, guasto)
-	}
-	invariato(t, s, prima)
-	if svegliato != 0 {
-		t.Errorf("worker svegliato %d volte", svegliato)
-	}
-	// The number the failed submission had taken is given again.
-	if got := esegui(t, s, r.ID, domain.AzioneInvia, t0); got.Protocollo != "MI-2026-000001" {
-		t.Errorf("protocollo dopo un invio fallito = %q, want MI-2026-000001", got.Protocollo)
-	}
-}
-
-func TestInviiConcorrenti(t *testing.T) {
-	s := MustOpen(t)
-	const n = 50
-	ids := make([]uint64, n)
-	for i := range ids {
-		ids[i] = creaBozza(t, s, uint64(i+1), "MI").ID
-	}
-	quando := time.Date(2026, 9, 1, 9, 0, 0, 0, time.UTC)
-	protocolli := make([]string, n)
-	errs := make([]error, n)
-	start := make(chan struct{})
-	done := make(chan struct{})
-	for i := range n {
-		go func() {
-			defer func() { done <- struct{}{} }()
-			<-start
-			r, err := s.Esegui(ids[i], store.Transizione{Azione: domain.AzioneInvia, Chi: uint64(i + 1), Quando: quando})
-			errs[i] = err
-			if err == nil {
-				protocolli[i] = r.Protocollo
-			}
-		}()
-	}
-	close(start)
-	for range n {
-		<-done
-	}
-	for i, err := range errs {
-		if err != nil {
-			t.Fatalf("invio %d: %v", i, err)
-		}
-	}
-	slices.Sort(protocolli)
-	for i, p := range protocolli {
-		if want := fmt.Sprintf("MI-2026-%06d", i+1); p != want {
-			t.Fatalf("protocolli = %v: al posto %d c'è %q, want %q", protocolli, i, p, want)
-		}
-	}
-	coda, err := s.CodaPer("MI", domain.StatoInviata)
-	if err != nil || len(coda) != n {
-		t.Fatalf("coda MI/inviata: %d voci, %v; want %d", len(coda), err, n)
-	}
+	return r
 }

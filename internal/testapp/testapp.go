@@ -21,6 +21,7 @@ import (
 	"abilita/internal/testsmtp"
 	"abilita/notify"
 	"abilita/security"
+	"abilita/store"
 )
 
 // T is a running installation.
@@ -30,6 +31,9 @@ type T struct {
 	PEC  *testsmtp.Server // PEC relay
 	URL  string           // http://127.0.0.1:port
 	Dir  string           // data folder
+	// Orologio is the installation's clock, kept across restarts: tests
+	// move it instead of waiting.
+	Orologio *Orologio
 
 	stop func()
 }
@@ -37,7 +41,7 @@ type T struct {
 // Start starts Abilita and stops it when the test ends.
 func Start(tb testing.TB) *T {
 	tb.Helper()
-	t := &T{SMTP: testsmtp.Start(tb), PEC: testsmtp.Start(tb), Dir: tb.TempDir()}
+	t := &T{SMTP: testsmtp.Start(tb), PEC: testsmtp.Start(tb), Dir: tb.TempDir(), Orologio: nuovoOrologio()}
 	t.open(tb)
 	tb.Cleanup(func() { t.stop() })
 	return t
@@ -63,6 +67,7 @@ func (t *T) open(tb testing.TB) {
 	}
 	// Cheap hashes keep the suite fast; the parameters' handling is tested in security.
 	cfg.Argon = security.Params{Memory: 8 * 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}
+	cfg.Now = t.Orologio.Now
 	sender := notify.NewRouter(t.relay(tb, t.SMTP, "noreply@abilita.test"), t.relay(tb, t.PEC, "abilita@pec.abilita.test"))
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if testing.Verbose() {
@@ -72,9 +77,10 @@ func (t *T) open(tb testing.TB) {
 	if err != nil {
 		tb.Fatal(err)
 	}
+	// The worker keeps its delays between attempts, which pass on the
+	// installation's clock; only its look at the outbox, a real ticker, is
+	// quicker, as a backstop to the wake-up after each commit.
 	a.Worker.Interval = 50 * time.Millisecond
-	a.Worker.BaseDelay = 100 * time.Millisecond
-	a.Worker.MaxDelay = 500 * time.Millisecond
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { defer close(done); a.Worker.Run(ctx) }()
@@ -122,6 +128,29 @@ func (t *T) WaitLink(tb testing.TB, to, subject, path string) string {
 	return ""
 }
 
+// AttendiPostaSpedita waits until the outbox holds no message still to
+// send: everything written so far has reached its relay or been given up,
+// so what the relays received is all they will receive until the next
+// action.
+func (t *T) AttendiPostaSpedita(tb testing.TB) {
+	tb.Helper()
+	t.App.Worker.Wake()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		conti, err := t.App.Store.ContaPosta("")
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if conti[domain.NotificaInCoda] == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			tb.Fatalf("outbox: %d messages still queued after 10s", conti[domain.NotificaInCoda])
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
 // CreaUtente stores a ready account (an operator or administrator, say)
 // with the given password, as if it had been activated.
 func (t *T) CreaUtente(tb testing.TB, u domain.Utente, password string) *domain.Utente {
@@ -130,7 +159,8 @@ func (t *T) CreaUtente(tb testing.TB, u domain.Utente, password string) *domain.
 	if err != nil {
 		tb.Fatal(err)
 	}
-	u.PasswordHash, u.Creato, u.EmailVerificata = hash, time.Now(), time.Now()
+	now := t.Orologio.Now()
+	u.PasswordHash, u.Creato, u.EmailVerificata = hash, now, now
 	if err := t.App.Store.CreaUtente(&u); err != nil {
 		tb.Fatal(err)
 	}
@@ -142,4 +172,45 @@ func (t *T) CreaUtente(tb testing.TB, u domain.Utente, password string) *domain.
 func Client() *http.Client {
 	jar, _ := cookiejar.New(nil)
 	return &http.Client{Jar: jar, Timeout: 30 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+// AggiornaUtente changes a stored account as no single action would, to set
+// up a test.
+func (t *T) AggiornaUtente(tb testing.TB, id uint64, fn func(*domain.Utente) error) *domain.Utente {
+	tb.Helper()
+	var u *domain.Utente
+	err := t.App.Store.Importa(func(im *store.Importazione) error {
+		var err error
+		u, err = im.AggiornaUtente(id, fn)
+		return err
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return u
+}
+
+// AggiornaRichiesta changes a stored request as no single action would, to
+// set up a test.
+func (t *T) AggiornaRichiesta(tb testing.TB, id uint64, fn func(*domain.Richiesta) error) *domain.Richiesta {
+	tb.Helper()
+	var r *domain.Richiesta
+	err := t.App.Store.Importa(func(im *store.Importazione) error {
+		var err error
+		r, err = im.AggiornaRichiesta(id, fn)
+		return err
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return r
+}
+
+// ImportaRichiesta stores a request as it is (state, times, sede), to set
+// up a test that needs many.
+func (t *T) ImportaRichiesta(tb testing.TB, r *domain.Richiesta) {
+	tb.Helper()
+	if err := t.App.Store.Importa(func(im *store.Importazione) error { return im.Richiesta(r) }); err != nil {
+		tb.Fatal(err)
+	}
 }

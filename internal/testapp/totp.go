@@ -1,12 +1,13 @@
 package testapp
 
 import (
+	"context"
 	"testing"
-	"time"
 
 	"abilita/domain"
 	"abilita/handlers"
 	"abilita/security"
+	"abilita/store"
 )
 
 // CreaUtenteConTOTP stores a ready account, as if activated: the password,
@@ -20,20 +21,30 @@ func (t *T) CreaUtenteConTOTP(tb testing.TB, u domain.Utente, password string) (
 	if err != nil {
 		tb.Fatal(err)
 	}
-	creato := t.CreaUtente(tb, u, password)
-	sigillato, err := t.App.Keys.Seal([]byte(key.Secret()), domain.ContestoSegretoTOTP(creato.ID))
+	hash, err := t.App.Hasher.Hash(context.Background(), password)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	now := time.Now()
-	err = t.App.Store.AggiornaUtente(creato.ID, func(x *domain.Utente) error {
-		x.TOTP = &domain.TOTP{SegretoCifrato: sigillato, Attivato: now}
-		x.Regole = &domain.Accettazione{Versione: domain.VersioneRegole, Quando: now}
-		for i := range x.Abilitazioni {
-			x.Abilitazioni[i].Attivata = now
+	now := t.Orologio.Now()
+	u.PasswordHash, u.Creato, u.EmailVerificata = hash, now, now
+	creato := &u
+	err = t.App.Store.Importa(func(im *store.Importazione) error {
+		if err := im.Utente(creato); err != nil {
+			return err
 		}
-		*creato = *x
-		return nil
+		sigillato, err := t.App.Keys.Seal([]byte(key.Secret()), domain.ContestoSegretoTOTP(creato.ID))
+		if err != nil {
+			return err
+		}
+		creato, err = im.AggiornaUtente(creato.ID, func(x *domain.Utente) error {
+			x.TOTP = &domain.TOTP{SegretoCifrato: sigillato, Attivato: now}
+			x.Regole = &domain.Accettazione{Versione: domain.VersioneRegole, Quando: now}
+			for i := range x.Abilitazioni {
+				x.Abilitazioni[i].Attivata = now
+			}
+			return nil
+		})
+		return err
 	})
 	if err != nil {
 		tb.Fatal(err)
@@ -41,36 +52,28 @@ func (t *T) CreaUtenteConTOTP(tb testing.TB, u domain.Utente, password string) (
 	return creato, key.Secret()
 }
 
-// CodiceLibero returns a code of the authenticator with that secret that
-// the account utenteID may still use: the current one, or the next one when
-// the current step was used already (a login a moment ago). It waits for
-// the next step when both were used.
+// CodiceLibero returns the code of the authenticator with that secret at
+// the installation's clock, one the account utenteID may still use: when
+// the current step was used already (a login a moment ago), it first moves
+// the clock on to the next step, as a person waits for the app to show a
+// new code.
 func (t *T) CodiceLibero(tb testing.TB, utenteID uint64, segreto string) string {
 	tb.Helper()
-	for {
-		u, err := t.App.Store.Utente(utenteID)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		ultimo := int64(0)
-		if u.TOTP != nil {
-			ultimo = u.TOTP.UltimoPasso
-		}
-		now := time.Now()
-		// The server accepts the steps next to its own (±1): the current one
-		// and the next stay accepted even if its clock turns a step before
-		// the code reaches it.
-		for _, quando := range []time.Time{now, now.Add(security.TOTPPeriodo)} {
-			if security.PassoTOTP(quando) > ultimo {
-				code, err := security.CodiceTOTP(segreto, quando)
-				if err != nil {
-					tb.Fatal(err)
-				}
-				return code
-			}
-		}
-		time.Sleep(time.Second)
+	u, err := t.App.Store.Utente(utenteID)
+	if err != nil {
+		tb.Fatal(err)
 	}
+	now := t.Orologio.Now()
+	if u.TOTP != nil {
+		for security.PassoTOTP(now) <= u.TOTP.UltimoPasso {
+			now = t.Orologio.Avanza(security.TOTPPeriodo)
+		}
+	}
+	code, err := security.CodiceTOTP(segreto, now)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return code
 }
 
 // CodiceTOTP returns a usable code (CodiceLibero) of the authenticator

@@ -1,4 +1,4 @@
-package security
+package domain
 
 import (
 	"errors"
@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-func TestCheckPassword(t *testing.T) {
+func TestControllaPassword(t *testing.T) {
 	personal := []string{"RSSMRA80A01H501U", "Mario", "De Luca", "m.deluca@example.it", "Li"}
 	tests := []struct {
 		name     string
@@ -47,19 +47,19 @@ func TestCheckPassword(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := CheckPassword(tt.password, tt.minLen, personal...)
+			err := ControllaPassword(tt.password, tt.minLen, personal...)
 			if tt.want == "" {
 				if err != nil {
 					t.Fatalf("refused: %v", err)
 				}
 				return
 			}
-			var pe *PolicyError
-			if !errors.As(err, &pe) {
-				t.Fatalf("err = %v, want a *PolicyError containing %q", err, tt.want)
+			var e *Errore
+			if !errors.As(err, &e) || e.Codice != ErrNonValido {
+				t.Fatalf("err = %v, want an ErrNonValido *Errore containing %q", err, tt.want)
 			}
-			if !strings.Contains(pe.Motivo, tt.want) {
-				t.Errorf("reason %q does not contain %q", pe.Motivo, tt.want)
+			if !strings.Contains(e.Messaggio, tt.want) {
+				t.Errorf("reason %q does not contain %q", e.Messaggio, tt.want)
 			}
 		})
 	}
@@ -76,8 +76,27 @@ func TestCommonPasswordsList(t *testing.T) {
 		}
 	}
 	for p := range list {
-		if CheckPassword(strings.ToUpper(p), 1) == nil {
+		if ControllaPassword(strings.ToUpper(p), 1) == nil {
 			t.Errorf("blocklisted %q accepted in upper case", strings.ToUpper(p))
 		}
+	}
+}
+
+func TestControllaPasswordDelTitolare(t *testing.T) {
+	u := &Utente{Email: "anna.verdi@example.it", CodiceFiscale: "VRDNNA80A41H501X", Cognome: "Verdi", Nome: "Anna"}
+	for _, pw := range []string{"vrdnna80a41h501x-e-poi", "le rose di annaverdi", "la mia password: verdi e basta"} {
+		if err := u.ControllaPassword(pw, MinPasswordConTOTP); err == nil {
+			t.Errorf("%q contains the holder's data and was accepted", pw)
+		}
+	}
+	if err := u.ControllaPassword("cavallo batteria graffetta", MinPasswordConTOTP); err != nil {
+		t.Errorf("a passphrase was refused: %v", err)
+	}
+	if u.MinimoPassword() != MinPasswordSoloPassword {
+		t.Errorf("a generic account without TOTP: minimum %d, want %d", u.MinimoPassword(), MinPasswordSoloPassword)
+	}
+	u.TOTP = &TOTP{}
+	if u.MinimoPassword() != MinPasswordConTOTP {
+		t.Errorf("an account with TOTP: minimum %d, want %d", u.MinimoPassword(), MinPasswordConTOTP)
 	}
 }
