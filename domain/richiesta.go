@@ -207,6 +207,7 @@ type Evento struct {
 // Richiesta is a domanda di abilitazione.
 type Richiesta struct {
 	Schema      int           `json:"schema"`
+	Versione    uint64        `json:"versione,omitempty"` // incremented by every save: what a check made outside the transaction saw
 	ID          uint64        `json:"id"`
 	Protocollo  string        `json:"protocollo,omitempty"`
 	Percorso    Percorso      `json:"percorso"`

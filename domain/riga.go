@@ -5,9 +5,9 @@ import (
 	"time"
 )
 
-// RigaCoda is what the operators' queue shows of a request: the store keeps
-// it in the queue's index, so that a page of the queue reads its rows and
-// nothing else.
+// RigaCoda is what a list shows of a request (the operators' queue, the
+// applicant's requests): the store keeps it in the lists' indexes, so that a
+// page reads its rows and nothing else.
 type RigaCoda struct {
 	ID            uint64    `json:"id"`
 	Protocollo    string    `json:"p,omitempty"`
@@ -21,6 +21,7 @@ type RigaCoda struct {
 	Urgente       bool      `json:"u,omitempty"`
 	Inviata       time.Time `json:"i,omitzero"`
 	Creata        time.Time `json:"cr,omitzero"` // only when never submitted: it orders the row then
+	Aggiornata    time.Time `json:"ag,omitzero"`
 	Operatore     uint64    `json:"o,omitempty"`
 }
 
@@ -28,7 +29,7 @@ type RigaCoda struct {
 func (r *Richiesta) Riga() RigaCoda {
 	riga := RigaCoda{ID: r.ID, Protocollo: r.Protocollo, Cognome: r.Anagrafica.Cognome, Nome: r.Anagrafica.Nome,
 		CodiceFiscale: r.Anagrafica.CodiceFiscale, Sede: r.Sede, Percorso: r.Percorso, Profilo: r.Profilo, Stato: r.Stato,
-		Urgente: r.Urgente, Inviata: r.Inviata, Operatore: r.Operatore}
+		Urgente: r.Urgente, Inviata: r.Inviata, Aggiornata: r.Aggiornata, Operatore: r.Operatore}
 	if r.Inviata.IsZero() {
 		riga.Creata = r.Creata
 	}

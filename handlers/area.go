@@ -14,7 +14,7 @@ import (
 
 type areaVM struct {
 	views.Base
-	Richieste    []domain.Richiesta
+	Richieste    []domain.RigaCoda
 	Abilitazioni []abilitazioneVista
 	Codice       *codiceInSospeso
 	Servizio     string // the certificate service, once an enablement is active

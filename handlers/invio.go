@@ -1,12 +1,15 @@
 package handlers
 
 import (
+	"errors"
+
 	"github.com/gofiber/fiber/v2"
 
 	"abilita/domain"
 	"abilita/pdf"
 	"abilita/posta"
 	"abilita/sedi"
+	"abilita/store"
 	"abilita/views"
 )
 
@@ -18,16 +21,14 @@ func (h *Handlers) inviaRichiesta(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	now := h.Now()
-	if p, _ := r.ValidaTutto(now); p != "" {
-		return h.avviso(c, urlPasso(r.ID, p), "Prima di inviare completa i dati di questo passo.")
-	}
-	if r.Percorso != domain.PercorsoSportello {
-		if _, ok := r.ComuneResidenza(now); !ok {
-			return h.avviso(c, urlPasso(r.ID, domain.PassoAnagrafica), "Prima di inviare controlla il comune di residenza.")
-		}
-	}
-	if _, err := h.Store.Invia(h.atto(c), r.ID); err != nil {
+	_, err = h.Store.Invia(h.atto(c), r.ID)
+	var incompleta *store.Incompleta
+	switch {
+	case errors.As(err, &incompleta) && incompleta.Passo == domain.PassoAnagrafica && r.Percorso != domain.PercorsoSportello:
+		return h.avviso(c, urlPasso(r.ID, incompleta.Passo), "Prima di inviare controlla i dati anagrafici e il comune di residenza.")
+	case errors.As(err, &incompleta):
+		return h.avviso(c, urlPasso(r.ID, incompleta.Passo), "Prima di inviare completa i dati di questo passo.")
+	case err != nil:
 		return err
 	}
 	return h.redirect(c, urlRichiesta(r.ID)+"/ricevuta")

@@ -20,7 +20,7 @@ func (h *Handlers) richiestaPropria(c *fiber.Ctx) (*domain.Richiesta, error) {
 
 type mieRichiesteVM struct {
 	views.Base
-	Richieste []domain.Richiesta
+	Richieste []domain.RigaCoda
 }
 
 func (h *Handlers) mieRichieste(c *fiber.Ctx) error {

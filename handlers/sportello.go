@@ -19,7 +19,7 @@ type sportelloVM struct {
 	Codice   string
 	Errori   domain.Errori
 	SedeNome string
-	Bozze    []domain.Richiesta // the operator's counter requests not yet registered
+	Bozze    []domain.RigaCoda // the operator's counter requests not yet registered
 }
 
 func (h *Handlers) paginaSportello(c *fiber.Ctx, codice string, e domain.Errori) (sportelloVM, error) {
@@ -31,9 +31,12 @@ func (h *Handlers) paginaSportello(c *fiber.Ctx, codice string, e domain.Errori)
 	if sd, err := h.Store.Sede(u.Sede); err == nil {
 		vm.SedeNome = sd.Nome
 	}
-	richieste, err := h.Store.RichiesteUtente(u.ID)
-	for _, r := range richieste {
-		if domain.Consenti(u, domain.OpCompila, &r) == nil {
+	righe, err := h.Store.RichiesteUtente(u.ID)
+	for _, r := range righe {
+		// The drafts this operator may still complete: the one rule, on what
+		// the row tells of the request.
+		bozza := domain.Richiesta{Richiedente: u.ID, Percorso: r.Percorso, Stato: r.Stato, Sede: r.Sede}
+		if domain.Consenti(u, domain.OpCompila, &bozza) == nil {
 			vm.Bozze = append(vm.Bozze, r)
 		}
 	}

@@ -41,13 +41,13 @@ func (v *visitatore) richiestaAlloSportello(codice string) uint64 {
 }
 
 // bozzeDi are the drafts a user owns.
-func bozzeDi(t testing.TB, app *testapp.T, utente uint64) []domain.Richiesta {
+func bozzeDi(t testing.TB, app *testapp.T, utente uint64) []domain.RigaCoda {
 	t.Helper()
 	richieste, err := app.App.Store.RichiesteUtente(utente)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out []domain.Richiesta
+	var out []domain.RigaCoda
 	for _, r := range richieste {
 		if r.Stato == domain.StatoBozza {
 			out = append(out, r)

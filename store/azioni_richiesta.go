@@ -112,19 +112,31 @@ func (e *Incompleta) Error() string {
 	return "Prima di inviare completa i dati del passo «" + e.Passo.Titolo() + "»."
 }
 
+// CodiceErrore makes it a refusal of the data.
+func (e *Incompleta) CodiceErrore() domain.Codice { return domain.ErrNonValido }
+
 // Invia submits the complete draft id: the sede that will handle it (the
 // counter's, or the one serving the comune of residence), its protocol
 // number, the acknowledgement to the applicant (composed with the receipt
 // when it is delivered) and the audit entry. Concurrent submissions share
-// their commits.
+// their commits. The draft is checked before the transaction, so that the
+// writer does not wait for the checks, and the transaction makes sure it is
+// still the version checked.
 func (s *Store) Invia(a Atto, id uint64) (*domain.Richiesta, error) {
+	bozza, err := s.Richiesta(id)
+	if err != nil {
+		return nil, err
+	}
+	if p, _ := bozza.ValidaTutto(a.Quando); p != "" {
+		return nil, &Incompleta{Passo: p}
+	}
+	sd, err := s.sedeCompetente(bozza, a.Quando)
+	if err != nil {
+		return nil, err
+	}
 	r, err := s.modifica(a, id, domain.OpCompila, func(tx *bolt.Tx, _ *domain.Utente, r *domain.Richiesta) error {
-		if p, _ := r.ValidaTutto(a.Quando); p != "" {
-			return &domain.Errore{Codice: domain.ErrNonValido, Messaggio: (&Incompleta{Passo: p}).Error()}
-		}
-		sd, err := s.sedeCompetente(r, a.Quando)
-		if err != nil {
-			return err
+		if r.Versione != bozza.Versione {
+			return errBozzaCambiata
 		}
 		nota := "Inviata online"
 		if r.Percorso == domain.PercorsoSportello {
@@ -151,6 +163,8 @@ func (s *Store) Invia(a Atto, id uint64) (*domain.Richiesta, error) {
 	}
 	return r, err
 }
+
+var errBozzaCambiata = domain.Conflitto("La bozza è stata modificata mentre la inviavi: controlla i dati e inviala di nuovo.")
 
 // Annulla withdraws the request id of its applicant a.Chi.
 func (s *Store) Annulla(a Atto, id uint64) (*domain.Richiesta, error) {

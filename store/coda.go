@@ -397,6 +397,9 @@ func (s *Store) ConteggiPerSede() (map[string]map[domain.Stato]int, error) {
 		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 			p := bytes.SplitN(k[len(prefix):], []byte{0}, 3)
 			sede, stato := string(p[0]), domain.Stato(p[1])
+			if sede == tutteLeSedi {
+				continue
+			}
 			if out[sede] == nil {
 				out[sede] = map[domain.Stato]int{}
 			}

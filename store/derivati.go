@@ -3,7 +3,6 @@ package store
 import (
 	"bytes"
 	"encoding/binary"
-	"encoding/json"
 	"fmt"
 
 	bolt "go.etcd.io/bbolt"
@@ -105,12 +104,14 @@ func errUnico(bucket []byte) error {
 	return domain.Conflitto("Il dato è già registrato.")
 }
 
-// The kinds of aggregate counter; the first byte of their keys.
+// The kinds of aggregate counter; the first byte of their keys. The
+// counters of requests are kept for each sede and, under "*", for all.
 const (
 	contoCoda     = 'c' // sede | stato | percorso | profilo | urgenza: the queue's counts
 	contoMese     = 'm' // sede | mese | percorso | profilo | stato: submissions and outcomes by month
 	contoTempo    = 't' // sede | mese or "*" | bucket: times from submission to decision
 	contoPosta    = 'o' // sede | stato: the outbox by sede and delivery state
+	contoSede     = 's' // sede: the submitted requests of each sede
 	meseQualsiasi = "*"
 )
 
@@ -130,14 +131,14 @@ func derivaRichiesta(r *domain.Richiesta) derivato {
 		return derivato{}
 	}
 	id := itob(r.ID)
-	d := derivato{voci: []voce{{bucketRichiesteUtente, key(itob(r.Richiedente), id), nil}}}
+	riga := codificaRiga(r.Riga())
+	d := derivato{voci: []voce{{bucketRichiesteUtente, key(itob(r.Richiedente), id), riga}}}
 	if cf := domain.NormalizzaCodiceFiscale(r.Anagrafica.CodiceFiscale); cf != "" {
 		d.voci = append(d.voci, voce{bucketRichiesteCF, key([]byte(cf), id), nil})
 	}
 	if r.Sede == "" || r.Stato == domain.StatoBozza {
 		return d
 	}
-	riga := codificaRiga(r.Riga())
 	if r.Protocollo != "" {
 		// The id, then the row, for the search by protocol.
 		d.voci = append(d.voci, voce{bucketProtocolli, []byte(r.Protocollo), append(bytes.Clone(id), riga...)})
@@ -153,12 +154,17 @@ func derivaRichiesta(r *domain.Richiesta) derivato {
 	}
 	percorso, profilo, stato := []byte(r.Percorso), []byte(r.Profilo), []byte(r.Stato)
 	mese := []byte(r.Mese())
-	d.conti = append(d.conti,
-		conto(contoCoda, sede, stato, percorso, profilo, urgenza(r.Urgente)),
-		conto(contoMese, sede, mese, percorso, profilo, stato))
-	if t, ok := r.TempoDecisione(); ok {
-		b := binary.BigEndian.AppendUint16(nil, uint16(domain.BucketTempo(t)))
-		d.conti = append(d.conti, conto(contoTempo, sede, mese, b), conto(contoTempo, sede, []byte(meseQualsiasi), b))
+	d.conti = append(d.conti, conto(contoSede, sede))
+	// The counters of the sede, and the same for every sede ("*"), which
+	// the statistics of the whole Institute read.
+	for _, ambito := range [][]byte{sede, []byte(tutteLeSedi)} {
+		d.conti = append(d.conti,
+			conto(contoCoda, ambito, stato, percorso, profilo, urgenza(r.Urgente)),
+			conto(contoMese, ambito, mese, percorso, profilo, stato))
+		if t, ok := r.TempoDecisione(); ok {
+			b := binary.BigEndian.AppendUint16(nil, uint16(domain.BucketTempo(t)))
+			d.conti = append(d.conti, conto(contoTempo, ambito, mese, b), conto(contoTempo, ambito, []byte(meseQualsiasi), b))
+		}
 	}
 	return d
 }
@@ -175,7 +181,8 @@ func chiaveCoda(r *domain.Richiesta) []byte {
 }
 
 // A row in an index value: the codes of its path and profile first, so that
-// the queue's filters read two bytes, then the row as JSON.
+// the queue's filters read two bytes, then the row's fields in a compact
+// binary form (riga.go), since pages decode many rows.
 var (
 	codiciPercorso = []domain.Percorso{domain.PercorsoSportello, domain.PercorsoInailRisponde, domain.PercorsoOnline}
 	codiciProfilo  = domain.Profili
@@ -188,19 +195,6 @@ func codice[T comparable](elenco []T, v T) byte {
 		}
 	}
 	return 0
-}
-
-func codificaRiga(r domain.RigaCoda) []byte {
-	data, _ := json.Marshal(r) // a struct of strings, numbers and a time: it cannot fail
-	return append([]byte{codice(codiciPercorso, r.Percorso), codice(codiciProfilo, r.Profilo)}, data...)
-}
-
-func decodificaRiga(v []byte) (domain.RigaCoda, error) {
-	var r domain.RigaCoda
-	if len(v) < 2 {
-		return r, fmt.Errorf("store: queue row too short")
-	}
-	return r, json.Unmarshal(v[2:], &r)
 }
 
 // derivaUtente is what an account derives.

@@ -40,17 +40,18 @@ func (s *Store) RichiestaPer(u *domain.Utente, id uint64, op domain.Operazione) 
 	return r, nil
 }
 
-// RichiesteUtente returns the requests filed by a user, newest first.
-func (s *Store) RichiesteUtente(utenteID uint64) ([]domain.Richiesta, error) {
-	var out []domain.Richiesta
+// RichiesteUtente returns the rows of the requests filed by a user, newest
+// first, from its index: no request is read.
+func (s *Store) RichiesteUtente(utenteID uint64) ([]domain.RigaCoda, error) {
+	var out []domain.RigaCoda
 	err := s.leggi(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketRichieste)
-		for id := range indietro(tx.Bucket(bucketRichiesteUtente), prefisso(itob(utenteID)), 0) {
-			var r domain.Richiesta
-			if err := get(b, id, &r); err != nil {
+		b := tx.Bucket(bucketRichiesteUtente)
+		for k := range indietroChiavi(b.Cursor(), prefisso(itob(utenteID))) {
+			riga, err := decodificaRiga(b.Get(k))
+			if err != nil {
 				return err
 			}
-			out = append(out, r)
+			out = append(out, riga)
 		}
 		return nil
 	})
@@ -138,6 +139,9 @@ func leggiAttore(tx *bolt.Tx, id uint64) (*domain.Utente, error) {
 // salvaRichiesta writes dopo over prima (nil for a new request) with every
 // index and counter that changes.
 func salvaRichiesta(tx *bolt.Tx, prima, dopo *domain.Richiesta) error {
+	if prima != nil {
+		dopo.Versione = prima.Versione + 1
+	}
 	if err := aggiornaDerivati(tx, derivaRichiesta(prima), derivaRichiesta(dopo), nil); err != nil {
 		return err
 	}

@@ -73,7 +73,11 @@ func bozza(tb testing.TB, s *store.Store, chi uint64, r *domain.Richiesta) *doma
 		if _, err := s.AllegaDocumenti(atto(chi, t0), r.ID, allegati); err != nil {
 			tb.Fatal(err)
 		}
-		r.Allegati = allegati
+		salvata, err := s.Richiesta(r.ID)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		*r = *salvata
 	}
 	return r
 }
@@ -127,8 +131,8 @@ func TestRichiesteUtente(t *testing.T) {
 	}
 	var ids []uint64
 	for _, r := range got {
-		if r.Richiedente != u1 {
-			t.Errorf("richiesta %d dell'utente %d nell'elenco dell'utente %d", r.ID, r.Richiedente, u1)
+		if x, err := s.Richiesta(r.ID); err != nil || x.Richiedente != u1 || x.Stato != r.Stato || !x.Aggiornata.Equal(r.Aggiornata) {
+			t.Errorf("riga %+v nell'elenco dell'utente %d: la richiesta è %+v (%v)", r, u1, x, err)
 		}
 		ids = append(ids, r.ID)
 	}

@@ -136,7 +136,7 @@ func (s *Store) sedeCompetente(r *domain.Richiesta, quando time.Time) (sedi.Sede
 	}
 	comune, ok := r.ComuneResidenza(quando)
 	if !ok {
-		return sedi.Sede{}, &domain.Errore{Codice: domain.ErrNonValido, Messaggio: "Prima di inviare controlla il comune di residenza."}
+		return sedi.Sede{}, &Incompleta{Passo: domain.PassoAnagrafica}
 	}
 	return s.SedePerProvincia(comune.Provincia)
 }

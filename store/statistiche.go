@@ -2,8 +2,8 @@ package store
 
 import (
 	"bytes"
+	"container/heap"
 	"encoding/binary"
-	"slices"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -15,59 +15,54 @@ import (
 // counters: the requests by state, path, profile and sede, by month of
 // submission, the times to decision, and the open requests submitted before
 // ora - soglia, counted from the queue index (the oldest maxAttese of them
-// as rows). Nothing reads a request.
+// as rows). Nothing reads a request, and what is read does not grow with
+// the archive: counters per sede and month, and the keys of the late
+// requests.
 func (s *Store) Aggregati(sede string, ora time.Time, soglia time.Duration, maxAttese int) (domain.Aggregati, error) {
 	a := domain.Aggregati{PerStato: map[domain.Stato]int{}, PerPercorso: map[domain.Percorso]int{}, PerProfilo: map[domain.Profilo]int{},
 		PerSede: map[string]int{}, Tempi: make([]int, domain.NumeroBucketTempo)}
-	sedi := []string{sede}
+	ambito, sedi := []byte(sede), []string{sede}
 	if sede == "" {
-		sedi = sedi[:0]
+		ambito, sedi = []byte(tutteLeSedi), nil
 		for _, sd := range s.Sedi() {
 			sedi = append(sedi, sd.Codice)
 		}
 	}
 	err := s.leggi(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bucketAggregati).Cursor()
-		mesi := map[string]map[domain.Stato]int{}
-		for _, sd := range sedi {
-			// sede | stato | percorso | profilo | urgenza
-			prefix := append(conto(contoCoda, []byte(sd)), 0)
-			for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-				p := bytes.Split(k[len(prefix):], []byte{0})
-				n := int(btoi(v))
-				a.PerStato[domain.Stato(p[0])] += n
-				a.PerPercorso[domain.Percorso(p[1])] += n
-				a.PerProfilo[domain.Profilo(p[2])] += n
-				a.PerSede[sd] += n
-				a.Totale += n
-			}
-			// sede | mese | percorso | profilo | stato
-			prefix = append(conto(contoMese, []byte(sd)), 0)
-			for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-				p := bytes.Split(k[len(prefix):], []byte{0})
-				m := mesi[string(p[0])]
-				if m == nil {
-					m = map[domain.Stato]int{}
-					mesi[string(p[0])] = m
-				}
-				m[domain.Stato(p[3])] += int(btoi(v))
-			}
-			// sede | "*" | bucket
-			prefix = append(conto(contoTempo, []byte(sd), []byte(meseQualsiasi)), 0)
-			for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-				if i := int(binary.BigEndian.Uint16(k[len(prefix):])); i < len(a.Tempi) {
-					a.Tempi[i] += int(btoi(v))
-				}
-			}
+		// ambito | stato | percorso | profilo | urgenza
+		prefix := append(conto(contoCoda, ambito), 0)
+		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+			p := bytes.Split(k[len(prefix):], []byte{0})
+			n := int(btoi(v))
+			a.PerStato[domain.Stato(p[0])] += n
+			a.PerPercorso[domain.Percorso(p[1])] += n
+			a.PerProfilo[domain.Profilo(p[2])] += n
+			a.Totale += n
 		}
-		for _, m := range slices.Sorted(func(yield func(string) bool) {
-			for k := range mesi {
-				if !yield(k) {
-					return
-				}
+		if sede == "" {
+			prefix = []byte{contoSede, 0}
+			for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+				a.PerSede[string(k[len(prefix):])] = int(btoi(v))
 			}
-		}) {
-			a.Mesi = append(a.Mesi, domain.AggregatoMese{Mese: m, PerStato: mesi[m]})
+		} else {
+			a.PerSede[sede] = a.Totale
+		}
+		// ambito | mese | percorso | profilo | stato, months in order
+		prefix = append(conto(contoMese, ambito), 0)
+		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+			p := bytes.Split(k[len(prefix):], []byte{0})
+			if n := len(a.Mesi); n == 0 || a.Mesi[n-1].Mese != string(p[0]) {
+				a.Mesi = append(a.Mesi, domain.AggregatoMese{Mese: string(p[0]), PerStato: map[domain.Stato]int{}})
+			}
+			a.Mesi[len(a.Mesi)-1].PerStato[domain.Stato(p[3])] += int(btoi(v))
+		}
+		// ambito | "*" | bucket
+		prefix = append(conto(contoTempo, ambito, []byte(meseQualsiasi)), 0)
+		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+			if i := int(binary.BigEndian.Uint16(k[len(prefix):])); i < len(a.Tempi) {
+				a.Tempi[i] += int(btoi(v))
+			}
 		}
 		var err error
 		a.InAttesa, a.NumeroInAttesa, err = inAttesa(tx, sedi, ora.Add(-soglia), maxAttese)
@@ -77,37 +72,68 @@ func (s *Store) Aggregati(sede string, ora time.Time, soglia time.Duration, maxA
 }
 
 // inAttesa counts the open requests of the sedi submitted before limite and
-// returns the oldest n of them, oldest first.
+// returns the oldest n of them, oldest first: each sede's open states are
+// parts of the queue index ordered by time, merged here a row at a time, so
+// only the rows returned are decoded.
 func inAttesa(tx *bolt.Tx, sedi []string, limite time.Time, n int) ([]domain.RigaCoda, int, error) {
 	fine := itob(uint64(limite.UnixNano()))
-	c := tx.Bucket(bucketCoda).Cursor()
-	var righe []domain.RigaCoda
+	b := tx.Bucket(bucketCoda)
 	totale := 0
+	var teste flussiPerTempo
 	for _, sd := range sedi {
 		for _, st := range []domain.Stato{domain.StatoInviata, domain.StatoInLavorazione, domain.StatoIntegrazioneRichiesta} {
 			for _, u := range [][]byte{urgenza(true), urgenza(false)} {
 				prefix := append(prefisso([]byte(sd), []byte(st)), u[0], 0)
-				prese := 0
-				for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-					tail := k[len(k)-lunghezzaCoda:]
-					if bytes.Compare(tail[2:10], fine) >= 0 {
-						break
-					}
+				c := b.Cursor()
+				// Count the late keys, then start the part at its first one.
+				k, _ := c.Seek(prefix)
+				for ; k != nil && bytes.HasPrefix(k, prefix) && tardiva(k, fine); k, _ = c.Next() {
 					totale++
-					if prese < n {
-						riga, err := decodificaRiga(v)
-						if err != nil {
-							return nil, 0, err
-						}
-						if !riga.Inviata.IsZero() {
-							righe = append(righe, riga)
-							prese++
-						}
-					}
+				}
+				f := &flusso{c: c, base: prefix, prefix: prefix}
+				if f.k, f.v = c.Seek(prefix); f.k != nil && bytes.HasPrefix(f.k, prefix) && tardiva(f.k, fine) {
+					teste = append(teste, f)
 				}
 			}
 		}
 	}
-	slices.SortFunc(righe, func(a, b domain.RigaCoda) int { return a.Inviata.Compare(b.Inviata) })
-	return righe[:min(len(righe), n)], totale, nil
+	heap.Init(&teste)
+	var righe []domain.RigaCoda
+	for len(righe) < n && len(teste) > 0 {
+		f := teste[0]
+		riga, err := decodificaRiga(f.v)
+		if err != nil {
+			return nil, 0, err
+		}
+		righe = append(righe, riga)
+		if f.passa(true); f.k != nil && tardiva(f.k, fine) {
+			heap.Fix(&teste, 0)
+		} else {
+			heap.Pop(&teste)
+		}
+	}
+	return righe, totale, nil
+}
+
+// tardiva reports whether the queue key k was submitted before fine.
+func tardiva(k, fine []byte) bool { return bytes.Compare(tempoDi(k), fine) < 0 }
+
+// tempoDi is the submission time in a queue key.
+func tempoDi(k []byte) []byte { return k[len(k)-lunghezzaCoda+2 : len(k)-9] }
+
+// flussiPerTempo is a heap of parts of the queue index by the time of their
+// current row: the oldest first.
+type flussiPerTempo []*flusso
+
+func (h flussiPerTempo) Len() int { return len(h) }
+func (h flussiPerTempo) Less(i, j int) bool {
+	return bytes.Compare(tempoDi(h[i].k), tempoDi(h[j].k)) < 0
+}
+func (h flussiPerTempo) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
+func (h *flussiPerTempo) Push(x any)   { *h = append(*h, x.(*flusso)) }
+func (h *flussiPerTempo) Pop() any {
+	old := *h
+	f := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return f
 }

@@ -1,7 +1,6 @@
 package store_test
 
 import (
-	"errors"
 	"fmt"
 	"path/filepath"
 	"reflect"
@@ -117,8 +116,7 @@ var bucketPosta = []string{"aggregati", "idx_outbox", "idx_outbox_scadenze", "ou
 // codice fails the test unless err carries the domain code want.
 func codice(tb testing.TB, err error, want domain.Codice) {
 	tb.Helper()
-	var de *domain.Errore
-	if !errors.As(err, &de) || de.Codice != want {
+	if err == nil || domain.CodiceDi(err) != want {
 		tb.Fatalf("errore = %v (%T), want codice %q", err, err, want)
 	}
 }
