@@ -87,7 +87,7 @@ type manifesto struct {
 
 // apriFixture copies the fixture to a temporary folder (opening migrates
 // it) and opens it.
-func apriFixture(t *testing.T) (*store.Store, manifesto, string) {
+func apriFixture(t *testing.T, fixture string) (*store.Store, manifesto, string) {
 	t.Helper()
 	var m manifesto
 	data, err := os.ReadFile(filepath.Join("testdata", "schema1.json"))
@@ -98,7 +98,7 @@ func apriFixture(t *testing.T) (*store.Store, manifesto, string) {
 		t.Fatal(err)
 	}
 	path := filepath.Join(t.TempDir(), "abilita.db")
-	src, err := os.Open(filepath.Join("testdata", "schema1.db"))
+	src, err := os.Open(filepath.Join("testdata", fixture))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,14 +115,20 @@ func apriFixture(t *testing.T) (*store.Store, manifesto, string) {
 	}
 	s, err := store.Open(path)
 	if err != nil {
-		t.Fatalf("opening the schema 1 fixture: %v", err)
+		t.Fatalf("opening the fixture %s: %v", fixture, err)
 	}
 	t.Cleanup(func() { s.Close() })
 	return s, m, path
 }
 
-func TestMigrazioneDalloSchema1(t *testing.T) {
-	s, m, path := apriFixture(t)
+// schema2.db is schema1.db opened by the code of commit 8eb19de, at
+// version 2 (list rows in JSON, counters per sede only): the same content,
+// so the same manifest.
+func TestMigrazioneDalloSchema1(t *testing.T) { controllaMigrazione(t, "schema1.db") }
+func TestMigrazioneDalloSchema2(t *testing.T) { controllaMigrazione(t, "schema2.db") }
+
+func controllaMigrazione(t *testing.T, fixture string) {
+	s, m, path := apriFixture(t, fixture)
 	if v, err := s.Versione(); err != nil || v != store.VersioneSchema {
 		t.Fatalf("schema version %d (%v), want %d", v, err, store.VersioneSchema)
 	}
@@ -305,7 +311,7 @@ func primaInviataDi(t *testing.T, m manifesto, sede string) uint64 {
 
 // TestDatabasePiuRecenteRifiutato refuses a file written by a newer version.
 func TestDatabasePiuRecenteRifiutato(t *testing.T) {
-	s, _, path := apriFixture(t)
+	s, _, path := apriFixture(t, "schema1.db")
 	if err := s.ImpostaVersione(store.VersioneSchema + 1); err != nil {
 		t.Fatal(err)
 	}

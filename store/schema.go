@@ -60,25 +60,27 @@ var bucketDerivati = [][]byte{bucketAggregati, bucketUtentiEmail, bucketUtentiCF
 
 // VersioneSchema is the version of the data this code writes. A database
 // without a version in meta was written before versions existed: 1.
-const VersioneSchema = 2
+const VersioneSchema = 3
 
 var chiaveVersione = []byte("versione_schema")
 
-// migrazione brings a database from version Da to Da+1.
+// migrazione brings a database from version Da to Da+1: Applica changes
+// the records, if they need it, and Derivati says whether the derived
+// buckets must be rebuilt afterwards. Applica must be idempotent: an
+// interrupted migration runs again from the start at the next start.
 type migrazione struct {
-	Da      int
-	Descr   string
-	Applica func(db *bolt.DB) error
+	Da       int
+	Descr    string
+	Applica  func(db *bolt.DB) error
+	Derivati bool
 }
 
 // migrazioni are applied in order at start, each once.
 var migrazioni = []migrazione{
-	{Da: 1, Descr: "sede e protocollo dei messaggi in uscita; indici e contatori ricostruiti dai record: coda con le righe, ricerca per nome, aggregati delle statistiche, posta per sede e stato, scadenze", Applica: func(db *bolt.DB) error {
-		if err := assegnaSediNotifiche(db); err != nil {
-			return err
-		}
-		return ricostruisciDerivati(db)
-	}},
+	{Da: 1, Descr: "sede e protocollo dei messaggi in uscita; indici e contatori ricostruiti dai record: coda con le righe, ricerca per nome, aggregati delle statistiche, posta per sede e stato, scadenze",
+		Applica: assegnaSediNotifiche, Derivati: true},
+	{Da: 2, Descr: "righe degli elenchi in formato binario, anche per gli elenchi dei richiedenti; contatori di tutte le sedi insieme",
+		Derivati: true},
 }
 
 // versione reads the schema version of a database; 0 when it is new.
@@ -127,20 +129,30 @@ func migra(db *bolt.DB) error {
 	if v > VersioneSchema {
 		return fmt.Errorf("il database è alla versione %d dello schema, più recente di questo programma (%d): aggiorna Abilita", v, VersioneSchema)
 	}
+	// The records are migrated step by step; the derived buckets are
+	// rebuilt once, after the last step that needs it, and only then does
+	// the version change.
+	var derivati bool
 	for _, m := range migrazioni {
 		if m.Da < v {
 			continue
 		}
-		if err := m.Applica(db); err != nil {
-			return fmt.Errorf("migrazione dalla versione %d (%s): %w", m.Da, m.Descr, err)
+		if m.Applica != nil {
+			if err := m.Applica(db); err != nil {
+				return fmt.Errorf("migrazione dalla versione %d (%s): %w", m.Da, m.Descr, err)
+			}
 		}
-		err := db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bucketMeta).Put(chiaveVersione, itob(uint64(m.Da+1))) })
-		if err != nil {
-			return err
-		}
-		v = m.Da + 1
+		derivati = derivati || m.Derivati
 	}
-	return nil
+	if v == VersioneSchema {
+		return nil
+	}
+	if derivati {
+		if err := ricostruisciDerivati(db); err != nil {
+			return fmt.Errorf("migrazione dalla versione %d: ricostruzione di indici e contatori: %w", v, err)
+		}
+	}
+	return db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bucketMeta).Put(chiaveVersione, itob(VersioneSchema)) })
 }
 
 // recordPerTransazione is how many records the rebuild reads in one
