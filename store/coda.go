@@ -266,28 +266,21 @@ func (f *flusso) fine() {
 
 // totale counts the rows the filters select, from the counters.
 func totale(tx *bolt.Tx, q QueryCoda) int {
-	b := tx.Bucket(bucketAggregati)
-	percorsi, profili := codiciPercorso, codiciProfilo
-	if q.Percorso != "" {
-		percorsi = []domain.Percorso{q.Percorso}
-	}
-	if q.Profilo != "" {
-		profili = []domain.Profilo{q.Profilo}
-	}
-	urgenze := [][]byte{urgenza(true), urgenza(false)}
-	if q.Urgenti {
-		urgenze = urgenze[:1]
-	}
+	c := tx.Bucket(bucketAggregati).Cursor()
 	n := 0
+	// One short scan per state: the counters of a sede and state are
+	// keyed by path, profile and urgency after it.
 	for _, st := range q.Stati {
-		for _, pe := range percorsi {
-			for _, pr := range profili {
-				for _, u := range urgenze {
-					if v := b.Get(conto(contoCoda, []byte(q.Sede), []byte(st), []byte(pe), []byte(pr), u)); v != nil {
-						n += int(btoi(v))
-					}
-				}
+		p := append(conto(contoCoda, []byte(q.Sede), []byte(st)), 0)
+		for k, v := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, v = c.Next() {
+			percorso, resto, _ := bytes.Cut(k[len(p):], []byte{0})
+			profilo, urg, _ := bytes.Cut(resto, []byte{0})
+			if (q.Percorso != "" && string(percorso) != string(q.Percorso)) ||
+				(q.Profilo != "" && string(profilo) != string(q.Profilo)) ||
+				(q.Urgenti && !bytes.Equal(urg, urgenza(true))) {
+				continue
 			}
+			n += int(btoi(v))
 		}
 	}
 	return n

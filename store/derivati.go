@@ -211,7 +211,8 @@ func derivaUtente(u *domain.Utente) derivato {
 		d.uniche = append(d.uniche, voce{bucketUtentiCF, []byte(u.CodiceFiscale), id})
 	}
 	if u.Sede != "" {
-		d.voci = append(d.voci, voce{bucketUtentiSede, key([]byte(u.Sede), id), nil})
+		// The name, for the pages that show who holds a request.
+		d.voci = append(d.voci, voce{bucketUtentiSede, key([]byte(u.Sede), id), []byte(u.NomeCompleto())})
 	}
 	return d
 }

@@ -260,6 +260,7 @@ var statiCoda = [][]domain.Stato{
 	{domain.StatoInviata},
 	{domain.StatoApprovata, domain.StatoRespinta, domain.StatoAnnullata, domain.StatoAttiva},
 	{domain.StatoInLavorazione, domain.StatoAnnullata},
+	{domain.StatoInviata, domain.StatoInLavorazione, domain.StatoIntegrazioneRichiesta},
 }
 
 // controllaCoda walks every page of several queries, forward and back, and
@@ -276,6 +277,8 @@ func (m *mondo) controllaCoda(tutte []domain.Richiesta) {
 				q.Percorso = domain.PercorsoOnline
 			case 3:
 				q.Profilo, q.Vecchie = domain.ProfiloMedicoEsterno, 3*24*time.Hour
+			case 4:
+				q.Profilo, q.Percorso, q.Urgenti = domain.ProfiloMedicoEsterno, domain.PercorsoOnline, true
 			}
 			want := m.attese(tutte, q)
 			var avanti []uint64

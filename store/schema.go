@@ -30,7 +30,7 @@ var (
 	bucketAggregati            = []byte("aggregati")                 // derived counters (derivati.go)
 	bucketUtentiEmail          = []byte("idx_utenti_email")          // e-mail → user id
 	bucketUtentiCF             = []byte("idx_utenti_cf")             // codice fiscale → user id
-	bucketUtentiSede           = []byte("idx_utenti_sede")           // sede | user id
+	bucketUtentiSede           = []byte("idx_utenti_sede")           // sede | user id → name
 	bucketUtentiRuolo          = []byte("idx_utenti_ruolo")          // ruolo | user id
 	bucketSessioniUtente       = []byte("idx_sessioni_utente")       // user id | session hash
 	bucketRichiesteUtente      = []byte("idx_richieste_utente")      // applicant id | request id
@@ -60,7 +60,7 @@ var bucketDerivati = [][]byte{bucketAggregati, bucketUtentiEmail, bucketUtentiCF
 
 // VersioneSchema is the version of the data this code writes. A database
 // without a version in meta was written before versions existed: 1.
-const VersioneSchema = 3
+const VersioneSchema = 4
 
 var chiaveVersione = []byte("versione_schema")
 
@@ -81,6 +81,7 @@ var migrazioni = []migrazione{
 		Applica: assegnaSediNotifiche, Derivati: true},
 	{Da: 2, Descr: "righe degli elenchi in formato binario, anche per gli elenchi dei richiedenti; contatori di tutte le sedi insieme",
 		Derivati: true},
+	{Da: 3, Descr: "nomi degli operatori nell'indice per sede", Derivati: true},
 }
 
 // versione reads the schema version of a database; 0 when it is new.

@@ -202,6 +202,22 @@ func (s *Store) OperatoriSede(sede string) ([]domain.Utente, error) {
 	return out, err
 }
 
+// NomiOperatori maps the IDs of a sede's accounts to their names, from the
+// index alone: the queue shows who holds each request without reading
+// every operator's record.
+func (s *Store) NomiOperatori(sede string) (map[uint64]string, error) {
+	out := map[uint64]string{}
+	err := s.leggi(func(tx *bolt.Tx) error {
+		p := prefisso([]byte(sede))
+		c := tx.Bucket(bucketUtentiSede).Cursor()
+		for k, v := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, v = c.Next() {
+			out[btoi(k[len(k)-8:])] = string(v)
+		}
+		return nil
+	})
+	return out, err
+}
+
 // perIndice calls fn with each account whose id ends a key of bucket that
 // starts with prefix.
 func perIndice(tx *bolt.Tx, bucket, prefix []byte, fn func(domain.Utente)) error {

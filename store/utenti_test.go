@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -254,6 +255,33 @@ func TestStaffEOperatoriSede(t *testing.T) {
 		if !slices.Equal(tc.got, tc.want) {
 			t.Errorf("%s = %v, want %v", tc.nome, tc.got, tc.want)
 		}
+	}
+}
+
+func TestNomiOperatoriDallIndice(t *testing.T) {
+	s := MustOpen(t)
+	pi1 := creaOperatore(t, s, "pi1@example.it", "PI")
+	creaOperatore(t, s, "mi@example.it", "MI")
+	pi2 := creaOperatore(t, s, "pi2@example.it", "PI")
+	err := s.Importa(func(im *store.Importazione) error {
+		_, err := im.AggiornaUtente(pi2.ID, func(u *domain.Utente) error {
+			u.Cognome, u.Nome = "Pisani", "Laura"
+			return nil
+		})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	nomi, err := s.NomiOperatori("PI")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := map[uint64]string{pi1.ID: "Anna Bruni", pi2.ID: "Laura Pisani"}; !maps.Equal(nomi, want) {
+		t.Errorf("NomiOperatori(PI) = %v, want %v", nomi, want)
+	}
+	if nomi, err := s.NomiOperatori("P"); err != nil || len(nomi) != 0 {
+		t.Errorf("NomiOperatori(P) = %v, %v; want none", nomi, err)
 	}
 }
 
