@@ -110,17 +110,47 @@ type opzione struct {
 	Scelta            bool
 }
 
-// rigaCoda is one request in the queue table.
+// rigaCoda is one request in the queue table, every cell already text: the
+// template prints fields and calls nothing, since each call in a template
+// costs as much as the rest of the cell.
 type rigaCoda struct {
-	R         domain.RigaCoda
-	Inviata   string // dd/mm/yyyy
-	Giorni    int
-	Operatore string
+	ID            uint64
+	Protocollo    string
+	Urgente       bool
+	Richiedente   string
+	CodiceFiscale string
+	Profilo       string
+	Percorso      string
+	Inviata       string // dd/mm/yyyy
+	Anzianita     string // "oggi", "1 giorno fa", "12 giorni fa"
+	Stato         statoVM
+	Operatore     string
+}
+
+// statoVM is a state as the badges draw it.
+type statoVM struct{ Etichetta, Colore string }
+
+func vistaStato(s domain.Stato) statoVM { return statoVM{Etichetta: s.Etichetta(), Colore: s.Colore()} }
+
+func nuovaRigaCoda(r domain.RigaCoda, nomi map[uint64]string, now time.Time) rigaCoda {
+	anzianita := "oggi"
+	switch g := giorniDa(r.Inviata, now); g {
+	case 0:
+	case 1:
+		anzianita = "1 giorno fa"
+	default:
+		anzianita = strconv.Itoa(g) + " giorni fa"
+	}
+	return rigaCoda{
+		ID: r.ID, Protocollo: r.Protocollo, Urgente: r.Urgente, Richiedente: r.Cognome + " " + r.Nome, CodiceFiscale: r.CodiceFiscale,
+		Profilo: r.Profilo.Etichetta(), Percorso: r.Percorso.Etichetta(), Inviata: r.Inviata.In(domain.Roma).Format("02/01/2006"),
+		Anzianita: anzianita, Stato: vistaStato(r.Stato), Operatore: nomi[r.Operatore],
+	}
 }
 
 // conteggioCoda is the number of requests of the sede in one state.
 type conteggioCoda struct {
-	Stato  domain.Stato
+	Stato  statoVM
 	Numero int
 	URL    string
 }
@@ -171,7 +201,7 @@ func (h *Handlers) coda(c *fiber.Ctx) error {
 	vm.Stati, vm.Percorsi, vm.Profili, vm.Giorni = opzioniFiltri(f)
 	nomi := h.nomiOperatori(u.Sede)
 	for _, r := range res.Righe {
-		vm.Righe = append(vm.Righe, rigaCoda{R: r, Inviata: r.Inviata.In(domain.Roma).Format("02/01/2006"), Giorni: giorniDa(r.Inviata, now), Operatore: nomi[r.Operatore]})
+		vm.Righe = append(vm.Righe, nuovaRigaCoda(r, nomi, now))
 	}
 	if res.Prec != "" {
 		vm.Prec = f.pagina("", res.Prec)
@@ -228,7 +258,7 @@ func (h *Handlers) conteggiSede(sede string) ([]conteggioCoda, error) {
 	var out []conteggioCoda
 	for _, s := range domain.Stati {
 		if s != domain.StatoBozza {
-			out = append(out, conteggioCoda{Stato: s, Numero: n[s], URL: filtriCoda{Stati: []domain.Stato{s}}.query()})
+			out = append(out, conteggioCoda{Stato: vistaStato(s), Numero: n[s], URL: filtriCoda{Stati: []domain.Stato{s}}.query()})
 		}
 	}
 	return out, nil
@@ -236,14 +266,10 @@ func (h *Handlers) conteggiSede(sede string) ([]conteggioCoda, error) {
 
 // nomiOperatori maps the IDs of the sede's operators to their names.
 func (h *Handlers) nomiOperatori(sede string) map[uint64]string {
-	out := map[uint64]string{}
-	ops, err := h.Store.OperatoriSede(sede)
+	out, err := h.Store.NomiOperatori(sede)
 	if err != nil {
 		h.Log.Error("reading the operators of a sede", "sede", sede, "err", err)
-		return out
-	}
-	for _, o := range ops {
-		out[o.ID] = o.NomeCompleto()
+		return map[uint64]string{}
 	}
 	return out
 }

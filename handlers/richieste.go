@@ -20,15 +20,32 @@ func (h *Handlers) richiestaPropria(c *fiber.Ctx) (*domain.Richiesta, error) {
 
 type mieRichiesteVM struct {
 	views.Base
-	Richieste []domain.RigaCoda
+	Richieste []rigaMia
+}
+
+// rigaMia is one request in the applicant's list, every cell already text
+// (see rigaCoda).
+type rigaMia struct {
+	ID         uint64
+	Protocollo string
+	Profilo    string
+	Stato      statoVM
+	Aggiornata string
 }
 
 func (h *Handlers) mieRichieste(c *fiber.Ctx) error {
-	richieste, err := h.Store.RichiesteUtente(utenteDi(c).ID)
+	righe, err := h.Store.RichiesteUtente(utenteDi(c).ID)
 	if err != nil {
 		return err
 	}
-	return h.render(c, fiber.StatusOK, views.PaginaMieRichieste, mieRichiesteVM{Base: h.personale(c, "Le mie richieste"), Richieste: richieste})
+	vm := mieRichiesteVM{Base: h.personale(c, "Le mie richieste"), Richieste: make([]rigaMia, len(righe))}
+	for i, r := range righe {
+		vm.Richieste[i] = rigaMia{ID: r.ID, Protocollo: r.Protocollo, Profilo: "—", Stato: vistaStato(r.Stato), Aggiornata: views.Quando(r.Aggiornata)}
+		if r.Profilo != "" {
+			vm.Richieste[i].Profilo = r.Profilo.Etichetta()
+		}
+	}
+	return h.render(c, fiber.StatusOK, views.PaginaMieRichieste, vm)
 }
 
 // nuovaRichiesta starts a draft with what the account already knows.

@@ -138,6 +138,15 @@ func (c Campo) Con(opts ...string) Campo {
 // Rome is the time zone of every date shown to users.
 var Rome = domain.Roma
 
+// Quando is a moment as the pages write it, in Rome's time: "05/12/2026
+// alle 16:37"; nothing for no moment.
+func Quando(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(Rome).Format("02/01/2006 alle 15:04")
+}
+
 // Funcs are the functions templates may call.
 func Funcs() template.FuncMap {
 	return template.FuncMap{
@@ -152,12 +161,7 @@ func Funcs() template.FuncMap {
 			}
 			return s
 		},
-		"quando": func(t time.Time) string {
-			if t.IsZero() {
-				return ""
-			}
-			return t.In(Rome).Format("02/01/2006 alle 15:04")
-		},
+		"quando": Quando,
 		"kb": func(n int64) string { return fmt.Sprintf("%d KB", (n+1023)/1024) },
 		"selezionato": func(a, b string) template.HTMLAttr {
 			if a == b {
