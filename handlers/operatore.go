@@ -189,19 +189,46 @@ func (h *Handlers) coda(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	conteggi, err := h.conteggiSede(u.Sede)
+	conteggi, err := h.Store.ConteggiCoda(u.Sede)
 	if err != nil {
 		return err
 	}
+	vm := vistaCoda(h.personale(c, "Coda della sede"), f, DatiCoda{SedeNome: h.nomeSede(u.Sede), Pagina: res, Conteggi: conteggi, Nomi: h.nomiOperatori(u.Sede)}, now)
+	c.Vary("HX-Target")
+	if c.Get("HX-Request") == "true" && c.Get("HX-Target") == "coda-risultati" {
+		vm.Aggiorna = true
+		return h.partial(c, fiber.StatusOK, "coda_risultati", vm)
+	}
+	return h.render(c, fiber.StatusOK, views.PaginaCoda, vm)
+}
+
+// DatiCoda is what the queue page shows, as read from the store.
+type DatiCoda struct {
+	SedeNome string
+	Pagina   store.PaginaCoda
+	Conteggi map[domain.Stato]int
+	Nomi     map[uint64]string // the operators of the sede
+}
+
+// VistaCodaIniziale is the view model of the queue's first page, without
+// filters, for d: what the handler renders, given to cmd/bench so that its
+// anchor renders the same page from the same data without the server.
+func VistaCodaIniziale(base views.Base, d DatiCoda, now time.Time) any {
+	return vistaCoda(base, filtriCoda{Stati: statiAperti}, d, now)
+}
+
+// vistaCoda turns the queue's data into text for the template.
+func vistaCoda(base views.Base, f filtriCoda, d DatiCoda, now time.Time) codaVM {
+	res := d.Pagina
 	vm := codaVM{
-		Base: h.personale(c, "Coda della sede"), SedeNome: h.nomeSede(u.Sede), Conteggi: conteggi,
+		Base: base, SedeNome: d.SedeNome, Conteggi: righeConteggi(d.Conteggi),
 		Urgenti: f.Urgenti, Testo: f.Testo, Totale: res.Totale, TotaleNoto: res.TotaleNoto, Ricerca: res.Ricerca, Troncata: res.Troncata,
 		Filtrata: f.Percorso != "" || f.Profilo != "" || f.Urgenti || f.Giorni > 0 || f.Testo != "" || !slices.Equal(f.Stati, statiAperti),
 	}
 	vm.Stati, vm.Percorsi, vm.Profili, vm.Giorni = opzioniFiltri(f)
-	nomi := h.nomiOperatori(u.Sede)
+	vm.Righe = make([]rigaCoda, 0, len(res.Righe))
 	for _, r := range res.Righe {
-		vm.Righe = append(vm.Righe, nuovaRigaCoda(r, nomi, now))
+		vm.Righe = append(vm.Righe, nuovaRigaCoda(r, d.Nomi, now))
 	}
 	if res.Prec != "" {
 		vm.Prec = f.pagina("", res.Prec)
@@ -209,12 +236,7 @@ func (h *Handlers) coda(c *fiber.Ctx) error {
 	if res.Succ != "" {
 		vm.Succ = f.pagina(res.Succ, "")
 	}
-	c.Vary("HX-Target")
-	if c.Get("HX-Request") == "true" && c.Get("HX-Target") == "coda-risultati" {
-		vm.Aggiorna = true
-		return h.partial(c, fiber.StatusOK, "coda_risultati", vm)
-	}
-	return h.render(c, fiber.StatusOK, views.PaginaCoda, vm)
+	return vm
 }
 
 func opzioniFiltri(f filtriCoda) (stati, percorsi, profili, giorni []opzione) {
@@ -241,27 +263,23 @@ type conteggiVM struct {
 
 // conteggi is the counts block, which refreshes itself every 30 seconds.
 func (h *Handlers) conteggi(c *fiber.Ctx) error {
-	conteggi, err := h.conteggiSede(utenteDi(c).Sede)
+	n, err := h.Store.ConteggiCoda(utenteDi(c).Sede)
 	if err != nil {
 		return err
 	}
-	return h.partial(c, fiber.StatusOK, "coda_conteggi", conteggiVM{Conteggi: conteggi})
+	return h.partial(c, fiber.StatusOK, "coda_conteggi", conteggiVM{Conteggi: righeConteggi(n)})
 }
 
-// conteggiSede counts the sede's requests in each state but draft, each
-// linked to the queue filtered on it.
-func (h *Handlers) conteggiSede(sede string) ([]conteggioCoda, error) {
-	n, err := h.Store.ConteggiCoda(sede)
-	if err != nil {
-		return nil, err
-	}
-	var out []conteggioCoda
+// righeConteggi are the sede's counts in each state but draft, each linked
+// to the queue filtered on it.
+func righeConteggi(n map[domain.Stato]int) []conteggioCoda {
+	out := make([]conteggioCoda, 0, len(domain.Stati))
 	for _, s := range domain.Stati {
 		if s != domain.StatoBozza {
 			out = append(out, conteggioCoda{Stato: vistaStato(s), Numero: n[s], URL: filtriCoda{Stati: []domain.Stato{s}}.query()})
 		}
 	}
-	return out, nil
+	return out
 }
 
 // nomiOperatori maps the IDs of the sede's operators to their names.

@@ -33,9 +33,14 @@ type paginaFissa struct {
 	documento, blocco [][]byte
 }
 
+// soloBase is the view model of a page that needs nothing but the base:
+// the pages hand their header and footer .Base, since a field reached
+// through an embedded struct costs templates a reflective search each time.
+type soloBase struct{ views.Base }
+
 // statica writes page p, whose view model is the base alone.
 func (h *Handlers) statica(c *fiber.Ctx, p views.Pagina, titolo string) error {
-	return h.fissa(c, h.pagine.di(p), p, titolo, func(b views.Base) any { return b })
+	return h.fissa(c, h.pagine.di(p), p, titolo, func(b views.Base) any { return soloBase{b} })
 }
 
 // di returns where page p is kept, for a page that depends on nothing stored.

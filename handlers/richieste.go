@@ -38,14 +38,23 @@ func (h *Handlers) mieRichieste(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	vm := mieRichiesteVM{Base: h.personale(c, "Le mie richieste"), Richieste: make([]rigaMia, len(righe))}
+	return h.render(c, fiber.StatusOK, views.PaginaMieRichieste, vistaMieRichieste(h.personale(c, "Le mie richieste"), righe))
+}
+
+// VistaMieRichieste is the view model of "Le mie richieste" for these rows:
+// what the handler renders, given to cmd/bench so that its anchor renders
+// the same page from the same data without the server.
+func VistaMieRichieste(base views.Base, righe []domain.RigaCoda) any { return vistaMieRichieste(base, righe) }
+
+func vistaMieRichieste(base views.Base, righe []domain.RigaCoda) mieRichiesteVM {
+	vm := mieRichiesteVM{Base: base, Richieste: make([]rigaMia, len(righe))}
 	for i, r := range righe {
 		vm.Richieste[i] = rigaMia{ID: r.ID, Protocollo: r.Protocollo, Profilo: "—", Stato: vistaStato(r.Stato), Aggiornata: views.Quando(r.Aggiornata)}
 		if r.Profilo != "" {
 			vm.Richieste[i].Profilo = r.Profilo.Etichetta()
 		}
 	}
-	return h.render(c, fiber.StatusOK, views.PaginaMieRichieste, vm)
+	return vm
 }
 
 // nuovaRichiesta starts a draft with what the account already knows.

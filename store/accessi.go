@@ -298,16 +298,28 @@ func potaAccessi(tx *bolt.Tx, utenteID uint64) error {
 // indietroChiavi walks the keys that start with prefix from the last one.
 func indietroChiavi(c *bolt.Cursor, prefix []byte) func(yield func([]byte) bool) {
 	return func(yield func([]byte) bool) {
-		var k []byte
-		if fine := fineDi(prefix); fine == nil {
-			k, _ = c.Last()
-		} else if k, _ = c.Seek(fine); k == nil {
-			k, _ = c.Last()
-		} else {
-			k, _ = c.Prev()
-		}
-		for ; k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Prev() {
+		for k := range indietroValori(c, prefix) {
 			if !yield(k) {
+				return
+			}
+		}
+	}
+}
+
+// indietroValori walks the keys that start with prefix, and their values, from
+// the last one.
+func indietroValori(c *bolt.Cursor, prefix []byte) func(yield func(k, v []byte) bool) {
+	return func(yield func(k, v []byte) bool) {
+		var k, v []byte
+		if fine := fineDi(prefix); fine == nil {
+			k, v = c.Last()
+		} else if k, v = c.Seek(fine); k == nil {
+			k, v = c.Last()
+		} else {
+			k, v = c.Prev()
+		}
+		for ; k != nil && bytes.HasPrefix(k, prefix); k, v = c.Prev() {
+			if !yield(k, v) {
 				return
 			}
 		}

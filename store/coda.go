@@ -156,7 +156,7 @@ func scorri(tx *bolt.Tx, q QueryCoda, da []byte, avanti bool, n int) ([]domain.R
 	}
 	percorso, profilo := codice(codiciPercorso, q.Percorso), codice(codiciProfilo, q.Profilo)
 	limite := itob(uint64(q.Ora.Add(-q.Vecchie).UnixNano()))
-	var out []domain.RigaCoda
+	out := make([]domain.RigaCoda, 0, n)
 	for len(out) < n {
 		var scelto *flusso
 		for _, f := range flussi {

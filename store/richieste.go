@@ -45,9 +45,8 @@ func (s *Store) RichiestaPer(u *domain.Utente, id uint64, op domain.Operazione) 
 func (s *Store) RichiesteUtente(utenteID uint64) ([]domain.RigaCoda, error) {
 	var out []domain.RigaCoda
 	err := s.leggi(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketRichiesteUtente)
-		for k := range indietroChiavi(b.Cursor(), prefisso(itob(utenteID))) {
-			riga, err := decodificaRiga(b.Get(k))
+		for _, v := range indietroValori(tx.Bucket(bucketRichiesteUtente).Cursor(), prefisso(itob(utenteID))) {
+			riga, err := decodificaRiga(v)
 			if err != nil {
 				return err
 			}

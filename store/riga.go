@@ -49,7 +49,9 @@ func decodificaRiga(v []byte) (domain.RigaCoda, error) {
 	if len(v) < 3 || v[2] != formatoRiga {
 		return r, errRigaIllegibile
 	}
-	l := lettore{b: v[3:]}
+	// One string for the whole row: its fields are substrings of it, one
+	// allocation per row instead of one per field.
+	l := lettore{b: v[3:], s: string(v[3:])}
 	r.ID = l.uvarint()
 	stringhe := []*string{&r.Protocollo, &r.Cognome, &r.Nome, &r.CodiceFiscale, &r.Sede, nil, nil, nil}
 	var percorso, profilo, stato string
@@ -71,9 +73,12 @@ func decodificaRiga(v []byte) (domain.RigaCoda, error) {
 	return r, nil
 }
 
-// lettore reads the fields of a row, remembering whether it ran short.
+// lettore reads the fields of a row, remembering whether it ran short. s,
+// when set, holds the same bytes as b did at the start: strings are cut
+// from it.
 type lettore struct {
 	b   []byte
+	s   string
 	err bool
 }
 
@@ -103,7 +108,13 @@ func (l *lettore) stringa() string {
 		l.err, l.b = true, nil
 		return ""
 	}
-	s := string(l.b[:n])
+	var s string
+	if l.s != "" {
+		da := len(l.s) - len(l.b)
+		s = l.s[da : da+int(n)]
+	} else {
+		s = string(l.b[:n])
+	}
 	l.b = l.b[n:]
 	return s
 }
