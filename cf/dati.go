@@ -27,6 +27,7 @@ type voce struct {
 type archivio struct {
 	voci      []voce           // comuni then states, each sorted by code and date
 	perCodice map[string][]int // indices into voci, by Belfiore code
+	perNome   map[string][]int // indices into voci, ascending, by either compact name
 }
 
 var (
@@ -48,7 +49,7 @@ func carica() *archivio {
 }
 
 func leggiArchivio(comuni, stati string) (*archivio, error) {
-	a := &archivio{perCodice: make(map[string][]int, 9000)}
+	a := &archivio{perCodice: make(map[string][]int, 9000), perNome: make(map[string][]int, 9000)}
 	a.voci = make([]voce, 0, strings.Count(comuni, "\n")+strings.Count(stati, "\n"))
 	if err := a.leggi(comuni, "codice\tnome\taltro_nome\tprovincia\tdal\tal", false); err != nil {
 		return nil, fmt.Errorf("comuni.tsv: %w", err)
@@ -90,6 +91,10 @@ func (a *archivio) leggi(tsv, header string, estero bool) error {
 		a.perCodice[l.Codice] = append(a.perCodice[l.Codice], len(a.voci))
 		v := voce{Luogo: l, chiave: chiave(l.Nome), chiaveAltro: chiave(l.AltroNome)}
 		v.compatta, v.compattaAltro = compatta(v.chiave), compatta(v.chiaveAltro)
+		a.perNome[v.compatta] = append(a.perNome[v.compatta], len(a.voci))
+		if v.compattaAltro != "" && v.compattaAltro != v.compatta {
+			a.perNome[v.compattaAltro] = append(a.perNome[v.compattaAltro], len(a.voci))
+		}
 		a.voci = append(a.voci, v)
 	}
 	return nil

@@ -1,8 +1,10 @@
 package cf
 
 import (
+	"slices"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -140,9 +142,9 @@ func TrovaComune(nome, provincia string, il time.Time) ([]Luogo, bool) {
 	a := carica()
 	var diNome []*voce // records with the name and provincia, on any date
 	var out []Luogo
-	for i := range a.voci {
+	for _, i := range a.perNome[q] {
 		v := &a.voci[i]
-		if v.Estero || (v.compatta != q && v.compattaAltro != q) || (provincia != "" && v.Provincia != provincia) {
+		if v.Estero || (provincia != "" && v.Provincia != provincia) {
 			continue
 		}
 		diNome = append(diNome, v)
@@ -200,7 +202,7 @@ func TrovaStato(nome string, il time.Time) (Luogo, bool) {
 	}
 	giorno := giornoDi(il)
 	a := carica()
-	for i := range a.voci {
+	for _, i := range a.perNome[q] {
 		v := &a.voci[i]
 		if v.Estero && v.compatta == q && validoTra(v.Dal, v.Al, giorno) {
 			return v.Luogo, true
@@ -210,9 +212,13 @@ func TrovaStato(nome string, il time.Time) (Luogo, bool) {
 }
 
 // Province returns, sorted, the sigle of the provinces (and metropolitan
-// cities) with at least one comune today.
+// cities) with at least one comune today. The list is computed once a day:
+// the request form asks for it on every step.
 func Province() []string {
 	giorno := giornoDi(time.Time{})
+	if p := provinceDiOggi.Load(); p != nil && p.giorno.Equal(giorno) {
+		return slices.Clone(p.sigle)
+	}
 	viste := map[string]bool{}
 	var out []string
 	a := carica()
@@ -224,8 +230,17 @@ func Province() []string {
 		}
 	}
 	sort.Strings(out)
-	return out
+	provinceDiOggi.Store(&province{giorno: giorno, sigle: out})
+	return slices.Clone(out)
 }
+
+// province is the list Province computed on giorno.
+type province struct {
+	giorno time.Time
+	sigle  []string
+}
+
+var provinceDiOggi atomic.Pointer[province]
 
 // ComuniDellaProvincia returns the comuni of a provincia on the day il
 // (today if zero), sorted by name.

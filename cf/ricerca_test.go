@@ -190,6 +190,12 @@ func TestProvince(t *testing.T) {
 	if len(pp) < 100 || len(pp) > 110 {
 		t.Errorf("%d provinces", len(pp))
 	}
+	// Computed once a day and kept: a caller changing its copy changes
+	// nobody else's.
+	pp[0] = "XX"
+	if again := Province(); again[0] == "XX" || !slices.Equal(again[1:], pp[1:]) {
+		t.Errorf("the second call gave %v", again[:3])
+	}
 }
 
 func TestComuniDellaProvincia(t *testing.T) {
