@@ -313,7 +313,7 @@ func indietroValori(c *bolt.Cursor, prefix []byte) func(yield func(k, v []byte) 
 		var k, v []byte
 		if fine := fineDi(prefix); fine == nil {
 			k, v = c.Last()
-		} else if k, v = c.Seek(fine); k == nil {
+		} else if k, _ = c.Seek(fine); k == nil {
 			k, v = c.Last()
 		} else {
 			k, v = c.Prev()
