@@ -175,6 +175,7 @@ func (a *App) Serve(ctx context.Context) error {
 		defer close(workerDone)
 		a.Worker.Run(ctx)
 	}()
+	go a.pulizia(ctx)
 	errc := make(chan error, 1)
 	go func() {
 		a.Log.Info("Abilita in ascolto", "addr", a.Config.Addr, "url", a.Config.PublicURL)
@@ -196,7 +197,34 @@ func (a *App) Serve(ctx context.Context) error {
 	return err
 }
 
+// pulizia removes, at start and then every hour, the registrations left
+// unconfirmed past their time.
+func (a *App) pulizia(ctx context.Context) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if n, err := a.Store.EliminaNonConfermati(a.adesso()); err != nil {
+			a.Log.Error("eliminazione delle registrazioni non confermate", "err", err)
+		} else if n > 0 {
+			a.Log.Info("registrazioni non confermate eliminate", "quante", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
 // Close closes the store.
 func (a *App) Close() error {
 	return errors.Join(a.Store.Close())
+}
+
+// adesso is the configured clock.
+func (a *App) adesso() time.Time {
+	if a.Config.Now != nil {
+		return a.Config.Now()
+	}
+	return time.Now()
 }

@@ -57,3 +57,30 @@ func (u *Utente) Verificato() bool { return !u.EmailVerificata.IsZero() }
 
 // NomeCompleto is "Nome Cognome" as a greeting shows it.
 func (u *Utente) NomeCompleto() string { return u.Nome + " " + u.Cognome }
+
+// DurataNonConfermato is how long a registration waits for its e-mail
+// address to be confirmed; then the account is removed.
+const DurataNonConfermato = 7 * 24 * time.Hour
+
+// NonConfermato reports whether u is a registration whose address was never
+// confirmed and that holds nothing: no credentials, no authenticator. Such
+// an account claims no codice fiscale, blocks nobody, and is removed after
+// DurataNonConfermato.
+func (u *Utente) NonConfermato() bool {
+	return u.Ruolo == RuoloRichiedente && !u.Verificato() && len(u.Abilitazioni) == 0 && !u.Revocato && u.TOTP == nil
+}
+
+// Scaduto reports whether u is a registration never confirmed in time: it
+// logs in no more, and the store removes it.
+func (u *Utente) Scaduto(now time.Time) bool {
+	return u.NonConfermato() && !now.Before(u.Creato.Add(DurataNonConfermato))
+}
+
+// IdentitaVerificata reports whether an operator checked the identity behind
+// u's codice fiscale: an approval issued it credentials (or revoked them).
+// Only such an account holds its codice fiscale, logs in with it, and
+// receives credentials issued for it; the codice fiscale typed at
+// registration claims nothing.
+func (u *Utente) IdentitaVerificata() bool {
+	return u.CodiceFiscale != "" && (len(u.Abilitazioni) > 0 || u.Revocato)
+}

@@ -140,25 +140,20 @@ func (h *Handlers) apriParte2(a *domain.Attivazione) (string, error) {
 }
 
 // codiceApprovazione makes the code an approval of r, decided at sede sd,
-// issues: to the account of its codice fiscale, or to the account the
-// approval creates with the request's e-mail. A revocation issues nothing
-// (nil). The account is read here, before the approval's transaction,
-// which checks that it is still the one the messages were written for.
+// issues to the person whose identity was checked (store.TitolareDi). A
+// revocation issues nothing (nil). The holder is found here, before the
+// approval's transaction, which checks that it is still the same.
 func (h *Handlers) codiceApprovazione(r *domain.Richiesta, sd sedi.Sede) (*codicePronto, string, error) {
 	if r.Tipo == domain.TipoRevoca {
 		return nil, "", nil
 	}
-	cf := domain.NormalizzaCodiceFiscale(r.Anagrafica.CodiceFiscale)
-	t := titolare{Nome: r.Anagrafica.Nome, Identificativo: cf, Email: domain.NormalizzaEmail(r.Contatti.Email)}
-	dove := doveParte2{PEC: r.Contatti.PEC, Sede: sd.Nome}
-	prima, err := h.Store.UtentePerCF(cf)
-	switch {
-	case err == nil:
-		t.Email = prima.Email
-		dove.Area = dove.PEC == "" && r.Percorso != domain.PercorsoSportello && prima.Ruolo == domain.RuoloRichiedente && prima.PasswordHash != ""
-	case domain.CodiceDi(err) != domain.ErrNonTrovato:
+	chi, err := h.Store.TitolareDi(r)
+	if err != nil {
 		return nil, "", err
 	}
+	t := titolare{Nome: r.Anagrafica.Nome, Identificativo: chi.CodiceFiscale, Email: chi.Email}
+	dove := doveParte2{PEC: r.Contatti.PEC, Sede: sd.Nome}
+	dove.Area = dove.PEC == "" && r.Percorso == domain.PercorsoOnline
 	e, err := h.nuovoCodice(t, dove, "Approvazione della richiesta "+r.Protocollo)
 	if err != nil {
 		return nil, "", err

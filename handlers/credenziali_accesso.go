@@ -46,6 +46,9 @@ func (h *Handlers) accedi(c *fiber.Ctx) error {
 	if err != nil && domain.CodiceDi(err) != domain.ErrNonTrovato {
 		return err
 	}
+	if u != nil && u.Scaduto(h.Now()) {
+		u = nil // a registration never confirmed in time logs in no more
+	}
 	chiave := "nome:" + vm.Identificativo
 	if u != nil {
 		chiave = chiaveAccount(u)

@@ -41,7 +41,7 @@ func (h *Handlers) controlliAutomatici(r *domain.Richiesta) []controlloVM {
 	if il.IsZero() {
 		il = now
 	}
-	return []controlloVM{
+	cs := []controlloVM{
 		controlloPasso(r, domain.PassoAnagrafica, il, "Codice fiscale e dati anagrafici",
 			"Il codice fiscale è corretto e coerente con cognome, nome, sesso, data e luogo di nascita."),
 		controlloDocumento(r, il, now),
@@ -49,6 +49,31 @@ func (h *Handlers) controlliAutomatici(r *domain.Richiesta) []controlloVM {
 		h.controlloEmail(r),
 		controlloPasso(r, domain.PassoAllegati, il, "Allegati", "Fronte e retro del documento e modulo firmato sono presenti."),
 	}
+	if r.Tipo != domain.TipoRevoca && r.Stato.Aperta() {
+		cs = append(cs, h.controlloTitolare(r))
+	}
+	return cs
+}
+
+// controlloTitolare says, before the decision, who an approval would give
+// the credentials to, or why it could not.
+func (h *Handlers) controlloTitolare(r *domain.Richiesta) controlloVM {
+	c := controlloVM{Titolo: "Destinatario delle credenziali"}
+	t, err := h.Store.TitolareDi(r)
+	switch {
+	case domain.CodiceDi(err) == domain.ErrConflitto:
+		c.Esito, c.Sintesi = controlloErrore, domain.MessaggioDi(err)
+	case err != nil:
+		h.Log.Error("finding the holder of a request", "id", r.ID, "err", err)
+		c.Esito, c.Sintesi = controlloAttenzione, "Non è stato possibile verificare il destinatario: riprova più tardi."
+	case t.Utente == nil:
+		c.Esito, c.Sintesi = controlloOK, "L'approvazione crea un account per "+t.CodiceFiscale+" con l'indirizzo del modulo, "+t.Email+"."
+	case r.Percorso == domain.PercorsoOnline:
+		c.Esito, c.Sintesi = controlloOK, "Le credenziali vanno all'account che ha presentato la richiesta, con l'indirizzo confermato "+t.Email+"."
+	default:
+		c.Esito, c.Sintesi = controlloOK, "Le credenziali vanno all'account con l'indirizzo del modulo, "+t.Email+"."
+	}
+	return c
 }
 
 // controlloPasso validates one step of the form on a copy of r.

@@ -61,6 +61,11 @@ func (h *Handlers) approva(c *fiber.Ctx) error {
 		return h.decisioneRifiutata(c, r, "approva", store.ErrChecklistIncompleta.Messaggio, nil)
 	}
 	codice, destinatario, err := h.codiceApprovazione(r, h.sedeDi(r))
+	if domain.CodiceDi(err) == domain.ErrConflitto {
+		// Who would receive the credentials is in doubt: the operator reads
+		// why on the request, which stays as it is.
+		return h.decisioneRifiutata(c, r, "approva", domain.MessaggioDi(err), nil)
+	}
 	if err != nil {
 		return err
 	}

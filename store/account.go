@@ -13,28 +13,32 @@ import (
 
 // Registrazione is a new generic account and what goes with it: the
 // verification link and its e-mail, or the warning sent instead to an
-// address or codice fiscale already registered.
+// address already registered.
 type Registrazione struct {
 	Utente        domain.Utente    // the account, with its password hash
 	TokenHash     string           // of the verification link
 	Scade         time.Time        // of the verification link
 	Verifica      domain.Messaggio // the e-mail with the link
-	GiaRegistrato domain.Messaggio // the warning, when the account exists
+	GiaRegistrato domain.Messaggio // the warning, when the address is taken
 }
 
 // Registra creates the generic account of reg, its verification link and
 // the e-mail that carries it, in one transaction; when the e-mail address
-// or the codice fiscale is taken, it creates nothing and queues the warning
-// instead. The caller answers the same either way.
+// is taken, it creates nothing and queues the warning to that address
+// instead. The caller answers the same either way. The codice fiscale typed
+// is kept to fill in the request, and claims nothing: an operator verifies
+// it (domain.Utente.IdentitaVerificata). A few registrations left
+// unconfirmed too long are removed on the way.
 func (s *Store) Registra(a Atto, reg Registrazione) (creato bool, err error) {
 	err = s.aggiorna(func(tx *bolt.Tx) error {
+		if _, err := eliminaNonConfermatiScaduti(tx, a.Quando); err != nil {
+			return err
+		}
 		// Only what the form gives: the rest of an account is not chosen by
 		// the person registering.
 		u := domain.Utente{Email: domain.NormalizzaEmail(reg.Utente.Email), CodiceFiscale: domain.NormalizzaCodiceFiscale(reg.Utente.CodiceFiscale),
 			Cognome: reg.Utente.Cognome, Nome: reg.Utente.Nome, PasswordHash: reg.Utente.PasswordHash}
-		creato = tx.Bucket(bucketUtentiEmail).Get([]byte(u.Email)) == nil &&
-			(u.CodiceFiscale == "" || tx.Bucket(bucketUtentiCF).Get([]byte(u.CodiceFiscale)) == nil)
-		if !creato {
+		if creato = tx.Bucket(bucketUtentiEmail).Get([]byte(u.Email)) == nil; !creato {
 			return accodaTutti(tx, []domain.Messaggio{reg.GiaRegistrato}, "", a.Quando)
 		}
 		u.Ruolo, u.Creato = domain.RuoloRichiedente, a.Quando

@@ -90,21 +90,38 @@ func (s *Store) Approva(a Atto, id uint64, ap Approvazione) (Approvata, error) {
 	return out, err
 }
 
-// emettiCredenziali creates or upgrades the account of the approved request
-// r, adds the enabled profile and stores the activation code.
+// emettiCredenziali gives the approved request r's credentials to the
+// person whose identity the operator checked (titolareDi): their account
+// gets the enabled profile, the verified codice fiscale, name and surname,
+// and the activation code.
 func emettiCredenziali(tx *bolt.Tx, a Atto, r *domain.Richiesta, ap Approvazione) (uint64, bool, error) {
-	u, nuovo, err := accountDellaRichiesta(tx, r, a.Quando)
+	t, err := titolareDi(tx, r)
 	if err != nil {
 		return 0, false, err
 	}
-	if u.Email != domain.NormalizzaEmail(ap.Destinatario) {
+	if t.Email != domain.NormalizzaEmail(ap.Destinatario) {
 		return 0, false, errDestinatarioCambiato
+	}
+	u := t.Utente
+	nuovo := u == nil
+	if nuovo {
+		if t.Scartare != nil {
+			if err := scartaNonConfermato(tx, t.Scartare, a.Quando, "l'indirizzo è quello del modulo firmato per la richiesta "+r.Protocollo); err != nil {
+				return 0, false, err
+			}
+		}
+		u = &domain.Utente{Ruolo: domain.RuoloRichiedente, Email: t.Email, Creato: a.Quando}
+		if err := creaUtente(tx, u); err != nil {
+			return 0, false, err
+		}
 	}
 	ab := domain.Abilitazione{Profilo: r.Profilo, Sede: r.Sede, Dal: a.Quando, RichiestaID: r.ID, CodiceMedico: r.Esito.CodiceMedico}
 	if r.Profilo == domain.ProfiloReferentePresidio {
 		ab.CodiceStruttura = r.Struttura.Codice
 	}
 	if _, err := modificaUtente(tx, u.ID, func(x *domain.Utente) error {
+		x.CodiceFiscale = t.CodiceFiscale
+		x.Cognome, x.Nome = r.Anagrafica.Cognome, r.Anagrafica.Nome
 		x.Abilitazioni = conAbilitazione(x.Abilitazioni, ab)
 		return nil
 	}); err != nil {
@@ -123,35 +140,98 @@ func emettiCredenziali(tx *bolt.Tx, a Atto, r *domain.Richiesta, ap Approvazione
 	return u.ID, nuovo, a.registra(tx, domain.AuditCredenziali, r.ID, dettaglio)
 }
 
-// accountDellaRichiesta returns the account of the request's codice fiscale,
-// creating it for an applicant who has none (at the counter, say): a generic
-// account with the request's e-mail and no password yet.
-func accountDellaRichiesta(tx *bolt.Tx, r *domain.Richiesta, now time.Time) (*domain.Utente, bool, error) {
-	cf := domain.NormalizzaCodiceFiscale(r.Anagrafica.CodiceFiscale)
-	if cf == "" {
-		return nil, false, domain.Conflitto("La richiesta non indica il codice fiscale: non è possibile emettere le credenziali.")
+// Titolare is the person an approval issues credentials to.
+type Titolare struct {
+	Utente        *domain.Utente // their account; nil when the approval creates it
+	Scartare      *domain.Utente // a registration never confirmed that holds Email, removed when the account is created
+	Email         string         // where part 1 of the code goes
+	CodiceFiscale string         // the one the operator checked, which the account holds from then on
+}
+
+// Errors of titolareDi, for the operator who approves.
+var (
+	errCFAltroAccount = domain.Conflitto("Il codice fiscale della richiesta ha già le credenziali su un altro account, con un altro indirizzo e-mail: " +
+		"le credenziali non si emettono a due account. Il richiedente presenti la richiesta dal suo account (o, allo sportello, con l'indirizzo di quell'account).")
+	errAccountAltroCF = domain.Conflitto("L'account del richiedente ha già le credenziali per un altro codice fiscale: non è possibile emetterle per questo.")
+	errEmailStaff     = domain.Conflitto("L'indirizzo e-mail della richiesta appartiene a un account del personale: non è possibile emettervi le credenziali.")
+)
+
+// titolareDi finds who receives the credentials of request r: the person
+// whose identity the operator checked, reached at the address they proved
+// or signed.
+//   - An online request: the account that filed it, whose address its owner
+//     confirmed.
+//   - A request from the counter (or by post, PEC): the account of the
+//     e-mail written on the signed module, created if there is none; a
+//     registration never confirmed that holds that address does not count
+//     and is replaced.
+//
+// An account found by codice fiscale is never the answer: a codice fiscale
+// is held only by the account an approval gave it to, and when that is
+// another account the approval is refused rather than sending anything to
+// an address the applicant did not give.
+func titolareDi(tx *bolt.Tx, r *domain.Richiesta) (Titolare, error) {
+	t := Titolare{CodiceFiscale: domain.NormalizzaCodiceFiscale(r.Anagrafica.CodiceFiscale)}
+	if t.CodiceFiscale == "" {
+		return t, domain.Conflitto("La richiesta non indica il codice fiscale: non è possibile emettere le credenziali.")
 	}
-	u, err := utentePerIndice(tx, bucketUtentiCF, cf)
+	gia, err := utentePerIndice(tx, bucketUtentiCF, t.CodiceFiscale)
 	switch {
-	case err == nil && u.Revocato:
-		return nil, false, errRevocato
-	case err == nil:
-		return u, false, nil
-	case domain.CodiceDi(err) != domain.ErrNonTrovato:
-		return nil, false, err
+	case err == nil && gia.Revocato:
+		return t, errRevocato
+	case err != nil && domain.CodiceDi(err) != domain.ErrNonTrovato:
+		return t, err
 	}
-	u = &domain.Utente{Ruolo: domain.RuoloRichiedente, Email: r.Contatti.Email, CodiceFiscale: cf,
-		Cognome: r.Anagrafica.Cognome, Nome: r.Anagrafica.Nome, Creato: now}
-	if domain.NormalizzaEmail(u.Email) == "" {
-		return nil, false, domain.Conflitto("La richiesta non indica un indirizzo e-mail: non è possibile emettere le credenziali.")
+	var u *domain.Utente
+	if r.Percorso == domain.PercorsoOnline {
+		if u, err = leggiUtente(tx, r.Richiedente); err != nil {
+			return t, err
+		}
+		if u.Ruolo != domain.RuoloRichiedente || !u.Verificato() {
+			return t, domain.Conflitto("L'account che ha presentato la richiesta non ha confermato il suo indirizzo e-mail: non è possibile emettere le credenziali.")
+		}
+	} else {
+		if t.Email = domain.NormalizzaEmail(r.Contatti.Email); t.Email == "" {
+			return t, domain.Conflitto("La richiesta non indica un indirizzo e-mail: non è possibile emettere le credenziali.")
+		}
+		u, err = utentePerIndice(tx, bucketUtentiEmail, t.Email)
+		switch {
+		case domain.CodiceDi(err) == domain.ErrNonTrovato:
+			u = nil
+		case err != nil:
+			return t, err
+		case u.Ruolo != domain.RuoloRichiedente:
+			return t, errEmailStaff
+		case u.NonConfermato():
+			t.Scartare, u = u, nil
+		}
 	}
-	if tx.Bucket(bucketUtentiEmail).Get([]byte(domain.NormalizzaEmail(u.Email))) != nil {
-		return nil, false, domain.Conflitto("L'indirizzo e-mail della richiesta appartiene già a un account con un altro codice fiscale: non è possibile emettere le credenziali.")
+	switch {
+	case gia != nil && (u == nil || gia.ID != u.ID):
+		return t, errCFAltroAccount
+	case u != nil && u.IdentitaVerificata() && u.CodiceFiscale != t.CodiceFiscale:
+		return t, errAccountAltroCF
+	case u != nil && u.Revocato:
+		return t, errRevocato
 	}
-	if err := creaUtente(tx, u); err != nil {
-		return nil, false, err
+	if u != nil {
+		t.Utente, t.Email = u, u.Email
 	}
-	return u, true, nil
+	return t, nil
+}
+
+// TitolareDi says who an approval of request id would issue credentials to,
+// or why it cannot: the operator sees it before deciding, and the approval
+// writes its messages for that address (the approval checks it is still the
+// same).
+func (s *Store) TitolareDi(r *domain.Richiesta) (Titolare, error) {
+	var t Titolare
+	err := s.leggi(func(tx *bolt.Tx) error {
+		var err error
+		t, err = titolareDi(tx, r)
+		return err
+	})
+	return t, err
 }
 
 // conAbilitazione adds ab to list, replacing the one of the same profile

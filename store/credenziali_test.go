@@ -216,7 +216,9 @@ func TestApprovaRifiutataNonEmetteNulla(t *testing.T) {
 	s := MustOpenConSedi(t)
 	op := creaOperatore(t, s, "op.pi@example.it", "PI")
 	altroOp := creaOperatore(t, s, "op2.pi@example.it", "PI")
-	occupata := creaUtente(t, s, "occupata@example.it", domain.RuoloRichiedente)
+	occupata := creaOperatore(t, s, "occupata@example.it", "PI")
+	gialli := persona{"Gialli", "Carlo", "Pisa", "PI", "56100"}
+	conCredenziali := titolare(t, s, gialli, "PI")
 	revocato := titolare(t, s, bianchi, "PI")
 	if _, err := s.Revoca(atto(op.ID, t0), revocato.ID, "prova"); err != nil {
 		t.Fatal(err)
@@ -236,7 +238,7 @@ func TestApprovaRifiutataNonEmetteNulla(t *testing.T) {
 		prep func() (uint64, store.Approvazione)
 		want domain.Codice
 	}{
-		{"e-mail di un altro account", func() (uint64, store.Approvazione) {
+		{"e-mail di un account del personale", func() (uint64, store.Approvazione) {
 			return sportelloDi(rossi, func(r *domain.Richiesta) { r.Contatti.Email = occupata.Email }),
 				store.Approvazione{Codice: codiceCompleto(), Destinatario: occupata.Email}
 		}, domain.ErrConflitto},
@@ -257,14 +259,13 @@ func TestApprovaRifiutataNonEmetteNulla(t *testing.T) {
 		{"messaggi scritti per un altro indirizzo", func() (uint64, store.Approvazione) {
 			return sportelloDi(neri, nil), store.Approvazione{Codice: codiceCompleto(), Destinatario: "vecchio.indirizzo@example.it"}
 		}, domain.ErrConflitto},
-		{"account registrato nel frattempo con un'altra e-mail", func() (uint64, store.Approvazione) {
-			id := sportelloDi(verdi, nil) // nobody has verdi's codice fiscale: the code is written for the request's e-mail
-			reg := store.Registrazione{Utente: domain.Utente{Email: "giuseppe@altrove.example.it", CodiceFiscale: verdi.CF(), PasswordHash: "h"},
-				TokenHash: "verifica-verdi", Scade: t0.Add(time.Hour), Verifica: domain.Messaggio{To: []string{"giuseppe@altrove.example.it"}}}
-			if creato, err := s.Registra(atto(0, t0), reg); err != nil || !creato {
-				t.Fatalf("Registra = %v, %v", creato, err)
-			}
-			return id, store.Approvazione{Codice: codiceCompleto(), Destinatario: verdi.Email()}
+		{"codice fiscale con le credenziali su un account con un altro indirizzo", func() (uint64, store.Approvazione) {
+			return sportelloDi(gialli, func(r *domain.Richiesta) { r.Contatti.Email = "nuovo.gialli@example.it" }),
+				store.Approvazione{Codice: codiceCompleto(), Destinatario: "nuovo.gialli@example.it"}
+		}, domain.ErrConflitto},
+		{"e-mail di un account con le credenziali di un altro codice fiscale", func() (uint64, store.Approvazione) {
+			return sportelloDi(rossi, func(r *domain.Richiesta) { r.Contatti.Email = conCredenziali.Email }),
+				store.Approvazione{Codice: codiceCompleto(), Destinatario: conCredenziali.Email}
 		}, domain.ErrConflitto},
 		{"codice incompleto", func() (uint64, store.Approvazione) {
 			a := codiceCompleto()

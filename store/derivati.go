@@ -207,8 +207,12 @@ func derivaUtente(u *domain.Utente) derivato {
 		uniche: []voce{{bucketUtentiEmail, []byte(u.Email), id}},
 		voci:   []voce{{bucketUtentiRuolo, key([]byte(u.Ruolo), id), nil}},
 	}
-	if u.CodiceFiscale != "" {
+	if u.IdentitaVerificata() {
 		d.uniche = append(d.uniche, voce{bucketUtentiCF, []byte(u.CodiceFiscale), id})
+	}
+	if u.NonConfermato() {
+		scade := itob(uint64(u.Creato.Add(domain.DurataNonConfermato).UnixNano()))
+		d.voci = append(d.voci, voce{bucketUtentiNonConfermati, append(scade, id...), nil})
 	}
 	if u.Sede != "" {
 		// The name, for the pages that show who holds a request.

@@ -170,6 +170,7 @@ func controllaMigrazione(t *testing.T, fixture string) {
 		}
 	}
 
+	cfVerificati := map[bool]int{}
 	for _, w := range m.Utenti {
 		u, err := s.Utente(w.ID)
 		if err != nil {
@@ -182,11 +183,21 @@ func controllaMigrazione(t *testing.T, fixture string) {
 		if x, err := s.UtentePerEmail(w.Email); err != nil || x.ID != w.ID {
 			t.Errorf("account %d not found by its e-mail: %v", w.ID, err)
 		}
+		// Since schema 5 a codice fiscale belongs only to the account an
+		// approval verified it for; one typed at registration claims nothing.
+		x, err := s.UtentePerCF(w.CodiceFiscale)
 		if w.CodiceFiscale != "" {
-			if x, err := s.UtentePerCF(w.CodiceFiscale); err != nil || x.ID != w.ID {
-				t.Errorf("account %d not found by its codice fiscale: %v", w.ID, err)
-			}
+			cfVerificati[u.IdentitaVerificata()]++
 		}
+		switch {
+		case u.IdentitaVerificata() && (err != nil || x.ID != w.ID):
+			t.Errorf("account %d not found by its verified codice fiscale: %v", w.ID, err)
+		case !u.IdentitaVerificata() && w.CodiceFiscale != "" && err == nil && x.ID == w.ID:
+			t.Errorf("account %d holds the codice fiscale typed at registration", w.ID)
+		}
+	}
+	if cfVerificati[true] == 0 || cfVerificati[false] == 0 {
+		t.Errorf("the fixture's codici fiscali: %d verified, %d typed at registration; the test needs both", cfVerificati[true], cfVerificati[false])
 	}
 	staff, err := s.Staff()
 	if err != nil || len(staff) != 3 {

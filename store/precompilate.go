@@ -18,7 +18,7 @@ var errPrecompilataNonTrovata = domain.NonTrovato("Codice non trovato o scaduto:
 // SalvaPrecompilata stores a pre-filled module and removes a few expired ones.
 func (s *Store) SalvaPrecompilata(hash string, p domain.Precompilata) error {
 	return s.aggiorna(func(tx *bolt.Tx) error {
-		if err := eliminaScaduti(tx, bucketPrecompilateScadenze, p.Creata, eliminaPrecompilata); err != nil {
+		if _, err := eliminaScaduti(tx, bucketPrecompilateScadenze, p.Creata, eliminaPrecompilata); err != nil {
 			return err
 		}
 		if err := aggiornaDerivati(tx, derivato{}, derivaPrecompilata(hash, &p), nil); err != nil {

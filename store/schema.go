@@ -32,6 +32,7 @@ var (
 	bucketUtentiCF             = []byte("idx_utenti_cf")             // codice fiscale → user id
 	bucketUtentiSede           = []byte("idx_utenti_sede")           // sede | user id → name
 	bucketUtentiRuolo          = []byte("idx_utenti_ruolo")          // ruolo | user id
+	bucketUtentiNonConfermati  = []byte("idx_utenti_non_confermati") // expiry | user id, registrations never confirmed
 	bucketSessioniUtente       = []byte("idx_sessioni_utente")       // user id | session hash
 	bucketRichiesteUtente      = []byte("idx_richieste_utente")      // applicant id | request id
 	bucketRichiesteCF          = []byte("idx_richieste_cf")          // codice fiscale | request id
@@ -54,13 +55,13 @@ var bucketRecord = [][]byte{bucketMeta, bucketUtenti, bucketSessioni, bucketToke
 
 // bucketDerivati are the buckets rebuilt from the records.
 var bucketDerivati = [][]byte{bucketAggregati, bucketUtentiEmail, bucketUtentiCF, bucketUtentiSede, bucketUtentiRuolo,
-	bucketSessioniUtente, bucketRichiesteUtente, bucketRichiesteCF, bucketRichiesteNome, bucketCoda, bucketProtocolli,
+	bucketUtentiNonConfermati, bucketSessioniUtente, bucketRichiesteUtente, bucketRichiesteCF, bucketRichiesteNome, bucketCoda, bucketProtocolli,
 	bucketOutboxScadenze, bucketOutboxIndice, bucketTokenUtente, bucketTokenScadenze, bucketPrecompilateScadenze,
 	bucketAuditRichiesta, bucketAuditChi}
 
 // VersioneSchema is the version of the data this code writes. A database
 // without a version in meta was written before versions existed: 1.
-const VersioneSchema = 4
+const VersioneSchema = 5
 
 var chiaveVersione = []byte("versione_schema")
 
@@ -82,6 +83,7 @@ var migrazioni = []migrazione{
 	{Da: 2, Descr: "righe degli elenchi in formato binario, anche per gli elenchi dei richiedenti; contatori di tutte le sedi insieme",
 		Derivati: true},
 	{Da: 3, Descr: "nomi degli operatori nell'indice per sede", Derivati: true},
+	{Da: 4, Descr: "il codice fiscale appartiene solo agli account con l'identità verificata; scadenze delle registrazioni non confermate", Derivati: true},
 }
 
 // versione reads the schema version of a database; 0 when it is new.

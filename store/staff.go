@@ -58,6 +58,9 @@ func (s *Store) ConfiguraPrimoAmministratore(a Atto, setupHash string, p PrimoAm
 		}
 		u := p.Utente
 		u.Ruolo, u.Creato, u.EmailVerificata = domain.RuoloAmministratore, a.Quando, a.Quando
+		if err := liberaEmail(tx, u.Email, a.Quando, "l'indirizzo è del primo amministratore"); err != nil {
+			return err
+		}
 		if err := creaUtente(tx, &u); err != nil {
 			return err
 		}
@@ -92,6 +95,11 @@ func (s *Store) CreaStaff(a Atto, u domain.Utente, codice domain.Attivazione, ms
 		x.Valida(e, func(codice string) bool { _, err := s.Sede(codice); return err == nil })
 		if len(e) > 0 {
 			return &domain.Errore{Codice: domain.ErrNonValido, Messaggio: e.Primo()}
+		}
+		// The administrator vouches for the address: a registration never
+		// confirmed that holds it does not keep it.
+		if err := liberaEmail(tx, x.Email, a.Quando, "l'indirizzo è di un nuovo account del personale"); err != nil {
+			return err
 		}
 		if err := creaUtente(tx, &x); err != nil {
 			return err

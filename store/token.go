@@ -36,7 +36,7 @@ func creaToken(tx *bolt.Tx, hash string, t domain.Token) error {
 			}
 		}
 	}
-	if err := eliminaScaduti(tx, bucketTokenScadenze, t.Creato, eliminaToken); err != nil {
+	if _, err := eliminaScaduti(tx, bucketTokenScadenze, t.Creato, eliminaToken); err != nil {
 		return err
 	}
 	if err := aggiornaDerivati(tx, derivato{}, derivaToken(hash, &t), nil); err != nil {
@@ -46,8 +46,9 @@ func creaToken(tx *bolt.Tx, hash string, t domain.Token) error {
 }
 
 // eliminaScaduti removes up to scadutiPerScrittura records whose expiry,
-// in the schedule bucket (expiry | hash), is not after now.
-func eliminaScaduti(tx *bolt.Tx, schedule []byte, now time.Time, elimina func(*bolt.Tx, string) error) error {
+// in the schedule bucket (expiry | hash), is not after now, and says how
+// many.
+func eliminaScaduti(tx *bolt.Tx, schedule []byte, now time.Time, elimina func(*bolt.Tx, string) error) (int, error) {
 	var hashes []string
 	end := itob(uint64(now.UnixNano()))
 	c := tx.Bucket(schedule).Cursor()
@@ -56,10 +57,10 @@ func eliminaScaduti(tx *bolt.Tx, schedule []byte, now time.Time, elimina func(*b
 	}
 	for _, h := range hashes {
 		if err := elimina(tx, h); err != nil {
-			return err
+			return 0, err
 		}
 	}
-	return nil
+	return len(hashes), nil
 }
 
 func eliminaToken(tx *bolt.Tx, hash string) error {

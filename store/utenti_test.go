@@ -125,9 +125,12 @@ func TestCreaUtente(t *testing.T) {
 	codice(t, err, domain.ErrNonTrovato)
 }
 
+// A codice fiscale is a login name, and unique, only for the account an
+// approval verified it for; typed at registration it claims nothing.
 func TestIndiceCodiceFiscale(t *testing.T) {
 	s := MustOpen(t)
-	u := &domain.Utente{Ruolo: domain.RuoloRichiedente, Email: "mario@example.it", CodiceFiscale: " " + strings.ToLower(rossi.CF()) + " "}
+	abilitazione := []domain.Abilitazione{{Profilo: domain.ProfiloMedicoEsterno, Sede: "PI", Dal: t0}}
+	u := &domain.Utente{Ruolo: domain.RuoloRichiedente, Email: "mario@example.it", CodiceFiscale: " " + strings.ToLower(rossi.CF()) + " ", Abilitazioni: abilitazione}
 	if err := s.CreaUtente(u); err != nil {
 		t.Fatal(err)
 	}
@@ -149,12 +152,21 @@ func TestIndiceCodiceFiscale(t *testing.T) {
 	creaOperatore(t, s, "op1@example.it", "PI")
 	creaOperatore(t, s, "op2@example.it", "PI")
 
+	// Registrations typing the same codice fiscale do not collide either,
+	// and do not log in with it.
+	generico := &domain.Utente{Ruolo: domain.RuoloRichiedente, Email: "altro@example.it", CodiceFiscale: strings.ToLower(rossi.CF())}
+	if err := s.CreaUtente(generico); err != nil {
+		t.Fatalf("a registration with a verified codice fiscale: %v", err)
+	}
+	if got, err := s.UtentePerCF(rossi.CF()); err != nil || got.ID != u.ID {
+		t.Errorf("the codice fiscale moved to %+v (%v)", got, err)
+	}
 	prima := istantanea(t, s)
-	err = s.CreaUtente(&domain.Utente{Ruolo: domain.RuoloRichiedente, Email: "altro@example.it", CodiceFiscale: strings.ToLower(rossi.CF())})
+	err = s.CreaUtente(&domain.Utente{Ruolo: domain.RuoloRichiedente, Email: "terzo@example.it", CodiceFiscale: rossi.CF(), Abilitazioni: abilitazione})
 	codice(t, err, domain.ErrConflitto)
 	invariato(t, s, prima)
 
-	v := richiedente(t, s, verdi)
+	v := titolare(t, s, verdi, "PI")
 	cambiaCF := func(cf string) error {
 		return s.Importa(func(im *store.Importazione) error {
 			_, err := im.AggiornaUtente(v.ID, func(x *domain.Utente) error { x.CodiceFiscale = cf; return nil })
@@ -174,7 +186,7 @@ func TestIndiceCodiceFiscale(t *testing.T) {
 	}
 	_, err = s.UtentePerCF(verdi.CF())
 	codice(t, err, domain.ErrNonTrovato)
-	libero := &domain.Utente{Ruolo: domain.RuoloRichiedente, Email: "libero@example.it", CodiceFiscale: verdi.CF()}
+	libero := &domain.Utente{Ruolo: domain.RuoloRichiedente, Email: "libero@example.it", CodiceFiscale: verdi.CF(), Abilitazioni: abilitazione}
 	if err := s.CreaUtente(libero); err != nil {
 		t.Errorf("il codice fiscale lasciato non è tornato libero: %v", err)
 	}
