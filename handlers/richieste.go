@@ -44,7 +44,9 @@ func (h *Handlers) mieRichieste(c *fiber.Ctx) error {
 // VistaMieRichieste is the view model of "Le mie richieste" for these rows:
 // what the handler renders, given to cmd/bench so that its anchor renders
 // the same page from the same data without the server.
-func VistaMieRichieste(base views.Base, righe []domain.RigaCoda) any { return vistaMieRichieste(base, righe) }
+func VistaMieRichieste(base views.Base, righe []domain.RigaCoda) any {
+	return vistaMieRichieste(base, righe)
+}
 
 func vistaMieRichieste(base views.Base, righe []domain.RigaCoda) mieRichiesteVM {
 	vm := mieRichiesteVM{Base: base, Richieste: make([]rigaMia, len(righe))}

@@ -43,8 +43,8 @@ type Tempi struct {
 
 // Mese is one month of submissions, by the state its requests are in now.
 type Mese struct {
-	Mese                                         string // "2026-03"
-	Etichetta                                    string // "marzo 2026"
+	Mese                                          string // "2026-03"
+	Etichetta                                     string // "marzo 2026"
 	Inviate, Aperte, Accolte, Respinte, Annullate int
 }
 
