@@ -81,7 +81,7 @@ func (a *App) open(sender notify.Sender) error {
 	if cfg.Now != nil {
 		a.Worker.Now = cfg.Now
 	}
-	a.Worker.Componi = (&posta.Compositore{Archivio: a.Store, PublicURL: cfg.PublicURL}).Componi
+	a.Worker.Componi = (&posta.Compositore{Archivio: a.Store, PublicURL: cfg.PublicURL, Now: cfg.Now}).Componi
 	a.Store.SetWaker(a.Worker.Wake)
 	a.Hasher = security.NewHasher(cfg.Argon, security.DefaultCeiling(), runtime.NumCPU())
 	a.Fiber, err = handlers.New(handlers.Config{

@@ -41,6 +41,13 @@ type AllegatoMessaggio struct {
 // PEC reports whether the message goes by PEC.
 func (m *Messaggio) PEC() bool { return m.Kind == MessaggioPEC }
 
+// ModelloReimpostaPassword is the password reset e-mail. It is queued to
+// whatever address is typed, the same way whether or not an account has
+// it, and composed at delivery: only then is the account looked up and
+// the link made, or the message dropped (store.PreparaReset). Neither the
+// answer nor its time says who is registered.
+const ModelloReimpostaPassword = "reimposta_password"
+
 // StatoNotifica is the delivery state of a notification.
 type StatoNotifica string
 

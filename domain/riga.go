@@ -2,6 +2,7 @@ package domain
 
 import (
 	"strings"
+	"unicode"
 	"time"
 )
 
@@ -117,12 +118,12 @@ func NormalizzaEmail(s string) string { return strings.ToLower(strings.TrimSpace
 // people type inside them.
 func NormalizzaCodiceFiscale(s string) string {
 	return strings.Map(func(r rune) rune {
-		switch r {
-		case ' ', '\t', '.', '-', '_', '/':
-			return -1
+		switch {
+		case unicode.IsSpace(r), unicode.Is(unicode.Cf, r), r == '.', r == '-', r == '_', r == '/':
+			return -1 // any space (also no-break), zero-width characters, the usual separators
 		}
-		return r
-	}, strings.ToUpper(strings.TrimSpace(s)))
+		return unicode.ToUpper(r)
+	}, s)
 }
 
 // NormalizzaNome is the form of "Cognome Nome" the search by name compares:

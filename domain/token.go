@@ -29,3 +29,6 @@ type Precompilata struct {
 	Creata    time.Time `json:"creata"`
 	Scade     time.Time `json:"scade"`
 }
+
+// DurataReset is how long a password reset link works.
+const DurataReset = time.Hour

@@ -3,7 +3,6 @@ package handlers
 import (
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -154,8 +153,10 @@ func (h *Handlers) passwordDimenticataForm(c *fiber.Ctx) error {
 	return h.render(c, fiber.StatusOK, views.PaginaPasswordDimenticata, tokenVM{Base: h.base(c, "Password dimenticata"), Errori: domain.Errori{}})
 }
 
-// passwordDimenticata sends a reset link when the address is registered,
-// and says the same thing either way.
+// passwordDimenticata queues a reset link for the address typed and says
+// the same thing, in the same time, whether or not it is registered: the
+// account is looked up only when the mail worker composes the e-mail
+// (store.PreparaReset).
 func (h *Handlers) passwordDimenticata(c *fiber.Ctx) error {
 	email := domain.NormalizzaEmail(c.FormValue("email"))
 	vm := tokenVM{Base: h.base(c, "Password dimenticata"), Email: email, Errori: domain.Errori{}}
@@ -163,27 +164,12 @@ func (h *Handlers) passwordDimenticata(c *fiber.Ctx) error {
 		vm.Errori.Add("email", "L'indirizzo e-mail non è valido (esempio: nome@dominio.it).")
 		return h.render(c, fiber.StatusUnprocessableEntity, views.PaginaPasswordDimenticata, vm)
 	}
-	// The e-mail greets the holder by name: the account is read for it, and
-	// the store looks it up again in the transaction that sends it.
-	nome := ""
-	if u, err := h.Store.UtentePerEmail(email); err == nil {
-		nome = u.Nome
-	} else if domain.CodiceDi(err) != domain.ErrNonTrovato {
-		return err
-	}
-	token := security.NewToken()
-	m, err := posta.Messaggio("reimposta_password", email, map[string]string{"Nome": nome, "Link": h.link("/reimposta-password?t=" + token), "Validita": posta.Durata(resetTTL)})
-	if err != nil {
-		return err
-	}
-	if err := h.Store.ChiediReset(h.atto(c), email, security.HashToken(token), h.Now().Add(resetTTL), m); err != nil {
+	if err := h.Store.ChiediReset(h.atto(c), email); err != nil {
 		return err
 	}
 	vm.Valido = true
 	return h.render(c, fiber.StatusOK, views.PaginaPasswordDimenticata, vm)
 }
-
-const resetTTL = time.Hour
 
 func (h *Handlers) reimpostaPasswordForm(c *fiber.Ctx) error {
 	token := c.Query("t")

@@ -46,7 +46,11 @@ func campiTesto(r *domain.Richiesta, p domain.Passo) map[string]*string {
 }
 
 // maiuscoli are the fields kept in upper case, as on official documents.
-var maiuscoli = map[string]bool{"codice_fiscale": true, "provincia_nascita": true, "res_provincia": true, "ordine_provincia": true, "doc_numero": true, "str_codice": true, "pat_cf": true}
+var maiuscoli = map[string]bool{"provincia_nascita": true, "res_provincia": true, "ordine_provincia": true, "doc_numero": true, "str_codice": true}
+
+// codiciFiscali are the fields of codici fiscali, kept as
+// domain.NormalizzaCodiceFiscale writes them, from the draft on.
+var codiciFiscali = map[string]bool{"codice_fiscale": true, "pat_cf": true}
 
 // leggiPasso reads the fields of step p from the posted form into r. It
 // returns the errors of input no field may hold (markup, control characters,
@@ -59,8 +63,11 @@ func leggiPasso(c *fiber.Ctx, r *domain.Richiesta, p domain.Passo) domain.Errori
 			e.Add(name, msg)
 			continue
 		}
-		if maiuscoli[name] {
+		switch {
+		case maiuscoli[name]:
 			v = strings.ToUpper(v)
+		case codiciFiscali[name]:
+			v = domain.NormalizzaCodiceFiscale(v)
 		}
 		*ptr = v
 	}

@@ -156,3 +156,34 @@ func contaPosta(app *testapp.T, match func(testsmtp.Message) bool) int {
 	}
 	return n
 }
+
+// TestCodiceFiscaleNormalizzatoOvunque: typed with spaces of any kind, the
+// codice fiscale is stored, shown and compared without them, from the
+// registration and from a draft the form refuses.
+func TestCodiceFiscaleNormalizzatoOvunque(t *testing.T) {
+	t.Parallel()
+	app := testapp.Start(t)
+	p := mario()
+	spaziato := "rssmra85t10\u00a0a562s"
+	conSpazi := p
+	conSpazi.CF = spaziato
+	v := nuovoVisitatore(t, app)
+	registra(t, app, v, conSpazi)
+	if u, err := app.App.Store.UtentePerEmail(p.Email); err != nil || u.CodiceFiscale != p.CF {
+		t.Fatalf("registered codice fiscale %q (%v), want %q", u.CodiceFiscale, err, p.CF)
+	}
+	v.accedi(p.Email, p.Password)
+	id := v.nuovaBozza()
+	dati := datiPassi(p, app.Orologio.Now())
+	vuole(t, v.post(urlPasso(id, domain.PassoProfilo), dati[domain.PassoProfilo]), http.StatusSeeOther)
+	form := dati[domain.PassoAnagrafica]
+	form.Set("codice_fiscale", "RSS MRA 85T10 A562S")
+	form.Set("cognome", "")
+	r := v.post(urlPasso(id, domain.PassoAnagrafica), form)
+	if !strings.Contains(r.Body, `value="`+p.CF+`"`) {
+		t.Errorf("the refused form shows the codice fiscale otherwise than %q", p.CF)
+	}
+	if got := mustRichiesta(t, app, id).Anagrafica.CodiceFiscale; got != p.CF {
+		t.Errorf("draft stored %q, want %q", got, p.CF)
+	}
+}

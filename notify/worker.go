@@ -2,6 +2,7 @@ package notify
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
@@ -137,6 +138,10 @@ const (
 // and the error, never the message: it holds personal data.
 func (w *Worker) deliver(ctx context.Context, p domain.Notifica) outcome {
 	err := w.send(ctx, p)
+	if Dropped(err) {
+		// Composing found the message meant for nobody, and removed it.
+		return outcomeSent
+	}
 	if err == nil {
 		if err := w.outbox.MarkSent(p.ID, w.Now()); err != nil {
 			// The message went out but will be sent again: better twice than
@@ -167,6 +172,15 @@ func (w *Worker) deliver(ctx context.Context, p domain.Notifica) outcome {
 		return outcomeNone
 	}
 	return outcomeRetry
+}
+
+// Dropped reports whether composing found a message meant for nobody (a
+// password reset for an address without an account) and removed it from
+// the outbox: nothing is sent, and nothing is left to record. Errors say so
+// with a method Dropped() bool.
+func Dropped(err error) bool {
+	var marked interface{ Dropped() bool }
+	return errors.As(err, &marked) && marked.Dropped()
 }
 
 // backoff returns the wait after the given number of failed attempts.

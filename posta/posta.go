@@ -16,6 +16,7 @@ import (
 
 	"abilita/domain"
 	"abilita/pdf"
+	"abilita/security"
 	"abilita/sedi"
 	"abilita/views"
 )
@@ -73,17 +74,30 @@ func SedePDF(sd sedi.Sede) pdf.Sede {
 	return pdf.Sede{Codice: sd.Codice, Nome: sd.Nome, Indirizzo: sd.IndirizzoCompleto(), Email: sd.Email, PEC: sd.PEC}
 }
 
-// Archivio is what the composer reads: the stored request and its sede.
+// Archivio is what the composer reads: the stored request and its sede;
+// and, for a password reset, the link it stores (store.PreparaReset).
 type Archivio interface {
 	Richiesta(id uint64) (*domain.Richiesta, error)
 	Sede(codice string) (sedi.Sede, error)
+	PreparaReset(notifica uint64, tokenHash string, now, scade time.Time) (nome string, ok bool, err error)
 }
 
 // Compositore composes the messages stored as templates.
 type Compositore struct {
 	Archivio  Archivio
-	PublicURL string // base of the links, e.g. https://abilita.example.it
+	PublicURL string           // base of the links, e.g. https://abilita.example.it
+	Now       func() time.Time // nil: time.Now
 }
+
+// ErrNienteDaInviare is a message that turned out, at delivery, to be for
+// nobody (a password reset for an address without an account): it was
+// removed from the outbox, and nothing is sent (notify.Dropped).
+var ErrNienteDaInviare error = nienteDaInviare{}
+
+type nienteDaInviare struct{}
+
+func (nienteDaInviare) Error() string { return "posta: nothing to send" }
+func (nienteDaInviare) Dropped() bool { return true }
 
 // errPermanente marks a message that cannot be composed, ever.
 type errPermanente struct{ error }
@@ -95,6 +109,9 @@ func (errPermanente) Permanent() bool { return true }
 // n from its request as stored now, keeping the recipient and the relay.
 func (c *Compositore) Componi(_ context.Context, n domain.Notifica) (domain.Messaggio, error) {
 	m := n.Messaggio
+	if m.Modello == domain.ModelloReimpostaPassword {
+		return c.reimpostaPassword(n)
+	}
 	r, err := c.Archivio.Richiesta(n.RichiestaID)
 	if domain.CodiceDi(err) == domain.ErrNonTrovato {
 		return m, errPermanente{fmt.Errorf("posta: request %d of notification %d not found", n.RichiestaID, n.ID)}
@@ -142,5 +159,29 @@ func (c *Compositore) Componi(_ context.Context, n domain.Notifica) (domain.Mess
 		return m, errPermanente{err}
 	}
 	out.To, out.Kind, out.Attachments = m.To, m.Kind, allegati
+	return out, nil
+}
+
+// reimpostaPassword makes the link of a password reset and its e-mail, if
+// the address has an account that may use it.
+func (c *Compositore) reimpostaPassword(n domain.Notifica) (domain.Messaggio, error) {
+	now := time.Now()
+	if c.Now != nil {
+		now = c.Now()
+	}
+	token := security.NewToken()
+	nome, ok, err := c.Archivio.PreparaReset(n.ID, security.HashToken(token), now, now.Add(domain.DurataReset))
+	if err != nil {
+		return n.Messaggio, err
+	}
+	if !ok {
+		return n.Messaggio, ErrNienteDaInviare
+	}
+	link := strings.TrimRight(c.PublicURL, "/") + "/reimposta-password?t=" + token
+	out, err := Messaggio(domain.ModelloReimpostaPassword, "", map[string]string{"Nome": nome, "Link": link, "Validita": Durata(domain.DurataReset)})
+	if err != nil {
+		return n.Messaggio, errPermanente{err}
+	}
+	out.To, out.Kind = n.Messaggio.To, n.Messaggio.Kind
 	return out, nil
 }

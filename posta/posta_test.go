@@ -2,6 +2,7 @@ package posta_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -24,6 +25,20 @@ func (a archivio) Richiesta(id uint64) (*domain.Richiesta, error) {
 
 func (a archivio) Sede(codice string) (sedi.Sede, error) {
 	return sedi.Sede{Codice: codice, Nome: "Sede di Pisa", Email: "pisa@inail.it"}, nil
+}
+
+// PreparaReset knows one account, notification 1's, and one failure.
+func (a archivio) PreparaReset(notifica uint64, tokenHash string, now, scade time.Time) (string, bool, error) {
+	switch notifica {
+	case 1:
+		if tokenHash == "" || !scade.Equal(now.Add(domain.DurataReset)) {
+			return "", false, errors.New("bad link")
+		}
+		return "Mario", true, nil
+	case 3:
+		return "", false, errors.New("disk full")
+	}
+	return "", false, nil
 }
 
 // TestComponi composes each message stored as a template from the stored
@@ -94,5 +109,26 @@ func TestComponi(t *testing.T) {
 				t.Errorf("error %v, want a permanent one", err)
 			}
 		})
+	}
+}
+
+// The reset e-mail is composed only when the store finds an account for
+// it; otherwise it is dropped, not failed.
+func TestComponiReimpostaPassword(t *testing.T) {
+	adesso := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+	c := &posta.Compositore{Archivio: archivio{}, PublicURL: "https://abilita.example.it", Now: func() time.Time { return adesso }}
+	reset := func(id uint64) (domain.Messaggio, error) {
+		return c.Componi(context.Background(), domain.Notifica{ID: id, Messaggio: domain.Messaggio{To: []string{"mario@example.it"}, Modello: domain.ModelloReimpostaPassword}})
+	}
+	m, err := reset(1)
+	if err != nil || m.To[0] != "mario@example.it" || !strings.Contains(m.Text, "Gentile Mario") || !strings.Contains(m.Text, "https://abilita.example.it/reimposta-password?t=") ||
+		!strings.Contains(m.Text, "un'ora") {
+		t.Errorf("composed %+v, %v", m, err)
+	}
+	if _, err := reset(2); !notify.Dropped(err) || notify.Permanent(err) {
+		t.Errorf("an address without account: %v, want dropped", err)
+	}
+	if _, err := reset(3); err == nil || notify.Dropped(err) || notify.Permanent(err) {
+		t.Errorf("a store error: %v, want a temporary failure", err)
 	}
 }

@@ -1,6 +1,8 @@
 package store
 
 import (
+	"errors"
+	"fmt"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -100,31 +102,53 @@ func (s *Store) VerificaEmail(hash string, now time.Time) (*domain.Utente, error
 	return out, err
 }
 
-// ChiediReset gives the account of email, when there is one and it is not
-// suspended, a password reset link and queues m, the e-mail that carries it.
-// Otherwise it writes nothing; the caller answers the same either way.
-func (s *Store) ChiediReset(a Atto, email, tokenHash string, scade time.Time, m domain.Messaggio) error {
-	var inviato bool
-	err := s.aggiorna(func(tx *bolt.Tx) error {
-		inviato = false
-		u, err := utentePerIndice(tx, bucketUtentiEmail, domain.NormalizzaEmail(email))
-		if domain.CodiceDi(err) == domain.ErrNonTrovato || (err == nil && (u.Sospeso || u.Revocato)) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		if err := creaToken(tx, tokenHash, domain.Token{Scopo: domain.ScopoResetPassword, UtenteID: u.ID, Creato: a.Quando, Scade: scade}); err != nil {
-			return err
-		}
-		m.To = []string{u.Email}
-		inviato = true
-		return accodaTutti(tx, []domain.Messaggio{m}, "", a.Quando)
-	})
-	if err == nil && inviato {
+// ChiediReset queues the password reset e-mail for the address typed:
+// one write, the same whether or not an account has it. The mail worker
+// composes it (PreparaReset), and only then is the account looked up.
+func (s *Store) ChiediReset(a Atto, email string) error {
+	m := domain.Messaggio{To: []string{domain.NormalizzaEmail(email)}, Subject: "Reimpostazione della password",
+		Kind: domain.MessaggioEmail, Modello: domain.ModelloReimpostaPassword}
+	err := s.aggiorna(func(tx *bolt.Tx) error { return accodaTutti(tx, []domain.Messaggio{m}, "", a.Quando) })
+	if err == nil {
 		s.sveglia()
 	}
 	return err
+}
+
+// PreparaReset composes, at delivery, the reset e-mail notifica asked for:
+// when the address belongs to an account that may use a link (not
+// suspended, revoked or an expired registration) it stores the link
+// tokenHash, valid until scade, audits the request and returns the
+// account's name; otherwise it removes the message, which was never meant
+// for anyone, and ok is false.
+func (s *Store) PreparaReset(notifica uint64, tokenHash string, now, scade time.Time) (nome string, ok bool, err error) {
+	err = s.aggiorna(func(tx *bolt.Tx) error {
+		ok = false
+		var n domain.Notifica
+		if err := get(tx.Bucket(bucketOutbox), itob(notifica), &n); err != nil {
+			if errors.Is(err, errNotFound) {
+				return nil
+			}
+			return err
+		}
+		if n.Messaggio.Modello != domain.ModelloReimpostaPassword || len(n.Messaggio.To) != 1 {
+			return fmt.Errorf("store: notification %d is not a password reset", notifica)
+		}
+		u, err := utentePerIndice(tx, bucketUtentiEmail, n.Messaggio.To[0])
+		switch {
+		case domain.CodiceDi(err) == domain.ErrNonTrovato || (err == nil && (u.Sospeso || u.Revocato || u.Scaduto(now))):
+			return eliminaNotifica(tx, &n)
+		case err != nil:
+			return err
+		}
+		if err := creaToken(tx, tokenHash, domain.Token{Scopo: domain.ScopoResetPassword, UtenteID: u.ID, Creato: now, Scade: scade}); err != nil {
+			return err
+		}
+		nome, ok = u.Nome, true
+		return audit(tx, domain.EventoAudit{Quando: now, Chi: u.ID, Azione: domain.AuditAccount,
+			Dettaglio: "richiesta la reimpostazione della password: collegamento inviato per e-mail"})
+	})
+	return nome, ok, err
 }
 
 // ReimpostaPassword consumes a reset link, sets the new password hash and

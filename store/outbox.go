@@ -82,6 +82,14 @@ func (s *Store) aggiornaNotifica(id uint64, fn func(*domain.Notifica)) error {
 	})
 }
 
+// eliminaNotifica removes n from the outbox.
+func eliminaNotifica(tx *bolt.Tx, n *domain.Notifica) error {
+	if err := aggiornaDerivati(tx, derivaNotifica(n), derivato{}, nil); err != nil {
+		return err
+	}
+	return tx.Bucket(bucketOutbox).Delete(itob(n.ID))
+}
+
 // MarkSent implements notify.Outbox.
 func (s *Store) MarkSent(id uint64, at time.Time) error {
 	return s.aggiornaNotifica(id, func(n *domain.Notifica) {

@@ -36,14 +36,22 @@ func registra(tb testing.TB, s *store.Store, p persona, hash string, durata time
 	return u
 }
 
-// chiediReset asks at quando a password reset link hash, valid for durata,
-// for the account of email.
-func chiediReset(tb testing.TB, s *store.Store, email, hash string, quando time.Time, durata time.Duration) {
+// chiediReset asks at quando a password reset for email, and composes its
+// e-mail as the mail worker would, with link hash valid for durata.
+func chiediReset(tb testing.TB, s *store.Store, email, hash string, quando time.Time, durata time.Duration) (ok bool) {
 	tb.Helper()
-	m := domain.Messaggio{Subject: "Reimposta la password"}
-	if err := s.ChiediReset(atto(0, quando), email, hash, quando.Add(durata), m); err != nil {
+	if err := s.ChiediReset(atto(0, quando), email); err != nil {
 		tb.Fatal(err)
 	}
+	pag, err := s.Posta(store.QueryPosta{PerPag: 1})
+	if err != nil || len(pag.Notifiche) != 1 || pag.Notifiche[0].Messaggio.Modello != domain.ModelloReimpostaPassword {
+		tb.Fatalf("queued: %+v, %v", pag.Notifiche, err)
+	}
+	_, ok, err = s.PreparaReset(pag.Notifiche[0].ID, hash, quando, quando.Add(durata))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return ok
 }
 
 func valido(s *store.Store, hash string, scopo domain.Scopo, now time.Time) bool {
@@ -212,9 +220,9 @@ func TestVerificaEmailRifiutata(t *testing.T) {
 	}
 }
 
-// ChiediReset writes a link and its e-mail only for an account that may
-// use it, to the account's own address; otherwise nothing, with the same
-// answer.
+// ChiediReset queues the same message whatever the address; composing it
+// makes a link only for an account that may use it, and otherwise drops
+// the message.
 func TestChiediReset(t *testing.T) {
 	s := MustOpenConSedi(t)
 	u := registra(t, s, rossi, "verifica", time.Hour)
@@ -229,21 +237,26 @@ func TestChiediReset(t *testing.T) {
 	}
 	svegliato := sveglie(s)
 	prima := istantanea(t, s)
-	for _, email := range []string{"nessuno@example.it", sospeso.Email, revocato.Email, ""} {
-		m := domain.Messaggio{To: []string{email}, Subject: "Reimposta la password"}
-		if err := s.ChiediReset(atto(0, t0), email, "r-"+email, t0.Add(time.Hour), m); err != nil {
-			t.Errorf("ChiediReset(%q) = %v", email, err)
+	for _, email := range []string{"nessuno@example.it", sospeso.Email, revocato.Email} {
+		if chiediReset(t, s, email, "r-"+email, t0, time.Hour) {
+			t.Errorf("a link for %q", email)
 		}
 	}
-	invariato(t, s, prima)
-	if n := svegliato.Load(); n != 0 {
-		t.Errorf("worker svegliato %d volte senza messaggi", n)
+	// Asking wrote the message, composing removed it: only the outbox's
+	// sequence moved on.
+	if got := cambiati(t, s, prima); !slices.Equal(got, []string{"outbox"}) {
+		t.Errorf("written %v, want only the outbox's sequence", got)
+	}
+	if pag, _ := s.Posta(store.QueryPosta{}); len(pag.Notifiche) != 1 {
+		t.Errorf("messages left for nobody: %+v", pag.Notifiche)
+	}
+	if n := svegliato.Load(); n != 3 {
+		t.Errorf("worker svegliato %d volte, want 3: each request is queued the same", n)
 	}
 
-	m := domain.Messaggio{To: []string{"scritto@male.example.it"}, Subject: "Reimposta la password"}
 	for _, h := range []string{"r1", "r2"} {
-		if err := s.ChiediReset(atto(0, t0), " MARIO.Rossi@example.it", h, t0.Add(time.Hour), m); err != nil {
-			t.Fatal(err)
+		if !chiediReset(t, s, " MARIO.Rossi@example.it", h, t0, time.Hour) {
+			t.Fatal("no link for a registered address")
 		}
 	}
 	if valido(s, "r1", domain.ScopoResetPassword, t0) || !valido(s, "r2", domain.ScopoResetPassword, t0) || !valido(s, "verifica", domain.ScopoVerificaEmail, t0) {
@@ -253,8 +266,8 @@ func TestChiediReset(t *testing.T) {
 	if len(pag.Notifiche) != 1 || !slices.Equal(pag.Notifiche[0].Messaggio.To, []string{u.Email}) {
 		t.Errorf("messaggio: %+v, want all'indirizzo dell'account", pag.Notifiche)
 	}
-	if n := svegliato.Load(); n != 2 {
-		t.Errorf("worker svegliato %d volte, want 2", n)
+	if ev, _ := s.EventiAudit(store.FiltroAudit{Chi: u.ID, Limite: 1}); len(ev) != 1 || !strings.Contains(ev[0].Dettaglio, "reimpostazione della password") {
+		t.Errorf("audit: %+v", ev)
 	}
 }
 
