@@ -2,8 +2,8 @@ package domain
 
 import (
 	"strings"
-	"unicode"
 	"time"
+	"unicode"
 )
 
 // RigaCoda is what a list shows of a request (the operators' queue, the
