@@ -98,6 +98,7 @@ func (a *App) open(sender notify.Sender) error {
 		ServizioCertificatiURL: cfg.ServizioCertificatiURL,
 		MetricheIndirizzi:      cfg.MetricheIndirizzi,
 		MetricheToken:          cfg.MetricheToken,
+		ProxyFidati:            cfg.ProxyFidati,
 	}, handlers.Deps{Store: a.Store, Archive: archive, Hasher: a.Hasher, Keys: keys, Log: a.Log, Now: cfg.Now})
 	return err
 }

@@ -44,6 +44,8 @@ type Config struct {
 	// prefixes) or by bearer token; with neither, /metrics is off.
 	MetricheIndirizzi []netip.Prefix
 	MetricheToken     string
+	// ProxyFidati: the reverse proxies whose X-Forwarded-For is believed.
+	ProxyFidati []netip.Prefix
 	// Now is the clock of the pages and the mail worker; nil is time.Now.
 	// Tests set it to move time on without waiting.
 	Now func() time.Time
@@ -100,12 +102,17 @@ func ParseConfig(args []string, getenv func(string) string) (Config, error) {
 	fs.StringVar(&c.ServizioCertificatiURL, "servizio-certificati-url", env("SERVIZIO_CERTIFICATI_URL", "https://servizionline.inail.it"),
 		"indirizzo del servizio online dei certificati medici, aperto dall'area riservata (ABILITA_SERVIZIO_CERTIFICATI_URL)")
 	indirizzi := fs.String("metrics-addrs", env("METRICS_ADDRS", ""), "indirizzi (IP o CIDR, separati da virgola) che possono leggere /metrics (ABILITA_METRICS_ADDRS)")
+	proxy := fs.String("trusted-proxies", env("TRUSTED_PROXIES", ""),
+		"proxy inversi fidati (IP o CIDR, separati da virgola): solo da questi si legge l'indirizzo del client in X-Forwarded-For (ABILITA_TRUSTED_PROXIES)")
 	c.MetricheToken = env("METRICS_TOKEN", "") // only from the environment: flags show up in ps
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
 	if c.MetricheIndirizzi, err = prefissi(*indirizzi); err != nil {
 		return c, fmt.Errorf("metrics-addrs: %w", err)
+	}
+	if c.ProxyFidati, err = prefissi(*proxy); err != nil {
+		return c, fmt.Errorf("trusted-proxies: %w", err)
 	}
 	c.Argon = def
 	c.Argon.Memory, c.Argon.Iterations, c.Argon.Parallelism = uint32(mem), uint32(iter), uint8(par)

@@ -120,7 +120,7 @@ func (h *Handlers) cambio(c *fiber.Ctx, u *domain.Utente, v fattoriVerificati, c
 	ss, _ := c.Locals(localSessione).(domain.Sessione)
 	m, err := posta.Messaggio("credenziali_cambiate", u.Email, map[string]string{
 		"Nome": u.Nome, "Cosa": cosa, "Quando": posta.Quando(h.Now()), "Dispositivo": domain.DispositivoDa(c.Get(fiber.HeaderUserAgent)).Nome,
-		"IP": c.IP(), "Dimenticata": h.link("/password-dimenticata"),
+		"IP": ip(c), "Dimenticata": h.link("/password-dimenticata"),
 	})
 	return store.Cambio{Fattore: v.fattore, Sessione: ss.Hash, Avviso: m}, err
 }
@@ -128,7 +128,7 @@ func (h *Handlers) cambio(c *fiber.Ctx, u *domain.Utente, v fattoriVerificati, c
 // atto is the current user's action now, from this client: what the store
 // records in the audit log.
 func (h *Handlers) atto(c *fiber.Ctx) store.Atto {
-	a := store.Atto{Quando: h.Now(), IP: c.IP()}
+	a := store.Atto{Quando: h.Now(), IP: ip(c)}
 	if u := utenteDi(c); u != nil {
 		a.Chi = u.ID
 	}

@@ -99,7 +99,7 @@ func chiaveAccount(u *domain.Utente) string { return "utente:" + itoa(u.ID) }
 // client address. Unknown accounts are throttled like real ones, so the
 // answer tells nothing about who is registered.
 func (h *Handlers) prenotaAccesso(c *fiber.Ctx, account string) (func(bool), time.Duration) {
-	esitoIP, attesa := h.limiteIP.Prenota(c.IP())
+	esitoIP, attesa := h.limiteIP.Prenota(ip(c))
 	if esitoIP == nil {
 		h.metriche.limitati.WithLabelValues("indirizzo").Inc()
 		return nil, attesa

@@ -55,7 +55,7 @@ func (h *Handlers) attivazione(c *fiber.Ctx) error {
 	}
 	// Codes cannot be guessed, but every attempt takes bbolt's one writer:
 	// attempts count like failed logins from the same address.
-	esito, attesa := h.limiteIP.Prenota(c.IP())
+	esito, attesa := h.limiteIP.Prenota(ip(c))
 	if esito == nil {
 		vm.Errore = messaggioAttesa(attesa)
 		return h.render(c, fiber.StatusTooManyRequests, views.PaginaAttivazione, vm)

@@ -35,6 +35,11 @@ type Config struct {
 	// /metrics is off.
 	MetricheIndirizzi []netip.Prefix
 	MetricheToken     string
+
+	// ProxyFidati are the reverse proxies (IPs and CIDR ranges) whose
+	// X-Forwarded-For says who the client is. Empty: the connecting address
+	// is the client, and forwarded headers are ignored.
+	ProxyFidati []netip.Prefix
 }
 
 // Deps are the services the handlers use.
@@ -93,8 +98,20 @@ func New(cfg Config, d Deps) (*fiber.App, error) {
 		IdleTimeout:                  2 * time.Minute,
 		DisableStartupMessage:        true,
 		AppName:                      "Abilita",
-		ProxyHeader:                  "",
+		// Forwarded headers (X-Forwarded-Proto, …) count only from the
+		// trusted proxies; the client address is read by indirizzoCliente.
+		EnableTrustedProxyCheck: true,
+		TrustedProxies:          prefissiTesto(cfg.ProxyFidati),
 	})
 	h.routes(app)
 	return app, nil
+}
+
+// prefissiTesto writes prefixes as Fiber's trusted proxies list takes them.
+func prefissiTesto(ps []netip.Prefix) []string {
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		out[i] = p.String()
+	}
+	return out
 }

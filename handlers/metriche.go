@@ -74,12 +74,14 @@ func (m *metriche) ammesso(c *fiber.Ctx) bool {
 			return true
 		}
 	}
-	ip, err := netip.ParseAddr(c.IP())
+	// /metrics comes before the middleware: the connecting address, which
+	// a trusted proxy in front would replace with its own.
+	da, err := netip.ParseAddr(c.Context().RemoteIP().String())
 	if err != nil {
 		return false
 	}
 	for _, p := range m.indirizzi {
-		if p.Contains(ip.Unmap()) {
+		if p.Contains(da.Unmap()) {
 			return true
 		}
 	}

@@ -3,6 +3,7 @@ package handlers
 import (
 	"errors"
 	"io"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -17,6 +18,7 @@ import (
 )
 
 const (
+	localIP       = "ip"
 	localUtente   = "utente"
 	localSessione = "sessione"
 	localCSRF     = "csrf"
@@ -34,6 +36,7 @@ const csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 's
 // it in the metrics by its route.
 func (h *Handlers) registro(c *fiber.Ctx) error {
 	inizio := time.Now()
+	c.Locals(localIP, h.indirizzoCliente(c))
 	err := c.Next()
 	status := c.Response().StatusCode()
 	if err != nil {
@@ -41,8 +44,50 @@ func (h *Handlers) registro(c *fiber.Ctx) error {
 	}
 	durata := time.Since(inizio)
 	h.metriche.durata.WithLabelValues(c.Route().Path, c.Method(), strconv.Itoa(status/100)+"xx").Observe(durata.Seconds())
-	h.Log.Info("richiesta", "metodo", c.Method(), "percorso", c.Path(), "stato", status, "durata_ms", durata.Milliseconds(), "ip", c.IP())
+	h.Log.Info("richiesta", "metodo", c.Method(), "percorso", c.Path(), "stato", status, "durata_ms", durata.Milliseconds(), "ip", ip(c))
 	return err
+}
+
+// indirizzoCliente is the address of the client: the connecting one, or,
+// when that is a trusted proxy, the one the proxies recorded in
+// X-Forwarded-For. The header is read from the right, skipping the trusted
+// proxies: entries further left were written by the client itself and
+// could say anything.
+func (h *Handlers) indirizzoCliente(c *fiber.Ctx) string {
+	remoto := c.Context().RemoteIP().String()
+	if len(h.cfg.ProxyFidati) == 0 || !c.IsProxyTrusted() {
+		return remoto
+	}
+	voci := strings.Split(c.Get(fiber.HeaderXForwardedFor), ",")
+	for i := len(voci) - 1; i >= 0; i-- {
+		a, err := netip.ParseAddr(strings.TrimSpace(voci[i]))
+		if err != nil {
+			break // a proxy of ours never writes this: trust nothing further
+		}
+		a = a.Unmap()
+		if !fidato(h.cfg.ProxyFidati, a) {
+			return a.String()
+		}
+		remoto = a.String()
+	}
+	return remoto
+}
+
+func fidato(ps []netip.Prefix, a netip.Addr) bool {
+	for _, p := range ps {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
+}
+
+// ip is the client's address as indirizzoCliente found it.
+func ip(c *fiber.Ctx) string {
+	if s, ok := c.Locals(localIP).(string); ok {
+		return s
+	}
+	return c.Context().RemoteIP().String()
 }
 
 // sicurezza sets the security headers of every dynamic response. Pages are

@@ -104,7 +104,7 @@ func (h *Handlers) limiti() *limitiPrecompila { return &h.limitiPrecompila }
 
 // limita answers 429, with the time to wait, once the client has used its requests.
 func (h *Handlers) limita(c *fiber.Ctx, l *limitatore) error {
-	ok, attesa := l.consenti(cliente(c.IP()), h.Now())
+	ok, attesa := l.consenti(cliente(ip(c)), h.Now())
 	if ok {
 		return nil
 	}

@@ -19,7 +19,7 @@ const headerSecondiSessione = "X-Sessione-Secondi"
 
 // tentativo is a login attempt by this browser on u, as the history keeps it.
 func (h *Handlers) tentativo(c *fiber.Ctx, metodo domain.MetodoAccesso) domain.Accesso {
-	return domain.Accesso{Quando: h.Now(), IP: c.IP(), UserAgent: c.Get(fiber.HeaderUserAgent), Metodo: metodo}
+	return domain.Accesso{Quando: h.Now(), IP: ip(c), UserAgent: c.Get(fiber.HeaderUserAgent), Metodo: metodo}
 }
 
 // fallito records a failed attempt on u (nil: an unknown name, which costs

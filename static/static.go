@@ -81,6 +81,7 @@ func Handler() fiber.Handler {
 			return fiber.ErrNotFound
 		}
 		c.Set(fiber.HeaderContentType, a.contentType)
+		c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
 		c.Set(fiber.HeaderETag, a.etag)
 		if hash == a.hash {
 			c.Set(fiber.HeaderCacheControl, cacheImmutable)

@@ -35,13 +35,15 @@ type T struct {
 	// move it instead of waiting.
 	Orologio *Orologio
 
-	stop func()
+	stop   func()
+	config []func(*app.Config)
 }
 
-// Start starts Abilita and stops it when the test ends.
-func Start(tb testing.TB) *T {
+// Start starts Abilita and stops it when the test ends. Each function in
+// config changes the configuration first.
+func Start(tb testing.TB, config ...func(*app.Config)) *T {
 	tb.Helper()
-	t := &T{SMTP: testsmtp.Start(tb), PEC: testsmtp.Start(tb), Dir: tb.TempDir(), Orologio: nuovoOrologio()}
+	t := &T{SMTP: testsmtp.Start(tb), PEC: testsmtp.Start(tb), Dir: tb.TempDir(), Orologio: nuovoOrologio(), config: config}
 	t.open(tb)
 	tb.Cleanup(func() { t.stop() })
 	return t
@@ -68,6 +70,9 @@ func (t *T) open(tb testing.TB) {
 	// Cheap hashes keep the suite fast; the parameters' handling is tested in security.
 	cfg.Argon = security.Params{Memory: 8 * 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}
 	cfg.Now = t.Orologio.Now
+	for _, fn := range t.config {
+		fn(&cfg)
+	}
 	sender := notify.NewRouter(t.relay(tb, t.SMTP, "noreply@abilita.test"), t.relay(tb, t.PEC, "abilita@pec.abilita.test"))
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if testing.Verbose() {
