@@ -76,6 +76,10 @@ func TestContentTypes(t *testing.T) {
 		if got := resp.Header.Get("Content-Type"); got != tt.want {
 			t.Errorf("%s: Content-Type %q, want %q", tt.name, got, tt.want)
 		}
+		// Browsers must not guess another type than the one sent.
+		if got := resp.Header.Get("X-Content-Type-Options"); got != "nosniff" {
+			t.Errorf("%s: X-Content-Type-Options %q, want nosniff", tt.name, got)
+		}
 	}
 }
 
