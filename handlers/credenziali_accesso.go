@@ -51,7 +51,7 @@ func (h *Handlers) accedi(c *fiber.Ctx) error {
 	}
 	chiave := "nome:" + vm.Identificativo
 	if u != nil {
-		chiave = chiaveAccount(u)
+		chiave = h.chiaveAccesso(c, u)
 	}
 	esito, attesa := h.prenotaAccesso(c, chiave)
 	if esito == nil {
@@ -66,6 +66,7 @@ func (h *Handlers) accedi(c *fiber.Ctx) error {
 	switch {
 	case !ok:
 		h.fallito(c, u, domain.MetodoPassword)
+		h.avvisaTentativi(c, u, chiave)
 		vm.Errore = errCredenziali
 		return h.render(c, fiber.StatusUnauthorized, views.PaginaAccedi, vm)
 	case u.DeveAttivare():
@@ -85,6 +86,9 @@ func (h *Handlers) accedi(c *fiber.Ctx) error {
 	}
 	h.impostaSessione(c, token)
 	h.limiteAccount.Sblocca(chiave)
+	if err := h.ricordaDispositivo(c, u); err != nil {
+		return err
+	}
 	if vm.Dopo != "" {
 		return h.redirect(c, vm.Dopo)
 	}

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -152,7 +151,8 @@ func (h *Handlers) codice(c *fiber.Ctx) error {
 		vm.Errori.Add("codice", "Indica il codice di 6 cifre dell'app di autenticazione.")
 		return h.render(c, fiber.StatusUnprocessableEntity, views.PaginaCodice, vm)
 	}
-	esito, attesa := h.limiteTOTP.Prenota("accesso:" + strconv.FormatUint(u.ID, 10))
+	chiave := h.chiaveCodice(c, u)
+	esito, attesa := h.limiteTOTP.Prenota(chiave)
 	if esito == nil {
 		h.metriche.limitati.WithLabelValues("codice").Inc()
 		vm.Errori.Add(campo, messaggioAttesa(attesa))
@@ -165,6 +165,7 @@ func (h *Handlers) codice(c *fiber.Ctx) error {
 	}
 	if !ok {
 		h.fallito(c, u, metodo)
+		h.avvisaCodici(c, u, chiave)
 		msg := errCodice
 		if campo == "recupero" {
 			msg = errRecupero
@@ -173,7 +174,10 @@ func (h *Handlers) codice(c *fiber.Ctx) error {
 		return h.render(c, fiber.StatusUnprocessableEntity, views.PaginaCodice, vm)
 	}
 	h.clearCookie(c, cookieSecondoFattore)
-	h.limiteAccount.Sblocca(chiaveAccount(u))
+	h.limiteAccount.Sblocca(h.chiaveAccesso(c, u))
+	if err := h.ricordaDispositivo(c, u); err != nil {
+		return err
+	}
 	dest := vm.Dopo
 	if dest == "" {
 		dest = "/area"

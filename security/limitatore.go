@@ -97,6 +97,16 @@ func (l *Limitatore) esito(chiavi []string, riuscito bool) {
 	}
 }
 
+// Fallimenti is the number of consecutive failures of a key.
+func (l *Limitatore) Fallimenti(chiave string) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if v := l.voci[chiave]; v != nil {
+		return v.fallimenti
+	}
+	return 0
+}
+
 // Sblocca clears a key (after a password reset, say).
 func (l *Limitatore) Sblocca(chiave string) {
 	l.mu.Lock()

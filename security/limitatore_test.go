@@ -119,3 +119,19 @@ func TestLimitatoreTentativiParalleli(t *testing.T) {
 		t.Fatalf("%d attempts checked, want between 1 and 3", n)
 	}
 }
+
+func TestLimitatoreFallimenti(t *testing.T) {
+	l := NuovoLimitatore(5, time.Second, time.Minute, 0)
+	for i := 1; i <= 3; i++ {
+		esito, _ := l.Prenota("k")
+		esito(false)
+		if n := l.Fallimenti("k"); n != i {
+			t.Fatalf("after %d failures Fallimenti = %d", i, n)
+		}
+	}
+	esito, _ := l.Prenota("k")
+	esito(true)
+	if n := l.Fallimenti("k"); n != 0 || l.Fallimenti("altra") != 0 {
+		t.Errorf("after a success Fallimenti = %d", n)
+	}
+}

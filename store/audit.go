@@ -78,6 +78,21 @@ func (s *Store) RegistraEvento(a Atto, azione string, richiesta uint64, dettagli
 	return s.aggiorna(func(tx *bolt.Tx) error { return a.registra(tx, azione, richiesta, dettaglio) })
 }
 
+// AvvisaUtente queues m, a warning about the account utenteID (failed
+// logins, say), and audits it, together.
+func (s *Store) AvvisaUtente(a Atto, utenteID uint64, m domain.Messaggio, dettaglio string) error {
+	err := s.aggiorna(func(tx *bolt.Tx) error {
+		if err := accodaTutti(tx, []domain.Messaggio{m}, "", a.Quando); err != nil {
+			return err
+		}
+		return audit(tx, domain.EventoAudit{Quando: a.Quando, Chi: utenteID, IP: a.IP, Azione: domain.AuditAccount, Dettaglio: dettaglio})
+	})
+	if err == nil {
+		s.sveglia()
+	}
+	return err
+}
+
 // VerificaAudit walks the whole chain and returns the number of entries, or
 // an error naming the first entry that does not match.
 func (s *Store) VerificaAudit() (int, error) {
