@@ -6,6 +6,7 @@ package attach
 
 import (
 	"bufio"
+	"bytes"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
@@ -149,18 +150,20 @@ func (a *Archivio) scrivi(m *Meta, in io.Reader) (err error) {
 		sinks = append([]io.Writer{pdf}, sinks...)
 	}
 	w := &firstError{w: io.MultiWriter(sinks...)}
-	src := &firstError{r: in}
+	letti := &lettoreContato{r: in}
+	src := &firstError{r: letti}
 
 	if pdf == nil {
-		if err := a.controllaImmagine(m, io.TeeReader(src, w), src, w); err != nil {
-			return err
-		}
+		// An image is stored as encoded again, never as sent.
+		err = a.ricodificaImmagine(m, src, w)
+	} else {
+		_, err = io.Copy(w, src)
 	}
-	if _, err := io.Copy(w, src); err != nil {
+	if letti.n > a.lim.MaxBytes {
+		return rifiutoTroppoGrande(a.lim.MaxBytes) // whatever the decoder made of a cut file
+	}
+	if err != nil {
 		return err
-	}
-	if size.n > a.lim.MaxBytes {
-		return rifiutoTroppoGrande(a.lim.MaxBytes)
 	}
 	if pdf != nil {
 		if r := pdf.close(); r != nil {
@@ -196,17 +199,16 @@ func (a *Archivio) conserva(tmp *os.File, id string) error {
 	return nil
 }
 
-// controllaImmagine reads the image header from r and checks its
-// dimensions against the limits. src and dst are the two ends r joins:
-// their errors (a dropped connection, a full disk) are not the image's
-// fault and are returned as they are.
-func (a *Archivio) controllaImmagine(m *Meta, r io.Reader, src, dst *firstError) error {
-	cfg, err := dimensioni(m.Tipo, r)
+// ricodificaImmagine reads the image header from src, checks its
+// dimensions against the limits, then decodes the image and writes it,
+// encoded again, to dst. Errors of src and dst (a dropped connection, a
+// full disk) are not the image's fault and are returned as they are.
+func (a *Archivio) ricodificaImmagine(m *Meta, src, dst *firstError) error {
+	var testa bytes.Buffer
+	cfg, err := dimensioni(m.Tipo, io.TeeReader(src, &testa))
 	switch {
 	case src.err != nil:
 		return src.err
-	case dst.err != nil:
-		return dst.err
 	case err != nil:
 		return rifiutoImmagineRotta
 	}
@@ -217,7 +219,19 @@ func (a *Archivio) controllaImmagine(m *Meta, r io.Reader, src, dst *firstError)
 	if w > int64(a.lim.MaxLato) || h > int64(a.lim.MaxLato) || w*h > a.lim.MaxPixel {
 		return rifiutoImmagineGrande(a.lim)
 	}
+	err = ricodifica(m.Tipo, cfg, testa.Bytes(), src, dst)
+	switch {
+	case src.err != nil:
+		return src.err
+	case dst.err != nil:
+		return dst.err
+	case err != nil:
+		return err
+	}
 	m.Width, m.Height = cfg.Width, cfg.Height
+	if o := orientamentoEXIF(testa.Bytes()); m.Tipo == TipoJPEG && o >= 5 {
+		m.Width, m.Height = cfg.Height, cfg.Width
+	}
 	return nil
 }
 
@@ -291,6 +305,17 @@ func syncDir(dir string) error {
 	}
 	defer d.Close()
 	return d.Sync()
+}
+
+type lettoreContato struct {
+	r io.Reader
+	n int64
+}
+
+func (c *lettoreContato) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
 }
 
 type countingWriter struct{ n int64 }

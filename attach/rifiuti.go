@@ -37,4 +37,5 @@ var (
 	rifiutoEstensione     = &Rifiuto{"L'estensione del file non corrisponde al suo contenuto."}
 	rifiutoTipoDichiarato = &Rifiuto{"Il tipo del file indicato dal browser non corrisponde al suo contenuto."}
 	rifiutoImmagineRotta  = &Rifiuto{"L'immagine è danneggiata o non può essere letta."}
+	rifiutoCodaEstranea   = &Rifiuto{"L'immagine contiene altri dati dopo la fine dell'immagine: salvala di nuovo come JPEG o PNG, o fotografa di nuovo il documento."}
 )

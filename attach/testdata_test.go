@@ -95,3 +95,32 @@ func objStm(t *testing.T, objects string) string {
 	zw.Close()
 	return streamObj("/Type /ObjStm /N 1 /First 5 /Filter /FlateDecode", buf.Bytes())
 }
+
+// stessaImmagine fails unless stored decodes to an image of the size of
+// sent, with the same pixels if lossless.
+func stessaImmagine(t *testing.T, tipo Tipo, sent, stored []byte) {
+	t.Helper()
+	a, _, err := image.Decode(bytes.NewReader(sent))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, formato, err := image.Decode(bytes.NewReader(stored))
+	if err != nil {
+		t.Fatalf("the stored image does not decode: %v", err)
+	}
+	if "image/"+formato != string(tipo) || a.Bounds().Size() != b.Bounds().Size() {
+		t.Fatalf("stored %s %v, sent %s %v", formato, b.Bounds(), tipo, a.Bounds())
+	}
+	if tipo != TipoPNG {
+		return
+	}
+	for y := a.Bounds().Min.Y; y < a.Bounds().Max.Y; y++ {
+		for x := a.Bounds().Min.X; x < a.Bounds().Max.X; x++ {
+			r1, g1, b1, a1 := a.At(x, y).RGBA()
+			r2, g2, b2, a2 := b.At(x, y).RGBA()
+			if r1 != r2 || g1 != g2 || b1 != b2 || a1 != a2 {
+				t.Fatalf("pixel %d,%d differs", x, y)
+			}
+		}
+	}
+}

@@ -1,7 +1,6 @@
 package handlers_test
 
 import (
-	"bytes"
 	"context"
 	"net/http"
 	"net/url"
@@ -281,7 +280,6 @@ func TestNotificheIntegrazioneERisposta(t *testing.T) {
 	coda := b.operatore.get("/operatore?stato=in_lavorazione")
 	controlla(t, coda, http.StatusOK, "", []string{b.protocollo}, nil)
 	doc := b.operatore.get(urlOperatore(b.id, "allegati/documento_fronte"))
-	if doc.Status != http.StatusOK || !bytes.Equal([]byte(doc.Body), nuovo) {
-		t.Errorf("the operator downloads the front: status %d, %d bytes, want the new %d bytes", doc.Status, len(doc.Body), len(nuovo))
-	}
+	vuole(t, doc, http.StatusOK)
+	comeCaricato(t, "image/jpeg", nuovo, []byte(doc.Body))
 }

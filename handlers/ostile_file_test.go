@@ -2,6 +2,9 @@ package handlers_test
 
 import (
 	"bytes"
+	"image"
+	_ "image/jpeg"
+	_ "image/png"
 	"net/http"
 	"strings"
 	"testing"
@@ -54,5 +57,26 @@ func TestFileRifiutati(t *testing.T) {
 			}
 			b.invariato(t, prima)
 		})
+	}
+}
+
+// comeCaricato fails unless got is what an upload of sent stores: a PDF
+// byte for byte, an image encoded again (no byte of its metadata kept) with
+// the same type and size.
+func comeCaricato(t testing.TB, tipo string, sent, got []byte) {
+	t.Helper()
+	if tipo == "application/pdf" {
+		if !bytes.Equal(got, sent) {
+			t.Errorf("downloaded %d bytes, uploaded %d; they differ", len(got), len(sent))
+		}
+		return
+	}
+	a, fa, err := image.DecodeConfig(bytes.NewReader(sent))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, fb, err := image.DecodeConfig(bytes.NewReader(got))
+	if err != nil || fa != fb || "image/"+fb != tipo || a.Width != b.Width || a.Height != b.Height {
+		t.Errorf("downloaded %s %dx%d (%v), uploaded %s %dx%d", fb, b.Width, b.Height, err, fa, a.Width, a.Height)
 	}
 }

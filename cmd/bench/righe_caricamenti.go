@@ -5,6 +5,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"image"
+	_ "image/jpeg"
+	_ "image/png"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -189,7 +192,8 @@ func rigaCaricamenti(b *banco) error {
 
 // verificaCaricamenti checks what the uploads left: three encrypted files
 // per client in the attachments folder, no temporary file, and the first
-// client's documents read back, decrypted, equal to those sent.
+// client's documents read back, decrypted: the PDF equal to the one sent,
+// the images encoded again with the same type and size.
 func verificaCaricamenti(g *generato, c caricamento, docs []documento) []string {
 	var problemi []string
 	dir := filepath.Join(g.Dir, "allegati")
@@ -219,7 +223,8 @@ func verificaCaricamenti(g *generato, c caricamento, docs []documento) []string 
 	return problemi
 }
 
-// scaricaUguale downloads path and compares it with d.
+// scaricaUguale downloads path and compares it with d: a PDF byte for
+// byte, an image (stored as encoded again) by its type and size.
 func scaricaUguale(br *browser, path string, d documento) error {
 	res, err := br.http.Get(br.base + path)
 	if err != nil {
@@ -228,6 +233,25 @@ func scaricaUguale(br *browser, path string, d documento) error {
 	defer res.Body.Close()
 	if res.StatusCode != http.StatusOK {
 		return fmt.Errorf("GET %s: status %d", path, res.StatusCode)
+	}
+	if d.Tipo != "application/pdf" {
+		got, formato, err := image.DecodeConfig(res.Body)
+		if err != nil {
+			return fmt.Errorf("GET %s: %w", path, err)
+		}
+		f, err := os.Open(d.Path)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		sent, _, err := image.DecodeConfig(f)
+		if err != nil {
+			return err
+		}
+		if "image/"+formato != d.Tipo || got.Width != sent.Width || got.Height != sent.Height {
+			return fmt.Errorf("GET %s: %s %dx%d; uploaded %s %dx%d", path, formato, got.Width, got.Height, d.Tipo, sent.Width, sent.Height)
+		}
+		return nil
 	}
 	h := sha256.New()
 	n, err := io.Copy(h, res.Body)
