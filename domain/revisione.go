@@ -124,6 +124,9 @@ func ControllaTestoLungo(v string) string {
 		if unicode.IsControl(r) && r != '\n' && r != '\r' && r != '\t' {
 			return "Il testo contiene caratteri di controllo non ammessi."
 		}
+		if nascosto(r) {
+			return msgNascosto
+		}
 	}
 	return ""
 }

@@ -92,8 +92,23 @@ func ControllaTesto(v string) string {
 		if unicode.IsControl(r) {
 			return "Il testo contiene caratteri di controllo non ammessi."
 		}
+		if nascosto(r) {
+			return msgNascosto
+		}
 	}
 	return ""
+}
+
+// msgNascosto refuses invisible characters.
+const msgNascosto = "Il testo contiene caratteri invisibili o che cambiano la direzione del testo: cancellali e scrivi di nuovo il testo."
+
+// nascosto reports the characters that change how text reads without
+// showing themselves: direction overrides and isolates (U+202A–U+202E,
+// U+2066–U+2069), zero-width spaces and joiners, the byte order mark, and
+// the other format characters; line and paragraph separators too. A name
+// written "Rossi\u202Eocsid" reads otherwise than it is.
+func nascosto(r rune) bool {
+	return unicode.Is(unicode.Cf, r) || unicode.In(r, unicode.Zl, unicode.Zp)
 }
 
 var (

@@ -93,10 +93,21 @@ func TestControllaTesto(t *testing.T) {
 		{"DEL", "Via\x7fRoma", "controllo"},
 		{"controllo C1", "Via\u0085Roma", "controllo"},
 		{"escape", "\x1b[31mrosso", "controllo"},
+		{"inversione di direzione", "Rossi\u202Efdp.exe", "invisibili"},
+		{"isolamento di direzione", "Via \u2066Roma\u2069", "invisibili"},
+		{"segno da destra a sinistra", "Mario\u200F", "invisibili"},
+		{"spazio a larghezza zero", "Ma\u200Brio", "invisibili"},
+		{"unione a larghezza zero", "Ma\u200Drio", "invisibili"},
+		{"BOM", "\uFEFFMario", "invisibili"},
+		{"separatore di riga", "Via Roma\u20281", "invisibili"},
+		{"spazio unificatore, ammesso", "Via\u00A0Roma", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.nome, func(t *testing.T) {
 			got := domain.ControllaTesto(tt.v)
+			if lungo := domain.ControllaTestoLungo(tt.v); tt.contiene == "invisibili" && !strings.Contains(lungo, tt.contiene) {
+				t.Errorf("ControllaTestoLungo(%q) = %q, want refused", tt.v, lungo)
+			}
 			if tt.contiene == "" {
 				if got != "" {
 					t.Errorf("ControllaTesto(%q) = %q, want accettato", tt.v, got)

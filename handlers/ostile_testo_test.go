@@ -38,6 +38,8 @@ func TestTestoNonValido(t *testing.T) {
 		{"UTF-8 non valido nella registrazione", "/registrazione", reg("cognome", "Ros\xffsi"), "cognome", "Il testo contiene caratteri non validi."},
 		{"carattere di controllo nella registrazione", "/registrazione", reg("nome", "Ma\x00rio"), "nome", "Il testo contiene caratteri di controllo non ammessi."},
 		{"UTF-8 non valido in un passo", urlPasso(b.id, domain.PassoAnagrafica), passo("res_indirizzo", "Via \xff\xfe 1"), "res_indirizzo", "Il testo contiene caratteri non validi."},
+		{"inversione di direzione nella registrazione", "/registrazione", reg("cognome", "Rossi\u202Eifdp"), "cognome", "Il testo contiene caratteri invisibili"},
+		{"spazio a larghezza zero in un passo", urlPasso(b.id, domain.PassoAnagrafica), passo("res_indirizzo", "Via\u200B Roma 1"), "res_indirizzo", "Il testo contiene caratteri invisibili"},
 		{"testo troppo lungo in un passo", urlPasso(b.id, domain.PassoAnagrafica), passo("res_indirizzo", strings.Repeat("Via lunga ", 30)), "res_indirizzo", "Il testo è troppo lungo"},
 	}
 	for _, tc := range cases {
