@@ -1,9 +1,11 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"os"
 	"os/signal"
@@ -61,7 +63,7 @@ func (a *App) open(sender notify.Sender) error {
 	if err := a.Store.SeminaSedi(elenco); err != nil {
 		return err
 	}
-	keys, err := security.LoadOrCreateMasterKey(cfg.MasterKeyFile)
+	keys, err := a.chiaveMaster()
 	if err != nil {
 		return err
 	}
@@ -101,6 +103,37 @@ func (a *App) open(sender notify.Sender) error {
 		ProxyFidati:            cfg.ProxyFidati,
 	}, handlers.Deps{Store: a.Store, Archive: archive, Hasher: a.Hasher, Keys: keys, Log: a.Log, Now: cfg.Now})
 	return err
+}
+
+// chiaveMaster loads the master key, creating it only for a database that
+// holds nothing yet, and checks it is the one the data were sealed with.
+// A missing or different key stops the start: with it, every document and
+// authenticator would be unreadable, and new ones sealed with the wrong key.
+func (a *App) chiaveMaster() (*security.Keyring, error) {
+	path := a.Config.MasterKeyFile
+	dati, err := a.Store.ContieneDati()
+	if err != nil {
+		return nil, err
+	}
+	carica := security.LoadOrCreateMasterKey
+	if dati {
+		carica = security.LoadMasterKey
+	}
+	keys, err := carica(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		impronta, _ := a.Store.ImprontaChiave()
+		return nil, fmt.Errorf("manca il file della chiave master %s, e la base dati contiene dati cifrati con essa (impronta %s): "+
+			"ripristina il file dal backup della chiave; una chiave nuova renderebbe illeggibili documenti e app di autenticazione", path, cmp.Or(impronta, "non registrata"))
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := a.Store.VerificaChiave(keys); errors.Is(err, store.ErrChiaveDiversa) {
+		return nil, fmt.Errorf("la chiave master %s non è quella con cui sono cifrati i dati: ripristina il file giusto dal backup della chiave (%v)", path, err)
+	} else if err != nil {
+		return nil, err
+	}
+	return keys, nil
 }
 
 // mittente builds the mail transport from the configuration.

@@ -3,8 +3,11 @@ package security
 import (
 	"crypto/aes"
 	"crypto/cipher"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -28,7 +31,8 @@ var dataKeyAD = []byte("abilita/data-key/v1")
 // small values and wraps the per-document data keys. It is safe for
 // concurrent use.
 type Keyring struct {
-	aead cipher.AEAD
+	aead     cipher.AEAD
+	impronta string
 }
 
 // NewKeyring returns a Keyring for a 32-byte master key, for callers that
@@ -38,8 +42,15 @@ func NewKeyring(key []byte) (*Keyring, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Keyring{aead: aead}, nil
+	mac := hmac.New(sha256.New, key)
+	mac.Write([]byte("abilita/impronta-chiave-master/v1"))
+	return &Keyring{aead: aead, impronta: hex.EncodeToString(mac.Sum(nil)[:12])}, nil
 }
+
+// Impronta is a fingerprint of the master key: it names the key (the
+// database records which key sealed its data, a backup which key it needs)
+// and says nothing of it.
+func (k *Keyring) Impronta() string { return k.impronta }
 
 func newGCM(key []byte) (cipher.AEAD, error) {
 	if len(key) != KeySize {
@@ -57,8 +68,18 @@ func newGCM(key []byte) (cipher.AEAD, error) {
 // file that does not hold exactly 32 bytes is refused, never replaced: losing
 // the master key loses every document.
 func LoadOrCreateMasterKey(path string) (*Keyring, error) {
+	return loadMasterKey(path, true)
+}
+
+// LoadMasterKey reads the master key at path, which must exist: for a
+// database that holds data sealed with it.
+func LoadMasterKey(path string) (*Keyring, error) {
+	return loadMasterKey(path, false)
+}
+
+func loadMasterKey(path string, crea bool) (*Keyring, error) {
 	text, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
+	if errors.Is(err, fs.ErrNotExist) && crea {
 		text, err = createMasterKey(path)
 	}
 	if err != nil {

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"errors"
 	"encoding/base64"
 	"encoding/json"
 	"io"
@@ -211,6 +212,21 @@ func controllaMigrazione(t *testing.T, fixture string) {
 	keys, err := security.NewKeyring(chiave)
 	if err != nil {
 		t.Fatal(err)
+	}
+	// Written before fingerprints: the key is tried on a sealed value, and a
+	// wrong one refused; the right one's fingerprint is recorded.
+	altra, _ := security.NewKeyring(make([]byte, security.KeySize))
+	if err := s.VerificaChiave(altra); !errors.Is(err, store.ErrChiaveDiversa) {
+		t.Errorf("another key: %v, want ErrChiaveDiversa", err)
+	}
+	if imp, _ := s.ImprontaChiave(); imp != "" {
+		t.Errorf("a refused key left the fingerprint %q", imp)
+	}
+	if err := s.VerificaChiave(keys); err != nil {
+		t.Errorf("the fixture's key: %v", err)
+	}
+	if imp, _ := s.ImprontaChiave(); imp != keys.Impronta() {
+		t.Errorf("fingerprint %q, want %q", imp, keys.Impronta())
 	}
 	for _, w := range m.Attivazioni {
 		a, err := s.Attivazione(w.UtenteID)
