@@ -1,6 +1,9 @@
 package domain
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 // TipoMessaggio says which relay a message goes through.
 type TipoMessaggio string
@@ -29,6 +32,11 @@ type Messaggio struct {
 	// Voce is, for a message about one of a request's requests for more
 	// information, its number from 1.
 	Voce int `json:",omitempty"`
+	// MessageID is the left part of the message's Message-ID, the same at
+	// every attempt: a relay that got the message but lost its reply, or a
+	// server killed while the relay held it, sends it again, and receivers
+	// drop the copy. The transport adds "@" and its sender's domain.
+	MessageID string `json:",omitempty"`
 }
 
 // AllegatoMessaggio is a small file sent with a message, such as a PDF receipt.
@@ -92,4 +100,14 @@ type Notifica struct {
 	UltimoErrore string        `json:"ultimo_errore,omitempty"`
 	Creata       time.Time     `json:"creata"`
 	Inviata      time.Time     `json:"inviata,omitzero"`
+}
+
+// IDMessaggio is the left part of n's Message-ID: the one stored with it,
+// or, for a message queued before they were, one made of its number and
+// the instant it was queued, which never change either.
+func (n *Notifica) IDMessaggio() string {
+	if n.Messaggio.MessageID != "" {
+		return n.Messaggio.MessageID
+	}
+	return fmt.Sprintf("abilita.%d.%x", n.ID, n.Creata.UnixNano())
 }

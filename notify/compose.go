@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	netmail "net/mail"
+	"strings"
 
 	"github.com/wneessen/go-mail"
 )
@@ -25,6 +27,17 @@ func compose(from string, m Message) (*mail.Msg, error) {
 	}
 	if err := msg.To(m.To...); err != nil {
 		return nil, permanent(fmt.Errorf("notify: recipient address: %w", err))
+	}
+	if m.MessageID != "" {
+		dominio := "abilita.invalid"
+		if a, err := netmail.ParseAddress(from); err == nil {
+			if i := strings.LastIndexByte(a.Address, '@'); i >= 0 {
+				dominio = a.Address[i+1:]
+			}
+		}
+		msg.SetMessageIDWithValue(m.MessageID + "@" + dominio)
+	} else {
+		msg.SetMessageID()
 	}
 	msg.Subject(m.Subject)
 	msg.SetBodyString(mail.TypeTextPlain, m.Text)

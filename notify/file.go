@@ -9,6 +9,7 @@ import (
 	"net/mail"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 )
 
@@ -32,8 +33,10 @@ func NewFileSender(dir, from string, log *slog.Logger) (*FileSender, error) {
 	return &FileSender{dir: dir, from: from, log: log}, nil
 }
 
-// Send writes m to <dir>/<time>-<random>.eml and logs the path. The file
-// appears whole or not at all.
+// Send writes m to <dir>/<time>-<recipient>-<subject>.eml and logs the
+// path with the recipient and subject. The file appears whole or not at
+// all, and is on disk (fsync of the file and of the folder) before Send
+// returns, since the outbox then marks the message sent.
 func (s *FileSender) Send(ctx context.Context, m Message) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -47,21 +50,60 @@ func (s *FileSender) Send(ctx context.Context, m Message) error {
 		tmp.Close()
 		return err
 	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("notify: %w", err)
+	}
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("notify: %w", err)
 	}
-	path := filepath.Join(s.dir, fileName(time.Now()))
+	path := filepath.Join(s.dir, fileName(time.Now(), m))
 	if err := os.Rename(tmp.Name(), path); err != nil {
 		return fmt.Errorf("notify: %w", err)
 	}
-	s.log.Info("posta scritta su file", "path", path)
+	if err := syncDir(s.dir); err != nil {
+		return fmt.Errorf("notify: %w", err)
+	}
+	s.log.Info("posta scritta su file", "path", path, "destinatari", strings.Join(m.To, ", "), "oggetto", m.Subject)
 	return nil
 }
 
-// fileName sorts by time; the random part keeps names unique within the
-// same instant.
-func fileName(now time.Time) string {
+// fileName sorts by time, then says to whom and about what; the random part
+// keeps names unique within the same instant.
+func fileName(now time.Time, m Message) string {
 	var b [4]byte
 	_, _ = rand.Read(b[:])
-	return now.UTC().Format("20060102T150405.000000000Z") + "-" + hex.EncodeToString(b[:]) + ".eml"
+	return now.UTC().Format("20060102T150405.000000000Z") + "-" + hex.EncodeToString(b[:]) +
+		"-" + pulito(strings.Join(m.To, ","), 60) + "-" + pulito(m.Subject, 60) + ".eml"
+}
+
+// pulito keeps of s, for a file name, letters, digits and "@._-", lower
+// case, the rest as "-", at most n bytes.
+func pulito(s string, n int) string {
+	var b strings.Builder
+	trattino := false
+	for _, r := range strings.ToLower(s) {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '@', r == '.', r == '_':
+			b.WriteRune(r)
+			trattino = false
+		case !trattino && b.Len() > 0:
+			b.WriteByte('-')
+			trattino = true
+		}
+		if b.Len() >= n {
+			break
+		}
+	}
+	return strings.Trim(b.String(), "-.")
+}
+
+// syncDir makes a rename in dir durable.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
 }

@@ -38,12 +38,13 @@ func TestFileSenderWritesEML(t *testing.T) {
 		t.Fatalf("files in %s = %v, want one .eml", dir, entries)
 	}
 	name := entries[0].Name()
-	if !regexp.MustCompile(`^\d{8}T\d{6}\.\d{9}Z-[0-9a-f]{8}\.eml$`).MatchString(name) {
-		t.Errorf("file name %q, want <time>-<random>.eml", name)
+	if !regexp.MustCompile(`^\d{8}T\d{6}\.\d{9}Z-[0-9a-f]{8}-maria\.rossi@example\.it-[a-z0-9-]+\.eml$`).MatchString(name) {
+		t.Errorf("file name %q, want <time>-<random>-<recipient>-<subject>.eml", name)
 	}
 	path := filepath.Join(dir, name)
-	if !strings.Contains(logs.String(), "posta scritta su file") || !strings.Contains(logs.String(), path) {
-		t.Errorf("log does not give the path %s:\n%s", path, logs)
+	if !strings.Contains(logs.String(), "posta scritta su file") || !strings.Contains(logs.String(), path) ||
+		!strings.Contains(logs.String(), "maria.rossi@example.it") || !strings.Contains(logs.String(), "oggetto=") {
+		t.Errorf("log does not give the path %s, the recipient and the subject:\n%s", path, logs)
 	}
 
 	data, err := os.ReadFile(path)

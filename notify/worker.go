@@ -159,7 +159,7 @@ func (w *Worker) deliver(ctx context.Context, p domain.Notifica) outcome {
 	attempts := p.Tentativi + 1
 	if Permanent(err) || (w.MaxAttempts > 0 && attempts >= w.MaxAttempts) {
 		w.log.Error("posta: consegna abbandonata", "id", p.ID, "attempt", attempts, "err", err)
-		if err := w.outbox.MarkFailed(p.ID, attempts, err.Error()); err != nil {
+		if err := w.outbox.MarkFailed(p.ID, attempts, Riassunto(err)); err != nil {
 			w.log.Error("posta: abbandono non registrato", "id", p.ID, "err", err)
 			return outcomeNone
 		}
@@ -167,7 +167,7 @@ func (w *Worker) deliver(ctx context.Context, p domain.Notifica) outcome {
 	}
 	next := w.Now().Add(w.backoff(attempts))
 	w.log.Warn("posta: consegna rinviata", "id", p.ID, "attempt", attempts, "next", next, "err", err)
-	if err := w.outbox.MarkRetry(p.ID, attempts, next, err.Error()); err != nil {
+	if err := w.outbox.MarkRetry(p.ID, attempts, next, Riassunto(err)); err != nil {
 		w.log.Error("posta: rinvio non registrato", "id", p.ID, "err", err)
 		return outcomeNone
 	}
@@ -205,5 +205,6 @@ func (w *Worker) send(ctx context.Context, n domain.Notifica) error {
 			return err
 		}
 	}
+	m.MessageID = n.IDMessaggio()
 	return w.sender.Send(ctx, m)
 }

@@ -163,7 +163,7 @@ func TestWorkerRetriesWhileRelayDown(t *testing.T) {
 		if got < wait*8/10 || got > wait*12/10 {
 			t.Errorf("attempt %d: next try in %v, want %v ± 20 %%", e.Tentativi, got, wait)
 		}
-		if !strings.Contains(e.lastErr, "connection refused") {
+		if e.lastErr != "Il server di posta non è raggiungibile." {
 			t.Errorf("last error = %q", e.lastErr)
 		}
 		wt.runOnce(t, 0, 0, 0) // not due yet
@@ -364,7 +364,32 @@ func TestWorkerComponeIMessaggiDaModello(t *testing.T) {
 	id := wt.outbox.add(daComporre, wt.clock.Now())
 	wt.clock.advance(time.Hour)
 	wt.runOnce(t, 0, 0, 2)
-	if e := wt.outbox.get(id); !e.failed || !strings.Contains(e.lastErr, "composer") {
+	if e := wt.outbox.get(id); !e.failed || !strings.Contains(e.lastErr, "non può essere composto") {
 		t.Errorf("without a composer: failed %v, error %q", e.failed, e.lastErr)
+	}
+}
+
+// A relay that got the message but whose reply was lost gets it again at
+// the next attempt, with the same Message-ID, so that the mailbox keeps one.
+func TestWorkerStessoMessageIDAdOgniTentativo(t *testing.T) {
+	wt := newWorkerTest(t)
+	wt.outbox.add(ricevuta("maria.rossi@example.it"), wt.clock.Now())
+	senzaID := ricevuta("luca.bianchi@example.it")
+	wt.srv.PerdiRisposte(2)
+	wt.outbox.add(senzaID, wt.clock.Now())
+	wt.runOnce(t, 0, 2, 0)
+	wt.clock.advance(time.Hour)
+	wt.runOnce(t, 2, 0, 0)
+	ids := map[string][]string{}
+	for _, m := range wt.srv.Messages() {
+		ids[m.To[0]] = append(ids[m.To[0]], m.Header("Message-Id"))
+	}
+	for to, got := range ids {
+		if len(got) != 2 || got[0] != got[1] || !strings.HasSuffix(got[0], "@comune.example.it>") {
+			t.Errorf("%s received Message-IDs %q, want the same twice, in the sender's domain", to, got)
+		}
+	}
+	if len(ids) != 2 || ids["maria.rossi@example.it"][0] == ids["luca.bianchi@example.it"][0] {
+		t.Errorf("two messages, one Message-ID each: %v", ids)
 	}
 }

@@ -3,11 +3,13 @@ package store
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
 
 	"abilita/domain"
+	"abilita/security"
 )
 
 // The transactional outbox: each action writes its messages in its own
@@ -21,6 +23,9 @@ func accoda(tx *bolt.Tx, m domain.Messaggio, r *domain.Richiesta, now time.Time)
 	id, err := b.NextSequence()
 	if err != nil {
 		return err
+	}
+	if m.MessageID == "" {
+		m.MessageID = fmt.Sprintf("abilita.%d.%s", id, security.NewToken()[:16])
 	}
 	n := domain.Notifica{ID: id, Messaggio: m, Stato: domain.NotificaInCoda, Prossimo: now, Creata: now}
 	if r != nil {

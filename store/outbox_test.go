@@ -478,3 +478,19 @@ func TestWorkerSvegliatoDalloStore(t *testing.T) {
 		t.Errorf("consegnati %v", got)
 	}
 }
+
+// Every queued message gets its own Message-ID, kept with it.
+func TestAccodaDaUnMessageID(t *testing.T) {
+	s := MustOpen(t)
+	for _, p := range []persona{rossi, verdi} {
+		registra(t, s, p, "verifica-"+p.Cognome, time.Hour)
+	}
+	pag, err := s.Posta(store.QueryPosta{})
+	if err != nil || len(pag.Notifiche) != 2 {
+		t.Fatalf("outbox: %+v, %v", pag.Notifiche, err)
+	}
+	a, b := pag.Notifiche[0].Messaggio.MessageID, pag.Notifiche[1].Messaggio.MessageID
+	if a == "" || b == "" || a == b || pag.Notifiche[0].IDMessaggio() != a {
+		t.Errorf("Message-IDs %q and %q", a, b)
+	}
+}

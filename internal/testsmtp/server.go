@@ -46,6 +46,7 @@ type Server struct {
 	listener net.Listener
 	serving  chan struct{} // closed when the Serve goroutine returns
 	failing  bool
+	perdi    int // replies to DATA still to lose (PerdiRisposte)
 	messages []Message
 }
 
@@ -121,6 +122,26 @@ func (s *Server) SetFailing(failing bool) {
 	s.failing = failing
 }
 
+// PerdiRisposte makes the server, for the next n messages, keep the message
+// and then drop the connection instead of answering DATA: the sender cannot
+// know the message arrived, as when a relay crashes or the network fails
+// between the data and the reply.
+func (s *Server) PerdiRisposte(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.perdi = n
+}
+
+func (s *Server) perdiRisposta() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.perdi > 0 {
+		s.perdi--
+		return true
+	}
+	return false
+}
+
 // Messages returns a copy of the messages received so far, oldest first.
 func (s *Server) Messages() []Message {
 	s.mu.Lock()
@@ -157,8 +178,8 @@ func summary(msgs []Message) string {
 }
 
 func (s *Server) serve(l net.Listener) {
-	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) {
-		return &session{server: s}, nil
+	srv := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) {
+		return &session{server: s, conn: c}, nil
 	}))
 	srv.Domain = "localhost"
 	srv.AllowInsecureAuth = true
@@ -194,6 +215,7 @@ func (s *Server) record(m Message) {
 // session is one SMTP connection.
 type session struct {
 	server   *Server
+	conn     *smtp.Conn
 	username string
 	from     string
 	to       []string
@@ -238,6 +260,9 @@ func (c *session) Data(r io.Reader) error {
 		return errBusy
 	}
 	c.server.record(Message{From: c.from, To: c.to, Data: data, Username: c.username})
+	if c.server.perdiRisposta() {
+		_ = c.conn.Conn().Close()
+	}
 	return nil
 }
 
