@@ -15,6 +15,7 @@ const (
 	AuditCredenziali         = "credenziali" // issuing, re-issuing and activating credentials
 	AuditInvio               = "invio"
 	AuditRegistrazione       = "registrazione"
+	AuditPosta               = "posta" // a message sent again, its address corrected
 )
 
 // EventoAudit is one entry of the append-only audit log. Each entry carries

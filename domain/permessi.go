@@ -207,3 +207,22 @@ func AbilitatoDallaSede(u *Utente, sede string) bool {
 	}
 	return false
 }
+
+// errMessaggioNonTrovato answers a message the user may not see.
+var errMessaggioNonTrovato = NonTrovato("Messaggio non trovato.")
+
+// ConsentiPosta says whether u may act on the outbox message n (send it
+// again, correct its address): an administrator on any, an operator on
+// those of its sede. The messages of no sede (applicants' own links) are
+// the administrators'.
+func ConsentiPosta(u *Utente, n *Notifica) error {
+	switch {
+	case u == nil:
+		return errMessaggioNonTrovato
+	case u.Ruolo == RuoloAmministratore:
+		return nil
+	case u.Ruolo == RuoloOperatore && u.Sede != "" && n.Sede == u.Sede:
+		return nil
+	}
+	return errMessaggioNonTrovato
+}

@@ -13,6 +13,7 @@ import (
 	"abilita/domain"
 	"abilita/internal/testapp"
 	"abilita/static"
+	"abilita/store"
 )
 
 // The access matrix (DESIGN.md §6): every route the Fiber app registers,
@@ -175,6 +176,8 @@ func attese() map[string]rotta {
 		"GET /operatore":          {esiti: daOperatore(true, bene(), bene(), proibito)},
 		"GET /operatore/conteggi": {esiti: daOperatore(true, bene(), bene(), proibito)},
 		"GET /operatore/posta":    {esiti: daOperatore(true, bene(), bene(), bene())},
+		// A message of PI that was delivered: "not among those undelivered".
+		"POST /operatore/posta/:nid/reinvia": {esiti: daOperatore(false, vai("/operatore/posta"), assente, vai("/operatore/posta"))},
 		// Another sede's request is not found, as if it did not exist.
 		"GET /operatore/richieste/:id":                {esiti: daOperatore(true, bene(), assente, bene())},
 		"GET /operatore/richieste/:id/allegati/:tipo": {esiti: daOperatore(true, bene(), assente, bene())},
@@ -197,6 +200,7 @@ func attese() map[string]rotta {
 		"POST /amministrazione/sedi/:codice":               {esiti: daAmministratore(false, stato(http.StatusUnprocessableEntity))},
 		"POST /amministrazione/richieste/:id/sede":         {esiti: daAmministratore(false, stato(http.StatusUnprocessableEntity))},
 		"GET /amministrazione/audit":                       {esiti: daAmministratore(true, bene())},
+		"POST /amministrazione/posta/riprova":              {esiti: daAmministratore(false, vai("/operatore/posta"))},
 		"GET /amministrazione/operatori/:uid/lettera.pdf":  {esiti: daAmministratore(true, stato(http.StatusConflict))},
 		// The operator of the matrix is active: there is nothing to re-issue.
 		"POST /amministrazione/operatori/:uid/attivazione": {esiti: daAmministratore(false, stato(http.StatusConflict))},
@@ -246,6 +250,7 @@ type matrice struct {
 	richieste map[string]uint64
 	utenti    map[string]*visitatore
 	operatore uint64 // the operator of the other sede, whom the administrator may suspend
+	notifica  uint64 // a message of sede PI's outbox
 }
 
 func TestAccessoOgniRottaOgniRuolo(t *testing.T) {
@@ -269,6 +274,11 @@ func TestAccessoOgniRottaOgniRuolo(t *testing.T) {
 	m.operatore = altra.ID
 	m.utenti[opSede].prendi(m.richieste[lavorazione])
 	prot := mustRichiesta(t, app, m.richieste[inviata]).Protocollo
+	if pag, err := app.App.Store.Posta(store.QueryPosta{Sede: "PI", PerPag: 1}); err != nil || len(pag.Notifiche) != 1 {
+		t.Fatalf("no message of PI: %v", err)
+	} else {
+		m.notifica = pag.Notifiche[0].ID
+	}
 
 	tabella := attese()
 	var chiavi []string
@@ -369,6 +379,7 @@ func (m *matrice) url(k string, rt rotta) string {
 		":tipo", string(domain.AllegatoDocumentoFronte),
 		":codice", "PI",
 		":uid", strconv.FormatUint(m.operatore, 10),
+		":nid", strconv.FormatUint(m.notifica, 10),
 	).Replace(path)
 	if strings.HasSuffix(path, "/*") {
 		path = static.URL("css/app.css")

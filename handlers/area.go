@@ -103,8 +103,9 @@ func (h *Handlers) codiceInSospeso(u *domain.Utente) (*codiceInSospeso, error) {
 
 type amministrazioneVM struct {
 	views.Base
-	Sedi      []sedi.Sede
-	Notifiche []domain.Notifica
+	Sedi        []sedi.Sede
+	Notifiche   []domain.Notifica
+	DaRisolvere int
 }
 
 // amministrazione shows the sedi and the outgoing mail with its delivery state.
@@ -113,7 +114,11 @@ func (h *Handlers) amministrazione(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.render(c, fiber.StatusOK, views.PaginaAmministrazione, amministrazioneVM{Base: h.personale(c, "Amministrazione"), Sedi: h.Store.Sedi(), Notifiche: posta.Notifiche})
+	vm := amministrazioneVM{Base: h.personale(c, "Amministrazione"), Sedi: h.Store.Sedi(), Notifiche: posta.Notifiche}
+	if vm.DaRisolvere, err = h.daRisolvere(""); err != nil {
+		return err
+	}
+	return h.render(c, fiber.StatusOK, views.PaginaAmministrazione, vm)
 }
 
 var _ notify.Outbox = (*store.Store)(nil)

@@ -174,6 +174,8 @@ type codaVM struct {
 	Succ       string
 	Filtrata   bool
 	Aggiorna   bool // an htmx answer: the announcement is swapped out of band
+	// DaRisolvere: the sede's messages the relay refused, to send again.
+	DaRisolvere int
 }
 
 // coda is the dashboard of the sede. An htmx request from the filter form
@@ -194,6 +196,9 @@ func (h *Handlers) coda(c *fiber.Ctx) error {
 		return err
 	}
 	vm := vistaCoda(h.personale(c, "Coda della sede"), f, DatiCoda{SedeNome: h.nomeSede(u.Sede), Pagina: res, Conteggi: conteggi, Nomi: h.nomiOperatori(u.Sede)}, now)
+	if vm.DaRisolvere, err = h.daRisolvere(u.Sede); err != nil {
+		return err
+	}
 	c.Vary("HX-Target")
 	if c.Get("HX-Request") == "true" && c.Get("HX-Target") == "coda-risultati" {
 		vm.Aggiorna = true

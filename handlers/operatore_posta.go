@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -23,7 +24,9 @@ const perPaginaPosta = 50
 // rigaPosta is one message of the outbox.
 type rigaPosta struct {
 	domain.Notifica
-	PEC bool
+	PEC          bool
+	Fallita      bool // not delivered: it can be sent again
+	Correggibile bool // to one address, which can be corrected
 }
 
 // filtroPosta is one choice of the state filter, with its count.
@@ -36,11 +39,14 @@ type filtroPosta struct {
 
 type postaVM struct {
 	views.Base
-	Righe      []rigaPosta
-	SedeNome   string
-	Principale bool // the administrator's view of every sede
-	Filtri     []filtroPosta
-	Altri      string // the next, older page
+	Righe       []rigaPosta
+	SedeNome    string
+	Principale  bool // the administrator's view of every sede
+	Filtri      []filtroPosta
+	Altri       string // the next, older page
+	DaRisolvere int    // messages not delivered
+	InAttesa    int    // messages queued (some waiting after a failure)
+	Ritorno     string // this page, where the actions come back
 }
 
 func (h *Handlers) postaInUscita(c *fiber.Ctx) error {
@@ -72,8 +78,11 @@ func (h *Handlers) postaInUscita(c *fiber.Ctx) error {
 	for _, s := range domain.StatiNotifica {
 		vm.Filtri = append(vm.Filtri, filtroPosta{Etichetta: s.Etichetta(), URL: urlPosta(s, 0), Numero: conti[s], Scelto: stato == s})
 	}
+	vm.DaRisolvere, vm.InAttesa = conti[domain.NotificaFallita], conti[domain.NotificaInCoda]
+	vm.Ritorno = urlPosta(stato, prima)
 	for _, n := range pagina.Notifiche {
-		vm.Righe = append(vm.Righe, rigaPosta{Notifica: n, PEC: n.Messaggio.PEC()})
+		vm.Righe = append(vm.Righe, rigaPosta{Notifica: n, PEC: n.Messaggio.PEC(), Fallita: n.Stato == domain.NotificaFallita,
+			Correggibile: len(n.Messaggio.To) == 1})
 	}
 	if pagina.Altre {
 		vm.Altri = urlPosta(stato, pagina.Notifiche[len(pagina.Notifiche)-1].ID)
@@ -95,4 +104,47 @@ func urlPosta(stato domain.StatoNotifica, prima uint64) string {
 		return "/operatore/posta"
 	}
 	return "/operatore/posta?" + v.Encode()
+}
+
+// daRisolvere is how many messages of sede ("" for every sede) the relay
+// refused: the dashboards show it until each is sent again.
+func (h *Handlers) daRisolvere(sede string) (int, error) {
+	conti, err := h.Store.ContaPosta(sede)
+	return conti[domain.NotificaFallita], err
+}
+
+// reinviaMessaggio sends a message that was not delivered again, to the
+// address typed if it was corrected ("Correggi indirizzo e reinvia").
+func (h *Handlers) reinviaMessaggio(c *fiber.Ctx) error {
+	id, err := strconv.ParseUint(c.Params("nid"), 10, 64)
+	if err != nil {
+		return domain.NonTrovato("Messaggio non trovato.")
+	}
+	ritorno := destinazioneSicura(c.FormValue("ritorno"))
+	if !strings.HasPrefix(ritorno, "/operatore/posta") {
+		ritorno = "/operatore/posta"
+	}
+	n, err := h.Store.ReinviaMessaggio(h.atto(c), id, c.FormValue("indirizzo"))
+	if codice := domain.CodiceDi(err); err != nil && (codice == domain.ErrNonValido || codice == domain.ErrConflitto) {
+		return h.avviso(c, ritorno, domain.MessaggioDi(err))
+	}
+	if err != nil {
+		return err
+	}
+	return h.avviso(c, ritorno, "Il messaggio «"+n.Messaggio.Subject+"» è di nuovo in coda per "+strings.Join(n.Messaggio.To, ", ")+".")
+}
+
+// riprovaOra sends now the messages waiting for a new attempt after a
+// failure, without waiting for their back-off: an administrator's button
+// once the relay is fixed.
+func (h *Handlers) riprovaOra(c *fiber.Ctx) error {
+	n, err := h.Store.Anticipa("", h.Now())
+	if err != nil {
+		return err
+	}
+	msg := "Nessun messaggio attendeva un nuovo tentativo."
+	if n > 0 {
+		msg = strconv.Itoa(n) + " messaggi in attesa vengono inviati ora."
+	}
+	return h.avviso(c, "/operatore/posta", msg)
 }

@@ -74,6 +74,7 @@ func (h *Handlers) routes(app *fiber.App) {
 	app.Get("/operatore", operatore, h.coda)
 	app.Get("/operatore/conteggi", operatore, h.conteggi)
 	app.Get("/operatore/posta", sede, h.postaInUscita)
+	app.Post("/operatore/posta/:nid/reinvia", sede, h.reinviaMessaggio)
 	app.Get("/operatore/richieste/:id", sede, h.revisione)
 	app.Get("/operatore/richieste/:id/allegati/:tipo", sede, h.documentoOperatore)
 	app.Post("/operatore/richieste/:id/prendi", operatore, h.prendiInCarico)
@@ -95,6 +96,7 @@ func (h *Handlers) routes(app *fiber.App) {
 	app.Post("/amministrazione/sedi/:codice", admin, h.salvaSede)
 	app.Post("/amministrazione/richieste/:id/sede", admin, h.reinstrada)
 	app.Get("/amministrazione/audit", admin, h.registroAudit)
+	app.Post("/amministrazione/posta/riprova", admin, h.riprovaOra)
 	app.Get("/amministrazione/operatori/:uid/lettera.pdf", admin, h.letteraOperatore)
 	app.Post("/amministrazione/operatori/:uid/attivazione", admin, h.riemettiAttivazioneStaff)
 

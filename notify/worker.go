@@ -1,6 +1,7 @@
 package notify
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -23,6 +24,9 @@ type Outbox interface {
 	// visible with its error, never silently dropped.
 	MarkRetry(id uint64, attempts int, next time.Time, lastErr string) error
 	MarkFailed(id uint64, attempts int, lastErr string) error
+	// Anticipa brings forward to now the messages of kind waiting for a
+	// new attempt after a failure.
+	Anticipa(kind domain.TipoMessaggio, now time.Time) (int, error)
 }
 
 // Worker delivers the outbox. Set its fields before calling Run.
@@ -42,6 +46,10 @@ type Worker struct {
 	sender Sender
 	log    *slog.Logger
 	wake   chan struct{}
+	// dopoGuasto says, for each kind of message, that a delivery failed
+	// since the last success (or since start): the next success shows the
+	// relay is back, and the messages waiting for it go at once.
+	dopoGuasto map[domain.TipoMessaggio]bool
 }
 
 // NewWorker returns a worker that polls every 2 s, 20 notifications at a time,
@@ -62,6 +70,7 @@ func NewWorker(o Outbox, s Sender, log *slog.Logger) *Worker {
 		sender:      s,
 		log:         log,
 		wake:        make(chan struct{}, 1),
+		dopoGuasto:  map[domain.TipoMessaggio]bool{domain.MessaggioEmail: true, domain.MessaggioPEC: true},
 	}
 }
 
@@ -142,6 +151,7 @@ func (w *Worker) deliver(ctx context.Context, p domain.Notifica) outcome {
 		// Composing found the message meant for nobody, and removed it.
 		return outcomeSent
 	}
+	kind := cmp.Or(p.Messaggio.Kind, domain.MessaggioEmail)
 	if err == nil {
 		if err := w.outbox.MarkSent(p.ID, w.Now()); err != nil {
 			// The message went out but will be sent again: better twice than
@@ -149,7 +159,18 @@ func (w *Worker) deliver(ctx context.Context, p domain.Notifica) outcome {
 			w.log.Error("posta: consegna non registrata", "id", p.ID, "err", err)
 			return outcomeNone
 		}
+		if w.dopoGuasto[kind] {
+			w.dopoGuasto[kind] = false
+			if n, err := w.outbox.Anticipa(kind, w.Now()); err != nil {
+				w.log.Error("posta: messaggi in attesa non anticipati", "err", err)
+			} else if n > 0 {
+				w.log.Info("posta: il relay risponde di nuovo, messaggi in attesa anticipati", "quanti", n)
+			}
+		}
 		return outcomeSent
+	}
+	if !Permanent(err) {
+		w.dopoGuasto[kind] = true
 	}
 	if ctx.Err() != nil {
 		// Shutting down: the attempt was ours to abandon, not the relay's

@@ -1,6 +1,7 @@
 package notify
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"slices"
@@ -15,8 +16,9 @@ import (
 
 // memOutbox is the store side of the outbox, in memory.
 type memOutbox struct {
-	mu      sync.Mutex
-	entries []*entry
+	mu         sync.Mutex
+	entries    []*entry
+	anticipati int
 }
 
 type entry struct {
@@ -74,6 +76,20 @@ func (o *memOutbox) MarkFailed(id uint64, attempts int, lastErr string) error {
 	e := o.entries[id-1]
 	e.Tentativi, e.failed, e.lastErr = attempts, true, lastErr
 	return nil
+}
+
+func (o *memOutbox) Anticipa(kind domain.TipoMessaggio, now time.Time) (int, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	n := 0
+	for _, e := range o.entries {
+		if !e.failed && e.sentAt.IsZero() && e.Tentativi > 0 && e.next.After(now) && cmp.Or(e.Messaggio.Kind, domain.MessaggioEmail) == kind {
+			e.next = now
+			n++
+		}
+	}
+	o.anticipati += n
+	return n, nil
 }
 
 // clock is a settable time for the worker.
@@ -391,5 +407,27 @@ func TestWorkerStessoMessageIDAdOgniTentativo(t *testing.T) {
 	}
 	if len(ids) != 2 || ids["maria.rossi@example.it"][0] == ids["luca.bianchi@example.it"][0] {
 		t.Errorf("two messages, one Message-ID each: %v", ids)
+	}
+}
+
+// When the relay answers again, the messages that waited for it go at once,
+// not at their next back-off time.
+func TestWorkerDopoIlGuastoAnticipa(t *testing.T) {
+	wt := newWorkerTest(t)
+	wt.srv.SetFailing(true)
+	a := wt.outbox.add(ricevuta("maria.rossi@example.it"), wt.clock.Now())
+	b := wt.outbox.add(ricevuta("luca.bianchi@example.it"), wt.clock.Now())
+	wt.runOnce(t, 0, 2, 0)
+	wt.srv.SetFailing(false)
+	c := wt.outbox.add(ricevuta("anna.verdi@example.it"), wt.clock.Now())
+	wt.runOnce(t, 1, 0, 0) // the new one goes, and shows the relay is back
+	if wt.outbox.get(c).sentAt.IsZero() || wt.outbox.anticipati != 2 {
+		t.Fatalf("after the first success %d messages brought forward, want 2", wt.outbox.anticipati)
+	}
+	wt.runOnce(t, 2, 0, 0) // no need to wait for their back-off
+	for _, id := range []uint64{a, b} {
+		if wt.outbox.get(id).sentAt.IsZero() {
+			t.Errorf("message %d still waits", id)
+		}
 	}
 }

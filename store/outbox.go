@@ -182,3 +182,95 @@ func (s *Store) ContaPosta(sede string) (map[domain.StatoNotifica]int, error) {
 	})
 	return out, err
 }
+
+// ReinviaMessaggio queues again the message id that could not be
+// delivered, to indirizzo if not empty (a corrected address, which must be
+// valid), and audits who did it: an operator of the message's sede or an
+// administrator (domain.ConsentiPosta). Only one recipient's address is
+// corrected: messages to several are sent again as they are.
+func (s *Store) ReinviaMessaggio(a Atto, id uint64, indirizzo string) (*domain.Notifica, error) {
+	indirizzo = domain.NormalizzaEmail(indirizzo)
+	if indirizzo != "" && !domain.EmailValida(indirizzo) {
+		return nil, &domain.Errore{Codice: domain.ErrNonValido, Messaggio: "L'indirizzo e-mail non è valido (esempio: nome@dominio.it)."}
+	}
+	var out domain.Notifica
+	err := s.aggiorna(func(tx *bolt.Tx) error {
+		u, err := leggiAttore(tx, a.Chi)
+		if err != nil {
+			return err
+		}
+		b := tx.Bucket(bucketOutbox)
+		var n domain.Notifica
+		if err := get(b, itob(id), &n); err != nil {
+			if errors.Is(err, errNotFound) {
+				return domain.NonTrovato("Messaggio non trovato.")
+			}
+			return err
+		}
+		if err := domain.ConsentiPosta(u, &n); err != nil {
+			return err
+		}
+		if n.Stato != domain.NotificaFallita {
+			return domain.Conflitto("Il messaggio non è tra quelli non consegnati: forse è già stato inviato di nuovo.")
+		}
+		prima := n
+		dettaglio := fmt.Sprintf("Messaggio %d («%s») inviato di nuovo", n.ID, n.Messaggio.Subject)
+		if indirizzo != "" && len(n.Messaggio.To) == 1 && n.Messaggio.To[0] != indirizzo {
+			dettaglio += fmt.Sprintf(" all'indirizzo corretto %s (era %s)", indirizzo, n.Messaggio.To[0])
+			n.Messaggio.To = []string{indirizzo}
+		}
+		n.Stato, n.Prossimo, n.Tentativi = domain.NotificaInCoda, a.Quando, 0
+		if err := aggiornaDerivati(tx, derivaNotifica(&prima), derivaNotifica(&n), nil); err != nil {
+			return err
+		}
+		if err := put(b, itob(id), n); err != nil {
+			return err
+		}
+		out = n
+		return a.registra(tx, domain.AuditPosta, n.RichiestaID, dettaglio)
+	})
+	if err == nil {
+		s.sveglia()
+	}
+	return &out, err
+}
+
+// Anticipa brings forward to now the messages of kind (e-mail or PEC)
+// waiting for a new attempt after a failure, and says how many: the mail
+// worker calls it when a delivery succeeds after failures (the relay is
+// back), an administrator with "Riprova ora" (kind "": both).
+func (s *Store) Anticipa(kind domain.TipoMessaggio, now time.Time) (int, error) {
+	n := 0
+	err := s.aggiorna(func(tx *bolt.Tx) error {
+		n = 0
+		b := tx.Bucket(bucketOutbox)
+		var ids [][]byte
+		c := tx.Bucket(bucketOutboxScadenze).Cursor()
+		for k, _ := c.Seek(itob(uint64(now.UnixNano()) + 1)); k != nil; k, _ = c.Next() {
+			ids = append(ids, bytes.Clone(k[8:]))
+		}
+		for _, id := range ids {
+			var x domain.Notifica
+			if err := get(b, id, &x); err != nil {
+				return err
+			}
+			if x.Tentativi == 0 || (kind != "" && x.Messaggio.Kind != kind && !(kind == domain.MessaggioEmail && x.Messaggio.Kind == "")) {
+				continue
+			}
+			prima := x
+			x.Prossimo = now
+			if err := aggiornaDerivati(tx, derivaNotifica(&prima), derivaNotifica(&x), nil); err != nil {
+				return err
+			}
+			if err := put(b, id, x); err != nil {
+				return err
+			}
+			n++
+		}
+		return nil
+	})
+	if err == nil && n > 0 {
+		s.sveglia()
+	}
+	return n, err
+}

@@ -494,3 +494,66 @@ func TestAccodaDaUnMessageID(t *testing.T) {
 		t.Errorf("Message-IDs %q and %q", a, b)
 	}
 }
+
+// A message the relay refused is sent again by whoever may see it, to a
+// corrected address if need be, and the audit log says so.
+func TestReinviaMessaggio(t *testing.T) {
+	s := MustOpenConSedi(t)
+	admin := creaAmministratore(t, s, "admin@example.it")
+	op := creaOperatore(t, s, "op.pi@example.it", "PI")
+	fallita := accoda(t, s, messaggio("Fallita"), t0)
+	inCoda := accoda(t, s, messaggio("In coda"), t0)
+	if err := s.MarkFailed(fallita, 1, "rifiutato"); err != nil {
+		t.Fatal(err)
+	}
+	prima := istantanea(t, s)
+	_, err := s.ReinviaMessaggio(atto(op.ID, t0), fallita, "")
+	codice(t, err, domain.ErrNonTrovato) // not of its sede
+	_, err = s.ReinviaMessaggio(atto(admin.ID, t0), fallita, "non è un indirizzo")
+	codice(t, err, domain.ErrNonValido)
+	_, err = s.ReinviaMessaggio(atto(admin.ID, t0), inCoda, "")
+	codice(t, err, domain.ErrConflitto)
+	invariato(t, s, prima)
+
+	quando := t0.Add(time.Hour)
+	n, err := s.ReinviaMessaggio(atto(admin.ID, quando), fallita, " Mario.Rossi@Example.ORG ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n.Stato != domain.NotificaInCoda || n.Messaggio.To[0] != "mario.rossi@example.org" || !n.Prossimo.Equal(quando) {
+		t.Errorf("sent again: %+v", n)
+	}
+	if got := due(t, s, quando, 10); len(got) != 2 {
+		t.Errorf("due after resending: %v", got)
+	}
+	if !auditContiene(t, s, "inviato di nuovo all'indirizzo corretto mario.rossi@example.org (era mario.rossi@example.it)") {
+		t.Error("not audited")
+	}
+	_, err = s.ReinviaMessaggio(atto(admin.ID, quando), fallita, "")
+	codice(t, err, domain.ErrConflitto)
+}
+
+// Anticipa brings forward the messages waiting after a failure, of one
+// kind, and no other.
+func TestAnticipa(t *testing.T) {
+	s := MustOpen(t)
+	email := accoda(t, s, messaggio("E-mail"), t0)
+	pec := messaggio("PEC")
+	pec.Kind = domain.MessaggioPEC
+	perPEC := accoda(t, s, pec, t0)
+	for _, id := range []uint64{email, perPEC} {
+		if err := s.MarkRetry(id, 3, t0.Add(time.Hour), "giù"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n, err := s.Anticipa(domain.MessaggioEmail, t0.Add(time.Minute))
+	if err != nil || n != 1 {
+		t.Fatalf("Anticipa = %d, %v; want the e-mail only", n, err)
+	}
+	if got := due(t, s, t0.Add(time.Minute), 10); len(got) != 1 || got[0] != "E-mail" {
+		t.Errorf("due: %v", got)
+	}
+	if n, _ := s.Anticipa("", t0.Add(2*time.Minute)); n != 1 {
+		t.Errorf("Anticipa of both kinds = %d, want the PEC left", n)
+	}
+}
