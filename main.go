@@ -7,10 +7,16 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/http"
 	"os"
+	"strings"
 	_ "time/tzdata" // dates are shown in Europe/Rome even where the system has no zoneinfo
 
 	"abilita/app"
+	"abilita/backup"
+	"abilita/domain"
+	"abilita/notify"
 	"abilita/store"
 )
 
@@ -19,7 +25,9 @@ const uso = `Uso:
   abilita admin create [opzioni] stampa un collegamento monouso per creare il primo amministratore
   abilita audit verify [opzioni] verifica la catena di impronte del registro di audit (a servizio fermo)
   abilita check [opzioni]       verifica il file dei dati e che ogni indice corrisponda ai record (a servizio fermo)
-  abilita backup FILE [opzioni] scrive una copia coerente del database in FILE (a servizio fermo)
+  abilita backup FILE [opzioni] scrive in FILE la copia di sicurezza: database, allegati e manifesto
+                                (anche a servizio avviato: la chiede al servizio sul socket locale)
+  abilita restore FILE [opzioni] ripristina una copia in una cartella dei dati vuota, dopo averla verificata
   abilita help                  mostra questo aiuto
 
 Opzioni di serve, admin e audit: abilita serve -h`
@@ -34,8 +42,10 @@ func main() {
 
 func run(args []string, log *slog.Logger) error {
 	cmd := "serve"
-	if len(args) > 0 && (args[0] == "serve" || args[0] == "admin" || args[0] == "audit" || args[0] == "check" || args[0] == "backup" || args[0] == "help" || args[0] == "-h" || args[0] == "--help") {
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		cmd, args = args[0], args[1:]
+	} else if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
+		cmd = "help"
 	}
 	switch cmd {
 	case "serve":
@@ -52,14 +62,19 @@ func run(args []string, log *slog.Logger) error {
 		return auditVerify(args[1:], os.Stdout)
 	case "check":
 		return check(args, os.Stdout)
-	case "backup":
+	case "backup", "restore":
 		if len(args) == 0 || args[0] == "" || args[0][0] == '-' {
 			return fmt.Errorf("indica il file della copia\n%s", uso)
 		}
-		return backup(args[1:], args[0], os.Stdout)
+		if cmd == "backup" {
+			return copia(args[1:], args[0], os.Stdout, log)
+		}
+		return ripristina(args[1:], args[0], os.Stdout)
+	case "help":
+		fmt.Println(uso)
+		return nil
 	}
-	fmt.Println(uso)
-	return nil
+	return fmt.Errorf("comando sconosciuto %q\n%s", cmd, uso)
 }
 
 func serve(args []string, log *slog.Logger) error {
@@ -152,30 +167,79 @@ func check(args []string, out io.Writer) error {
 	return nil
 }
 
-// backup writes a consistent copy of the database to file, never over an
-// existing one.
-func backup(args []string, file string, out io.Writer) error {
-	st, err := apriEsistente(args)
+// copia writes the archive of the installation to file, never over an
+// existing one: asked to the running service on its local socket, or, with
+// the service stopped, taken here.
+func copia(args []string, file string, out io.Writer, log *slog.Logger) error {
+	cfg, err := app.ParseConfig(args, app.Getenv)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
 	f, err := os.OpenFile(file, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return err
 	}
-	n, err := st.Backup(f)
+	dove, err := scriviCopia(cfg, f, log)
 	if err == nil {
 		err = f.Sync()
 	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
+	var m *backup.Manifesto
+	if err == nil {
+		m, err = backup.Verifica(file) // what was written, read back
+	}
 	if err != nil {
 		os.Remove(file)
 		return err
 	}
-	fmt.Fprintf(out, "Copia scritta in %s (%d byte). Conserva a parte anche la chiave master degli allegati.\n", file, n)
+	fmt.Fprintf(out, "Copia scritta in %s (%s): %d account, %d richieste, %d messaggi, %d voci di audit, %d allegati.\n"+
+		"La chiave master non è nella copia: per ripristinarla serve il file della chiave con impronta %s. Conservalo a parte.\n",
+		file, dove, m.Conteggi.Utenti, m.Conteggi.Richieste, m.Conteggi.Messaggi, m.Conteggi.Audit, m.Allegati(), m.ImprontaChiave)
+	return nil
+}
+
+// scriviCopia writes the archive to w and says where it came from.
+func scriviCopia(cfg app.Config, w io.Writer, log *slog.Logger) (string, error) {
+	client := &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
+		return (&net.Dialer{}).DialContext(ctx, "unix", cfg.SocketPath())
+	}}}
+	res, err := client.Get("http://abilita/backup")
+	if err == nil {
+		defer res.Body.Close()
+		if res.StatusCode != http.StatusOK {
+			return "", fmt.Errorf("il servizio ha risposto %s", res.Status)
+		}
+		_, err = io.Copy(w, res.Body)
+		return "dal servizio in esecuzione", err
+	}
+	if _, serr := os.Stat(cfg.DBPath()); serr != nil {
+		return "", fmt.Errorf("database non trovato: %w", serr)
+	}
+	a, err := app.Open(cfg, log, notify.NewRouter(nil, nil))
+	if err != nil {
+		return "", fmt.Errorf("%w (il servizio non risponde sul socket %s)", err, cfg.SocketPath())
+	}
+	defer a.Close()
+	_, err = a.Copia(w)
+	return "a servizio fermo", err
+}
+
+// ripristina restores an archive into the configured data folder, which
+// must hold no data yet, after checking it whole and the master key.
+func ripristina(args []string, file string, out io.Writer) error {
+	cfg, err := app.ParseConfig(args, app.Getenv)
+	if err != nil {
+		return err
+	}
+	m, err := backup.Ripristina(file, cfg.DataDir, cfg.MasterKeyFile)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "Copia del %s ripristinata in %s: %d account, %d richieste, %d allegati.\n"+
+		"Controlla i dati con «abilita check --data %s», poi avvia il servizio.\n",
+		m.Creato.In(domain.Roma).Format("02/01/2006 15:04"), cfg.DataDir, m.Conteggi.Utenti, m.Conteggi.Richieste, m.Allegati(), cfg.DataDir)
 	return nil
 }
 

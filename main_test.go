@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"io"
+	"log/slog"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -75,9 +77,8 @@ func TestAuditVerify(t *testing.T) {
 	}
 }
 
-// TestCheckEBackup runs `abilita check` and `abilita backup` on a data
-// folder, and `check` again on the copy.
-func TestCheckEBackup(t *testing.T) {
+// TestCheck runs `abilita check` on a data folder.
+func TestCheck(t *testing.T) {
 	dir := t.TempDir()
 	st, err := store.Open(filepath.Join(dir, "abilita.db"))
 	if err != nil {
@@ -93,22 +94,16 @@ func TestCheckEBackup(t *testing.T) {
 	if err := check([]string{"--data", dir}, &out); err != nil || !strings.Contains(out.String(), "Database integro") {
 		t.Fatalf("check: %v, %q", err, out.String())
 	}
-	copia := filepath.Join(t.TempDir(), "copia", "abilita.db")
-	if err := backup([]string{"--data", dir}, copia, &out); err == nil {
-		t.Fatal("backup into a missing folder succeeded")
-	}
-	copia = filepath.Join(t.TempDir(), "abilita.db")
-	if err := backup([]string{"--data", dir}, copia, &out); err != nil {
-		t.Fatalf("backup: %v", err)
-	}
-	if err := backup([]string{"--data", dir}, copia, &out); err == nil {
-		t.Fatal("backup overwrote an existing file")
-	}
-	out.Reset()
-	if err := auditVerify([]string{"--data", filepath.Dir(copia)}, &out); err != nil || !strings.Contains(out.String(), "1 voci") {
-		t.Fatalf("audit of the copy: %v, %q", err, out.String())
-	}
 	if err := check([]string{"--data", t.TempDir()}, &out); err == nil {
 		t.Fatal("check of an empty folder succeeded")
+	}
+}
+
+func TestComandoSconosciuto(t *testing.T) {
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	for _, args := range [][]string{{"demo", "-h"}, {"ripristino"}} {
+		if err := run(args, log); err == nil || !strings.Contains(err.Error(), "comando sconosciuto") {
+			t.Errorf("abilita %v: %v", args, err)
+		}
 	}
 }

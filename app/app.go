@@ -5,10 +5,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"log/slog"
+	"net"
+	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime"
 	"syscall"
 	"time"
@@ -16,6 +20,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"abilita/attach"
+	"abilita/backup"
+	"abilita/domain"
 	"abilita/handlers"
 	"abilita/notify"
 	"abilita/posta"
@@ -33,6 +39,8 @@ type App struct {
 	Hasher *security.Hasher
 	Keys   *security.Keyring // the master key: attachments, TOTP secrets, sealed activation codes
 	Log    *slog.Logger
+	// Archivio holds the encrypted attachments.
+	Archivio *attach.Archivio
 }
 
 // Open opens the data folder (creating it), the store, the master key and the
@@ -74,6 +82,7 @@ func (a *App) open(sender notify.Sender) error {
 	if err != nil {
 		return err
 	}
+	a.Archivio = archive
 	if sender == nil {
 		if sender, err = a.mittente(); err != nil {
 			return err
@@ -210,6 +219,12 @@ func (a *App) Serve(ctx context.Context) error {
 		a.Worker.Run(ctx)
 	}()
 	go a.pulizia(ctx)
+	if chiudi, err := a.serviSocket(); err != nil {
+		// The administrators' download still takes copies.
+		a.Log.Warn("socket locale per «abilita backup» non disponibile", "err", err)
+	} else {
+		defer chiudi()
+	}
 	errc := make(chan error, 1)
 	go func() {
 		a.Log.Info("Abilita in ascolto", "addr", a.Config.Addr, "url", a.Config.PublicURL)
@@ -229,6 +244,46 @@ func (a *App) Serve(ctx context.Context) error {
 	}
 	<-workerDone
 	return err
+}
+
+// Copia writes the archive of the installation (backup.Scrivi) to w.
+func (a *App) Copia(w io.Writer) (*backup.Manifesto, error) {
+	return backup.Scrivi(w, a.Store, a.Archivio, a.Keys, a.adesso())
+}
+
+// SocketPath is the local socket on which the running service answers
+// "abilita backup": in the data folder, readable by its owner only.
+func (c Config) SocketPath() string { return filepath.Join(c.DataDir, "abilita.sock") }
+
+// serviSocket answers, on the local socket, GET /backup with the archive of
+// the installation, so that "abilita backup" takes a copy while the service
+// runs. Only the owner of the data folder can connect.
+func (a *App) serviSocket() (func(), error) {
+	path := a.Config.SocketPath()
+	_ = os.Remove(path) // left by a service that did not stop cleanly
+	l, err := net.Listen("unix", path)
+	if err != nil {
+		return nil, fmt.Errorf("socket locale %s: %w", path, err)
+	}
+	if err := os.Chmod(path, 0o600); err != nil {
+		l.Close()
+		return nil, err
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /backup", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/x-tar")
+		m, err := a.Copia(w)
+		if err != nil {
+			a.Log.Error("copia dal socket locale non riuscita", "err", err)
+			return
+		}
+		a.Log.Info("copia presa dal socket locale", "allegati", m.Allegati())
+		_ = a.Store.RegistraEvento(store.Atto{Quando: a.adesso()}, domain.AuditAccount, 0,
+			fmt.Sprintf("Copia di sicurezza presa dalla riga di comando: %d richieste, %d allegati", m.Conteggi.Richieste, m.Allegati()))
+	})
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(l) }()
+	return func() { _ = srv.Close(); _ = os.Remove(path) }, nil
 }
 
 // pulizia removes, at start and then every hour, the registrations left

@@ -16,6 +16,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync"
 
 	"abilita/security"
 )
@@ -58,6 +59,12 @@ type Archivio struct {
 	dir  string
 	keys *security.Keyring
 	lim  Limiti
+
+	// While a copy is being taken, removals wait in rinviate, so that every
+	// file the copied database names is there to be copied.
+	mu       sync.Mutex
+	copie    int
+	rinviate []string
 }
 
 // NewArchivio returns an Archivio storing files in dir, which it creates
@@ -269,10 +276,41 @@ func (a *Archivio) Elimina(id string) error {
 	if err != nil {
 		return err
 	}
+	a.mu.Lock()
+	if a.copie > 0 {
+		a.rinviate = append(a.rinviate, id)
+		a.mu.Unlock()
+		return nil
+	}
+	a.mu.Unlock()
 	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
 	return syncDir(a.dir)
+}
+
+// Dir is the folder of the encrypted files.
+func (a *Archivio) Dir() string { return a.dir }
+
+// SospendiEliminazioni holds back removals until the function it returns is
+// called: a copy of the database and of the files, taken meanwhile, finds
+// every file the database names. The removals asked meanwhile happen then.
+func (a *Archivio) SospendiEliminazioni() func() {
+	a.mu.Lock()
+	a.copie++
+	a.mu.Unlock()
+	return func() {
+		a.mu.Lock()
+		a.copie--
+		var ids []string
+		if a.copie == 0 {
+			ids, a.rinviate = a.rinviate, nil
+		}
+		a.mu.Unlock()
+		for _, id := range ids {
+			_ = a.Elimina(id) // a file left behind is an orphan, removed at start
+		}
+	}
 }
 
 // percorso returns the file of document id, after checking that id is one

@@ -300,3 +300,27 @@ func TestDimensione(t *testing.T) {
 		}
 	}
 }
+
+// While a copy is taken, removals wait: every file the copied database
+// names is still there to be copied. They happen when the copy ends.
+func TestSospendiEliminazioni(t *testing.T) {
+	a, dir := testArchivio(t, DefaultLimiti())
+	m, err := a.Salva("carta.pdf", "", bytes.NewReader(minimalPDF("")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	riprendi := a.SospendiEliminazioni()
+	riprendiAncora := a.SospendiEliminazioni() // two copies at once
+	if err := a.Elimina(m.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, m.ID)); err != nil {
+		t.Fatalf("removed during a copy: %v", err)
+	}
+	riprendi()
+	if _, err := os.Stat(filepath.Join(dir, m.ID)); err != nil {
+		t.Fatalf("removed while the other copy runs: %v", err)
+	}
+	riprendiAncora()
+	assertEmptyDir(t, dir)
+}

@@ -201,6 +201,7 @@ func attese() map[string]rotta {
 		"POST /amministrazione/richieste/:id/sede":         {esiti: daAmministratore(false, stato(http.StatusUnprocessableEntity))},
 		"GET /amministrazione/audit":                       {esiti: daAmministratore(true, bene())},
 		"POST /amministrazione/posta/riprova":              {esiti: daAmministratore(false, vai("/operatore/posta"))},
+		"GET /amministrazione/copia.tar":                   {esiti: daAmministratore(true, bene())},
 		"GET /amministrazione/operatori/:uid/lettera.pdf":  {esiti: daAmministratore(true, stato(http.StatusConflict))},
 		// The operator of the matrix is active: there is nothing to re-issue.
 		"POST /amministrazione/operatori/:uid/attivazione": {esiti: daAmministratore(false, stato(http.StatusConflict))},

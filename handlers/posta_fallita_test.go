@@ -3,11 +3,14 @@ package handlers_test
 import (
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"abilita/backup"
 	"abilita/domain"
 	"abilita/internal/testapp"
 	"abilita/internal/testsmtp"
@@ -108,4 +111,35 @@ func auditDettaglio(t *testing.T, app *testapp.T, s string) bool {
 		}
 	}
 	return false
+}
+
+// The administrator downloads a copy of everything while the service runs.
+func TestCopiaScaricataDallAmministratore(t *testing.T) {
+	t.Parallel()
+	app := testapp.Start(t)
+	admin := amministratore(t, app)
+	p := mario()
+	v := nuovoRichiedente(t, app, p)
+	id := v.nuovaBozza()
+	v.compila(id, p)
+	v.caricaValidi(id)
+	r := admin.get("/amministrazione/copia.tar")
+	vuole(t, r, http.StatusOK)
+	if ct, cd := r.Header.Get("Content-Type"), r.Header.Get("Content-Disposition"); ct != "application/x-tar" || !strings.HasPrefix(cd, `attachment; filename="abilita-copia-`) {
+		t.Errorf("served as %q, %q", ct, cd)
+	}
+	file := filepath.Join(t.TempDir(), "copia.tar")
+	if err := os.WriteFile(file, []byte(r.Body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	m, err := backup.Verifica(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Allegati() != 3 || m.ImprontaChiave != app.App.Keys.Impronta() || m.Conteggi.Richieste != 1 {
+		t.Errorf("manifest: %d attachments, key %s, %+v", m.Allegati(), m.ImprontaChiave, m.Conteggi)
+	}
+	if !auditDettaglio(t, app, "Copia di sicurezza scaricata") {
+		t.Error("the download is not audited")
+	}
 }

@@ -97,6 +97,7 @@ func (h *Handlers) routes(app *fiber.App) {
 	app.Post("/amministrazione/richieste/:id/sede", admin, h.reinstrada)
 	app.Get("/amministrazione/audit", admin, h.registroAudit)
 	app.Post("/amministrazione/posta/riprova", admin, h.riprovaOra)
+	app.Get("/amministrazione/copia.tar", admin, h.copiaDiSicurezza)
 	app.Get("/amministrazione/operatori/:uid/lettera.pdf", admin, h.letteraOperatore)
 	app.Post("/amministrazione/operatori/:uid/attivazione", admin, h.riemettiAttivazioneStaff)
 

@@ -24,6 +24,27 @@ func (s *Store) Backup(w io.Writer) (int64, error) {
 	return n, err
 }
 
+// Conteggi are the records a copy holds, for its manifest.
+type Conteggi struct {
+	Utenti, Richieste, Messaggi, Audit int
+	Schema                             int
+}
+
+// Copia hands scrivi a consistent snapshot of the whole database, its size
+// and what it holds, while the service keeps running: the read transaction
+// that writes it sees one moment.
+func (s *Store) Copia(scrivi func(size int64, c Conteggi, w func(io.Writer) (int64, error)) error) error {
+	return s.leggi(func(tx *bolt.Tx) error {
+		c := Conteggi{Schema: versione(tx),
+			Utenti:    tx.Bucket(bucketUtenti).Stats().KeyN,
+			Richieste: tx.Bucket(bucketRichieste).Stats().KeyN,
+			Messaggi:  tx.Bucket(bucketOutbox).Stats().KeyN,
+			Audit:     tx.Bucket(bucketAudit).Stats().KeyN,
+		}
+		return scrivi(tx.Size(), c, tx.WriteTo)
+	})
+}
+
 // maxProblemi bounds the problems Controlla lists; the count is always whole.
 const maxProblemi = 200
 
