@@ -239,8 +239,13 @@ func (a *App) Serve(ctx context.Context) error {
 	case err = <-errc:
 		stop()
 	case <-ctx.Done():
-		a.Log.Info("arresto in corso")
-		err = a.Fiber.ShutdownWithTimeout(15 * time.Second)
+		a.Log.Info("arresto in corso: attendo le richieste in corso", "grazia", a.Config.Grazia)
+		if err = a.Fiber.ShutdownWithTimeout(a.Config.Grazia); errors.Is(err, context.DeadlineExceeded) {
+			// A stop asked for is a clean one: what was cut is logged, and
+			// the uploads it cut left only temporary files, removed later.
+			a.Log.Warn("arresto: richieste ancora in corso interrotte dopo la grazia", "grazia", a.Config.Grazia)
+			err = nil
+		}
 	}
 	<-workerDone
 	return err
@@ -286,8 +291,26 @@ func (a *App) serviSocket() (func(), error) {
 	return func() { _ = srv.Close(); _ = os.Remove(path) }, nil
 }
 
+// durataMassimaCaricamento is longer than any upload can take (the server's
+// read timeout is 2 minutes): a file older than this that no request names
+// is an orphan, never an upload whose request is being written.
+const durataMassimaCaricamento = time.Hour
+
+// PulisciAllegati removes the attachment files no request names and the
+// temporary files of uploads, older than durataMassimaCaricamento: what a
+// kill -9 or a stop during uploads leaves behind.
+func (a *App) PulisciAllegati() {
+	file, tmp, err := a.Archivio.Orfani(time.Now().Add(-durataMassimaCaricamento), a.Store.AllegatiNominati)
+	if err != nil {
+		a.Log.Error("pulizia degli allegati orfani", "err", err)
+	}
+	if file+tmp > 0 {
+		a.Log.Info("allegati orfani eliminati", "file", file, "temporanei", tmp)
+	}
+}
+
 // pulizia removes, at start and then every hour, the registrations left
-// unconfirmed past their time.
+// unconfirmed past their time and the orphan attachment files.
 func (a *App) pulizia(ctx context.Context) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
@@ -297,6 +320,7 @@ func (a *App) pulizia(ctx context.Context) {
 		} else if n > 0 {
 			a.Log.Info("registrazioni non confermate eliminate", "quante", n)
 		}
+		a.PulisciAllegati()
 		select {
 		case <-ctx.Done():
 			return

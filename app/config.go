@@ -46,6 +46,9 @@ type Config struct {
 	MetricheToken     string
 	// ProxyFidati: the reverse proxies whose X-Forwarded-For is believed.
 	ProxyFidati []netip.Prefix
+	// Grazia is how long a stop waits for the requests in progress
+	// (uploads above all) before it cuts them.
+	Grazia time.Duration
 	// Now is the clock of the pages and the mail worker; nil is time.Now.
 	// Tests set it to move time on without waiting.
 	Now func() time.Time
@@ -102,6 +105,11 @@ func ParseConfig(args []string, getenv func(string) string) (Config, error) {
 	fs.StringVar(&c.ServizioCertificatiURL, "servizio-certificati-url", env("SERVIZIO_CERTIFICATI_URL", "https://servizionline.inail.it"),
 		"indirizzo del servizio online dei certificati medici, aperto dall'area riservata (ABILITA_SERVIZIO_CERTIFICATI_URL)")
 	indirizzi := fs.String("metrics-addrs", env("METRICS_ADDRS", ""), "indirizzi (IP o CIDR, separati da virgola) che possono leggere /metrics (ABILITA_METRICS_ADDRS)")
+	grazia, err := time.ParseDuration(env("SHUTDOWN_GRACE", "30s"))
+	if err != nil {
+		return c, fmt.Errorf("ABILITA_SHUTDOWN_GRACE: %w", err)
+	}
+	fs.DurationVar(&c.Grazia, "shutdown-grace", grazia, "attesa massima, all'arresto, delle richieste in corso come i caricamenti (ABILITA_SHUTDOWN_GRACE)")
 	proxy := fs.String("trusted-proxies", env("TRUSTED_PROXIES", ""),
 		"proxy inversi fidati (IP o CIDR, separati da virgola): solo da questi si legge l'indirizzo del client in X-Forwarded-For (ABILITA_TRUSTED_PROXIES)")
 	c.MetricheToken = env("METRICS_TOKEN", "") // only from the environment: flags show up in ps

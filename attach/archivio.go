@@ -16,7 +16,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
+	"time"
 
 	"abilita/security"
 )
@@ -385,4 +387,48 @@ func (f *firstError) Write(p []byte) (int, error) {
 		f.err = err
 	}
 	return n, err
+}
+
+// Orfani removes the files older than prima that no request names
+// (nominati says which ids one does), and the temporary files of uploads
+// older than prima: what a kill or a stop during an upload leaves. prima
+// must be older than the longest upload, so that a file whose request is
+// still being written is never taken for an orphan. It says how many files
+// of each kind it removed.
+func (a *Archivio) Orfani(prima time.Time, nominati func(ids []string) (map[string]bool, error)) (file, temporanei int, err error) {
+	voci, err := os.ReadDir(a.dir)
+	if err != nil {
+		return 0, 0, err
+	}
+	var candidati []string
+	for _, v := range voci {
+		info, err := v.Info()
+		if err != nil || !info.Mode().IsRegular() || !info.ModTime().Before(prima) {
+			continue
+		}
+		switch {
+		case strings.HasPrefix(v.Name(), ".upload-"):
+			if os.Remove(filepath.Join(a.dir, v.Name())) == nil {
+				temporanei++
+			}
+		case len(v.Name()) == 2*idBytes:
+			if _, err := a.percorso(v.Name()); err == nil {
+				candidati = append(candidati, v.Name())
+			}
+		}
+	}
+	for len(candidati) > 0 {
+		lotto := candidati[:min(len(candidati), 1000)]
+		candidati = candidati[len(lotto):]
+		noti, err := nominati(lotto)
+		if err != nil {
+			return file, temporanei, err
+		}
+		for _, id := range lotto {
+			if !noti[id] && a.Elimina(id) == nil {
+				file++
+			}
+		}
+	}
+	return file, temporanei, syncDir(a.dir)
 }

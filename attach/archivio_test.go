@@ -9,9 +9,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"testing/iotest"
+	"time"
 )
 
 func TestSalvaRifiuta(t *testing.T) {
@@ -323,4 +325,47 @@ func TestSospendiEliminazioni(t *testing.T) {
 	}
 	riprendiAncora()
 	assertEmptyDir(t, dir)
+}
+
+// Orfani removes what a kill during uploads leaves: files no request names
+// and temporary files, once older than the longest upload; nothing else.
+func TestOrfani(t *testing.T) {
+	a, dir := testArchivio(t, DefaultLimiti())
+	salva := func() string {
+		m, err := a.Salva("carta.pdf", "", bytes.NewReader(minimalPDF("")))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m.ID
+	}
+	nominato, orfano, recente := salva(), salva(), salva()
+	vecchio := time.Now().Add(-2 * time.Hour)
+	for _, nome := range []string{nominato, orfano, ".upload-1234"} {
+		if nome[0] == '.' {
+			os.WriteFile(filepath.Join(dir, nome), []byte("metà"), 0o600)
+		}
+		os.Chtimes(filepath.Join(dir, nome), vecchio, vecchio)
+	}
+	os.WriteFile(filepath.Join(dir, ".upload-5678"), []byte("in corso"), 0o600)
+	file, tmp, err := a.Orfani(time.Now().Add(-time.Hour), func(ids []string) (map[string]bool, error) {
+		out := map[string]bool{}
+		for _, id := range ids {
+			out[id] = id == nominato
+		}
+		return out, nil
+	})
+	if err != nil || file != 1 || tmp != 1 {
+		t.Fatalf("Orfani = %d files, %d temporary, %v; want 1 and 1", file, tmp, err)
+	}
+	var resta []string
+	voci, _ := os.ReadDir(dir)
+	for _, v := range voci {
+		resta = append(resta, v.Name())
+	}
+	slices.Sort(resta)
+	want := []string{".upload-5678", nominato, recente}
+	slices.Sort(want)
+	if !slices.Equal(resta, want) {
+		t.Errorf("left %v, want %v", resta, want)
+	}
 }

@@ -264,3 +264,33 @@ func TestMigrazioneRicostruisceGliIndici(t *testing.T) {
 		t.Errorf("RichiestePerCF dopo la migrazione = %d, %v", len(got), err)
 	}
 }
+
+// The index of attachments names every file a request holds, as its
+// attachments change.
+func TestAllegatiNominati(t *testing.T) {
+	s := MustOpenConSedi(t)
+	u := richiedente(t, s, rossi)
+	r := richiestaCompleta(rossi)
+	r.Allegati = map[domain.TipoAllegato]domain.Allegato{domain.AllegatoDocumentoFronte: {ID: "aaaa"}, domain.AllegatoDocumentoRetro: {ID: "bbbb"}}
+	id := bozza(t, s, u.ID, r).ID
+	noti, err := s.AllegatiNominati([]string{"aaaa", "bbbb", "cccc"})
+	if err != nil || !noti["aaaa"] || !noti["bbbb"] || noti["cccc"] {
+		t.Fatalf("AllegatiNominati = %v, %v", noti, err)
+	}
+	err = s.Importa(func(im *store.Importazione) error {
+		_, err := im.AggiornaRichiesta(id, func(x *domain.Richiesta) error {
+			x.Allegati[domain.AllegatoDocumentoFronte] = domain.Allegato{ID: "cccc"}
+			return nil
+		})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if noti, _ := s.AllegatiNominati([]string{"aaaa", "cccc"}); noti["aaaa"] || !noti["cccc"] {
+		t.Errorf("after replacing the front: %v", noti)
+	}
+	if problemi, err := s.Controlla(); err != nil || len(problemi) > 0 {
+		t.Errorf("check: %v, %v", problemi, err)
+	}
+}

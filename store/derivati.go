@@ -133,6 +133,10 @@ func derivaRichiesta(r *domain.Richiesta) derivato {
 	id := itob(r.ID)
 	riga := codificaRiga(r.Riga())
 	d := derivato{voci: []voce{{bucketRichiesteUtente, key(itob(r.Richiedente), id), riga}}}
+	for _, a := range r.Allegati {
+		// Which files a request names: the others are orphans (Orfani).
+		d.voci = append(d.voci, voce{bucketAllegati, key([]byte(a.ID), id), nil})
+	}
 	if cf := domain.NormalizzaCodiceFiscale(r.Anagrafica.CodiceFiscale); cf != "" {
 		d.voci = append(d.voci, voce{bucketRichiesteCF, key([]byte(cf), id), nil})
 	}

@@ -226,3 +226,19 @@ func prossimo(tx *bolt.Tx, name []byte) (uint64, error) {
 	n++
 	return n, b.Put(name, itob(n))
 }
+
+// AllegatiNominati says which of the attachment files ids some request
+// names, from the index of attachments: the others are orphans.
+func (s *Store) AllegatiNominati(ids []string) (map[string]bool, error) {
+	out := make(map[string]bool, len(ids))
+	err := s.leggi(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketAllegati).Cursor()
+		for _, id := range ids {
+			p := prefisso([]byte(id))
+			k, _ := c.Seek(p)
+			out[id] = k != nil && bytes.HasPrefix(k, p)
+		}
+		return nil
+	})
+	return out, err
+}
