@@ -12,6 +12,7 @@ const (
 	ErrNonAmmesso   Codice = "non_ammesso"   // 403
 	ErrConflitto    Codice = "conflitto"     // 409: state machine, duplicates
 	ErrNonAutentico Codice = "non_autentico" // 401
+	ErrSalvataggio  Codice = "salvataggio"   // 503: the disk refuses writes (full, read-only)
 	ErrInterno      Codice = "interno"       // 500, logged, never shown
 )
 
@@ -55,6 +56,18 @@ func MessaggioDi(err error) string {
 	}
 	return "Si è verificato un errore interno. Riprova tra qualche minuto."
 }
+
+// MessaggioSalvataggio is said when the disk refuses a write.
+const MessaggioSalvataggio = "In questo momento il servizio non riesce a salvare i dati: quello che hai inviato non è stato registrato. Riprova tra qualche minuto; se il problema continua, avvisa la tua sede."
+
+// ErroreSalvataggio wraps a write the disk refused (full, over quota,
+// read-only): the user is told the service cannot save now, and the cause
+// stays for the log.
+type ErroreSalvataggio struct{ Causa error }
+
+func (e *ErroreSalvataggio) Error() string        { return MessaggioSalvataggio }
+func (e *ErroreSalvataggio) Unwrap() error        { return e.Causa }
+func (e *ErroreSalvataggio) CodiceErrore() Codice { return ErrSalvataggio }
 
 // NonTrovato is the error for a missing record (also used for records the user may not see).
 func NonTrovato(msg string) error { return &Errore{Codice: ErrNonTrovato, Messaggio: msg} }

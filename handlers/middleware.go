@@ -15,6 +15,7 @@ import (
 	"abilita/domain"
 	"abilita/posta"
 	"abilita/security"
+	"abilita/store"
 )
 
 const (
@@ -337,6 +338,9 @@ func (h *Handlers) verificato(c *fiber.Ctx) error {
 // errore is the one place that turns errors into pages: domain codes become
 // statuses, internal errors are logged and never shown.
 func (h *Handlers) errore(c *fiber.Ctx, err error) error {
+	if store.DiscoRifiuta(err) {
+		err = h.Store.SegnalaScrittura(err) // an attachment's file: /readyz turns red too
+	}
 	status := statusDi(err)
 	msg := domain.MessaggioDi(err)
 	var fe *fiber.Error
@@ -349,7 +353,14 @@ func (h *Handlers) errore(c *fiber.Ctx, err error) error {
 	c.Set("Cache-Control", "no-store")
 	if rottaDiCaricamento(c) {
 		// The streamed body may be left unread: on a kept-alive connection
-		// its rest would be parsed as the next request.
+		// its rest would be parsed as the next request. What is left of an
+		// upload within the limit is read first, so that the browser, still
+		// sending, gets this page rather than a reset connection.
+		if status != fiber.StatusRequestEntityTooLarge {
+			if corpo := c.Context().RequestBodyStream(); corpo != nil {
+				_, _ = io.CopyN(io.Discard, corpo, h.cfg.UploadLimit+1)
+			}
+		}
 		c.Context().SetConnectionClose()
 	}
 	return h.paginaErrore(c, status, msg)
@@ -372,6 +383,8 @@ func statusDi(err error) int {
 		return fiber.StatusConflict
 	case domain.ErrNonAutentico:
 		return fiber.StatusUnauthorized
+	case domain.ErrSalvataggio:
+		return fiber.StatusServiceUnavailable
 	}
 	return fiber.StatusInternalServerError
 }
@@ -406,6 +419,9 @@ func (h *Handlers) healthz(c *fiber.Ctx) error { return c.SendString("ok") }
 func (h *Handlers) readyz(c *fiber.Ctx) error {
 	if err := h.Store.Pronto(); err != nil {
 		return c.Status(fiber.StatusServiceUnavailable).SendString("store non disponibile")
+	}
+	if err := h.Store.Scrive(); err != nil {
+		return c.Status(fiber.StatusServiceUnavailable).SendString("scritture non riuscite: il disco rifiuta i dati")
 	}
 	return c.SendString("ok")
 }

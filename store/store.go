@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -33,6 +34,13 @@ type Store struct {
 	fine      chan struct{}
 
 	wake func() // wakes the mail worker after a write queued messages
+
+	// guasto is when the disk last refused a write (UnixNano), 0 once a
+	// write succeeds again (disco.go).
+	guasto atomic.Int64
+	pieno  atomic.Bool // SimulaDiscoPieno
+	// intervalloProva replaces the constant in tests.
+	intervalloProva time.Duration
 
 	sedi cacheSedi // the sedi, read once and kept in memory
 }
@@ -170,6 +178,13 @@ func (f *fallita) Error() string { return f.err.Error() }
 // refusal never undoes somebody else's write.
 func (s *Store) committa(gruppo []*scrittura) {
 	for len(gruppo) > 0 {
+		if s.pieno.Load() {
+			err := s.esitoScrittura(errDiscoPienoSimulato)
+			for _, w := range gruppo {
+				w.esito <- err
+			}
+			return
+		}
 		err := s.db.Update(func(tx *bolt.Tx) error {
 			for i, w := range gruppo {
 				if err := esegui(w.fn, tx); err != nil {
@@ -180,6 +195,7 @@ func (s *Store) committa(gruppo []*scrittura) {
 		})
 		var f *fallita
 		if !errors.As(err, &f) {
+			err = s.esitoScrittura(err)
 			for _, w := range gruppo {
 				w.esito <- err
 			}

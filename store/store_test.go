@@ -433,3 +433,40 @@ func TestCloseAttendeLeScrittureAccodate(t *testing.T) {
 		}
 	}
 }
+
+// While the disk refuses writes, Scrive says so, and tries a write of its
+// own, a few seconds apart, until one succeeds.
+func TestScriveDopoUnGuasto(t *testing.T) {
+	s := MustOpen(t)
+	if err := s.Scrive(); err != nil {
+		t.Fatalf("a healthy store: %v", err)
+	}
+	s.SimulaDiscoPieno(true)
+	err := s.RegistraEvento(atto(1, t0), domain.AuditSede, 0, "x")
+	if domain.CodiceDi(err) != domain.ErrSalvataggio || !store.DiscoRifiuta(err) {
+		t.Fatalf("a refused write: %v (%s)", err, domain.CodiceDi(err))
+	}
+	if err := s.Scrive(); domain.CodiceDi(err) != domain.ErrSalvataggio {
+		t.Errorf("Scrive during the failure = %v", err)
+	}
+	// The probe, itself refused, keeps it red; once there is room it clears
+	// it, with no action needed.
+	s.ProvaSubito()
+	if err := s.Scrive(); domain.CodiceDi(err) != domain.ErrSalvataggio {
+		t.Errorf("the probe during the failure = %v", err)
+	}
+	s.SimulaDiscoPieno(false)
+	if err := s.Scrive(); err != nil {
+		t.Errorf("the probe once there is room = %v", err)
+	}
+	// And an action's write clears it as well.
+	s.SimulaDiscoPieno(true)
+	_ = s.RegistraEvento(atto(1, t0), domain.AuditSede, 0, "z")
+	s.SimulaDiscoPieno(false)
+	if err := s.RegistraEvento(atto(1, t0), domain.AuditSede, 0, "y"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Scrive(); err != nil {
+		t.Errorf("Scrive after a successful write = %v", err)
+	}
+}
