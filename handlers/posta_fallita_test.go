@@ -143,3 +143,28 @@ func TestCopiaScaricataDallAmministratore(t *testing.T) {
 		t.Error("the download is not audited")
 	}
 }
+
+// Abilita stopped while the relay holds a message it has read: after the
+// restart the message goes again, with the same Message-ID, so the mailbox
+// can keep one copy.
+func TestRiavvioMentreIlRelayTrattiene(t *testing.T) {
+	t.Parallel()
+	app := testapp.Start(t)
+	app.SMTP.Trattieni()
+	vuole(t, nuovoVisitatore(t, app).post("/registrazione", moduloRegistrazione(mario())), http.StatusOK)
+	for app.SMTP.Tenuti() == 0 {
+		time.Sleep(time.Millisecond) // until the relay holds it
+	}
+	// The stop cancels the delivery in progress (after the relay client's
+	// timeout, 5 s here): nothing is recorded of it.
+	app.Restart(t)
+	app.SMTP.Rilascia()
+	app.AttendiPostaSpedita(t)
+	var ids []string
+	for _, m := range app.SMTP.Messages() {
+		ids = append(ids, m.Header("Message-Id"))
+	}
+	if len(ids) != 2 || ids[0] != ids[1] || ids[0] == "" {
+		t.Errorf("Message-IDs at the relay: %q, want the same twice", ids)
+	}
+}

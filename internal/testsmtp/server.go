@@ -46,7 +46,9 @@ type Server struct {
 	listener net.Listener
 	serving  chan struct{} // closed when the Serve goroutine returns
 	failing  bool
-	perdi    int // replies to DATA still to lose (PerdiRisposte)
+	perdi    int           // replies to DATA still to lose (PerdiRisposte)
+	tiene    chan struct{} // while set, DATA is recorded and its reply held (Trattieni)
+	tenuti   int           // messages whose reply is held now
 	messages []Message
 }
 
@@ -140,6 +142,33 @@ func (s *Server) perdiRisposta() bool {
 		return true
 	}
 	return false
+}
+
+// Trattieni makes the server record each message and then hold its reply
+// until Rilascia, which drops those connections without replying: as when
+// the sender is killed while the relay holds its message. Tenuti says how
+// many are held.
+func (s *Server) Trattieni() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.tiene = make(chan struct{})
+}
+
+// Rilascia ends Trattieni.
+func (s *Server) Rilascia() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.tiene != nil {
+		close(s.tiene)
+		s.tiene = nil
+	}
+}
+
+// Tenuti is how many messages are held by Trattieni now.
+func (s *Server) Tenuti() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.tenuti
 }
 
 // Messages returns a copy of the messages received so far, oldest first.
@@ -261,6 +290,19 @@ func (c *session) Data(r io.Reader) error {
 	}
 	c.server.record(Message{From: c.from, To: c.to, Data: data, Username: c.username})
 	if c.server.perdiRisposta() {
+		_ = c.conn.Conn().Close()
+	}
+	c.server.mu.Lock()
+	tiene := c.server.tiene
+	if tiene != nil {
+		c.server.tenuti++
+	}
+	c.server.mu.Unlock()
+	if tiene != nil {
+		<-tiene
+		c.server.mu.Lock()
+		c.server.tenuti--
+		c.server.mu.Unlock()
 		_ = c.conn.Conn().Close()
 	}
 	return nil
