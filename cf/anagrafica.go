@@ -35,7 +35,7 @@ type Problema struct {
 // Problema per field that does not match; none means they are consistent.
 // The birthplace must be the code's, and be a comune that existed on the
 // birth date (even if later merged, renamed or moved to another provincia)
-// or a foreign state known to ANPR.
+// or a foreign state or territory that existed on it.
 func Verifica(cf CodiceFiscale, a Anagrafica) []Problema {
 	if cf.s == "" {
 		return []Problema{{CampoCodiceFiscale, "Il codice fiscale non è valido."}}
@@ -92,8 +92,8 @@ func stessaData(cf CodiceFiscale, d time.Time) bool {
 }
 
 // verificaLuogo checks the declared birthplace code against the code's and
-// the ANPR history. nascita is the declared birth date, or zero if missing
-// or inconsistent, in which case the code's own date is used.
+// the history of the place. nascita is the declared birth date, or zero if
+// missing or inconsistent, in which case the code's own date is used.
 func verificaLuogo(cf CodiceFiscale, dichiarato string, nascita time.Time) (Problema, bool) {
 	codice := cf.CodiceLuogo()
 	dichiarato = strings.ToUpper(strings.TrimSpace(dichiarato))

@@ -230,10 +230,15 @@ func (c CodiceFiscale) Sesso() string {
 	return "M"
 }
 
+// EtaMinima is the age, in years, DataNascita assumes a holder has at
+// least: the people who apply are adults.
+const EtaMinima = 18
+
 // DataNascita returns the birth date, at midnight UTC. The code holds only
-// the last two digits of the year: DataNascita picks the latest date that is
-// not after ref (today if ref is zero), so codes of people born in 1950 and
-// in 2005 both read right in 2025.
+// the last two digits of the year: DataNascita picks the latest date on
+// which a person is at least EtaMinima years old on ref (today if ref is
+// zero), so that read in 2026 a code with 26 is someone born in 1926, not a
+// newborn, and codes of people born in 1950 and in 2005 both read right.
 func (c CodiceFiscale) DataNascita(ref time.Time) time.Time {
 	if c.s == "" {
 		return time.Time{}
@@ -243,13 +248,15 @@ func (c CodiceFiscale) DataNascita(ref time.Time) time.Time {
 	if g > 40 {
 		g -= 40
 	}
-	y := ref.Year() - ((ref.Year()-c.anno())%100+100)%100
+	ultimo := ref.Year() - EtaMinima
+	y := ultimo - ((ultimo-c.anno())%100+100)%100
 	var t time.Time
-	// One step back serves a date later in the year than ref; the others
+	// One step back serves a birthday later in the year than ref; the others
 	// only 29 February of years ending in 00, not leap in 1900, 1800, 1700.
+	// The age is counted as domain counts it, with AddDate.
 	for range 5 {
 		t = time.Date(y, c.mese(), g, 0, 0, 0, 0, time.UTC)
-		if t.Day() == g && !t.After(ref) {
+		if t.Day() == g && !t.AddDate(EtaMinima, 0, 0).After(ref) {
 			break
 		}
 		y -= 100

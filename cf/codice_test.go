@@ -147,13 +147,18 @@ func TestDataNascitaSecolo(t *testing.T) {
 	}{
 		{"MRTMTT25D09F205Z", data(2024, time.December, 31), data(1925, time.April, 9)},
 		{"MRTMTT25D09F205Z", data(2025, time.April, 8), data(1925, time.April, 9)},
-		{"MRTMTT25D09F205Z", data(2025, time.April, 9), data(2025, time.April, 9)},
+		// The holder is an adult: not a newborn, whose code would be the same.
+		{"MRTMTT25D09F205Z", data(2025, time.April, 9), data(1925, time.April, 9)},
+		{"MRTMTT26D09F205A", data(2026, time.June, 1), data(1926, time.April, 9)},
 		{"DLCMJS05S70F205T", data(2025, time.June, 1), data(2005, time.November, 30)},
+		{"DLCMJS05S70F205T", data(2023, time.November, 30), data(2005, time.November, 30)}, // 18 that day
+		{"DLCMJS05S70F205T", data(2023, time.November, 29), data(1905, time.November, 30)},
 		{"DLCMJS05S70F205T", data(2005, time.November, 29), data(1905, time.November, 30)},
 		{"FOXGUO50H05H579X", data(2025, time.June, 1), data(1950, time.June, 5)},
-		{"FOXGUO50H05H579X", data(2050, time.June, 5), data(2050, time.June, 5)},
+		{"FOXGUO50H05H579X", data(2050, time.June, 5), data(1950, time.June, 5)},
+		{"FOXGUO50H05H579X", data(2068, time.June, 5), data(2050, time.June, 5)},
 		// The time of day and location of ref do not matter, only its day.
-		{"MRTMTT25D09F205Z", time.Date(2025, time.April, 9, 23, 59, 0, 0, time.FixedZone("CEST", 2*3600)), data(2025, time.April, 9)},
+		{"DLCMJS05S70F205T", time.Date(2023, time.November, 30, 0, 30, 0, 0, time.FixedZone("CET", 3600)), data(2005, time.November, 30)},
 	}
 	for _, tt := range tests {
 		c, err := Parse(tt.code)

@@ -3,31 +3,39 @@ package cf
 import (
 	_ "embed"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
 )
 
-// The files are built by internal/gen from the ANPR release; see data/README.md.
+// The files are built by internal/gen from the ANPR release and, for the
+// foreign places ANPR lacks, from python-codicefiscale; see data/README.md.
 var (
 	//go:embed data/comuni.tsv
 	comuniTSV string
 	//go:embed data/stati.tsv
 	statiTSV string
+	//go:embed data/altri_esteri.tsv
+	altriEsteriTSV string
 )
 
 // voce is a Luogo with the forms of its names used for matching.
 type voce struct {
 	Luogo
-	chiave, chiaveAltro     string // chiave of Nome and AltroNome
-	compatta, compattaAltro string // the same without spaces
+	chiave, chiaveAltro     string  // chiave of Nome and AltroNome
+	compatta, compattaAltro string  // the same without spaces
+	alias                   []forma // common names of a foreign place, from aliasEsteri
 }
+
+// forma is a name as lookups compare it: its chiave and its compatta.
+type forma struct{ chiave, compatta string }
 
 // archivio holds the embedded data once parsed.
 type archivio struct {
-	voci      []voce           // comuni then states, each sorted by code and date
+	voci      []voce           // comuni, ANPR states, then other foreign places, each sorted by code and date
 	perCodice map[string][]int // indices into voci, by Belfiore code
-	perNome   map[string][]int // indices into voci, ascending, by either compact name
+	perNome   map[string][]int // indices into voci, ascending, by any compatta: name, other name, alias
 }
 
 var (
@@ -39,25 +47,52 @@ var (
 // binary, so a parse error is a build defect and panics.
 func carica() *archivio {
 	caricaUnaVolta.Do(func() {
-		a, err := leggiArchivio(comuniTSV, statiTSV)
+		a, err := leggiArchivio(comuniTSV, statiTSV, altriEsteriTSV, aliasEsteri)
 		if err != nil {
-			panic("cf: dati ANPR incorporati non validi: " + err.Error())
+			panic("cf: dati incorporati non validi: " + err.Error())
 		}
 		dati = a
 	})
 	return dati
 }
 
-func leggiArchivio(comuni, stati string) (*archivio, error) {
+func leggiArchivio(comuni, stati, altriEsteri string, alias map[string]string) (*archivio, error) {
 	a := &archivio{perCodice: make(map[string][]int, 9000), perNome: make(map[string][]int, 9000)}
-	a.voci = make([]voce, 0, strings.Count(comuni, "\n")+strings.Count(stati, "\n"))
+	a.voci = make([]voce, 0, strings.Count(comuni, "\n")+strings.Count(stati, "\n")+strings.Count(altriEsteri, "\n"))
 	if err := a.leggi(comuni, "codice\tnome\taltro_nome\tprovincia\tdal\tal", false); err != nil {
 		return nil, fmt.Errorf("comuni.tsv: %w", err)
 	}
 	if err := a.leggi(stati, "codice\tnome\tdal\tal", true); err != nil {
 		return nil, fmt.Errorf("stati.tsv: %w", err)
 	}
+	// tipo and fonte are there for the people who review the data.
+	if err := a.leggi(altriEsteri, "codice\tnome\tdal\tal\ttipo\tfonte", true); err != nil {
+		return nil, fmt.Errorf("altri_esteri.tsv: %w", err)
+	}
+	if err := a.aggiungiAlias(alias); err != nil {
+		return nil, err
+	}
 	return a, nil
+}
+
+// aggiungiAlias indexes the common names of foreign places with every
+// record of their code, so that lookups find them as they find the official
+// names, on the dates the place is valid.
+func (a *archivio) aggiungiAlias(alias map[string]string) error {
+	for nome, codice := range alias {
+		f := forma{chiave: chiave(nome)}
+		f.compatta = compatta(f.chiave)
+		ii := a.perCodice[codice]
+		if len(ii) == 0 || !a.voci[ii[0]].Estero {
+			return fmt.Errorf("alias %q: %s non è un luogo estero", nome, codice)
+		}
+		for _, i := range ii {
+			a.voci[i].alias = append(a.voci[i].alias, f)
+		}
+		a.perNome[f.compatta] = append(a.perNome[f.compatta], ii...)
+		slices.Sort(a.perNome[f.compatta])
+	}
+	return nil
 }
 
 // leggi appends the records of one TSV file, checking its header first so

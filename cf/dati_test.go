@@ -10,7 +10,7 @@ import (
 // happens once, on the first lookup, so it delays one request.
 func TestCaricamento(t *testing.T) {
 	inizio := time.Now()
-	a, err := leggiArchivio(comuniTSV, statiTSV)
+	a, err := leggiArchivio(comuniTSV, statiTSV, altriEsteriTSV, aliasEsteri)
 	durata := time.Since(inizio)
 	if err != nil {
 		t.Fatal(err)
@@ -41,14 +41,27 @@ func TestCaricamento(t *testing.T) {
 func TestLeggiArchivioErrori(t *testing.T) {
 	const comuni = "codice\tnome\taltro_nome\tprovincia\tdal\tal\n"
 	const stati = "codice\tnome\tdal\tal\n"
-	tests := []struct{ name, comuni, stati string }{
-		{"intestazione", "codice\tnome\n", stati},
-		{"campi mancanti", comuni + "A001\tABANO\tPD\t1866-11-19\n", stati},
-		{"data", comuni + "A001\tABANO\t\tPD\t1866-13-19\t\n", stati},
-		{"data corta", comuni, stati + "Z110\tFRANCIA\t1900-1-1\t\n"},
+	const altri = "codice\tnome\tdal\tal\ttipo\tfonte\n"
+	const jugoslavia = "Z118\tJUGOSLAVIA\t1900-01-01\t2003-02-04\tstato\tpcf\n"
+	alias := map[string]string{"Iugoslavia": "Z118"}
+	if _, err := leggiArchivio(comuni, stati, altri+jugoslavia, alias); err != nil {
+		t.Fatalf("valid data refused: %v", err)
+	}
+	tests := []struct {
+		name, comuni, stati, altri string
+		alias                      map[string]string
+	}{
+		{"intestazione", "codice\tnome\n", stati, altri, nil},
+		{"campi mancanti", comuni + "A001\tABANO\tPD\t1866-11-19\n", stati, altri, nil},
+		{"data", comuni + "A001\tABANO\t\tPD\t1866-13-19\t\n", stati, altri, nil},
+		{"data corta", comuni, stati + "Z110\tFRANCIA\t1900-1-1\t\n", altri, nil},
+		{"intestazione degli altri esteri", comuni, stati, stati, nil},
+		{"altri esteri senza fonte", comuni, stati, altri + "Z118\tJUGOSLAVIA\t1900-01-01\t2003-02-04\tstato\n", nil},
+		{"alias di un codice assente", comuni, stati, altri + jugoslavia, map[string]string{"URSS": "Z135"}},
+		{"alias di un comune", comuni + "A001\tABANO\t\tPD\t1866-11-19\t\n", stati, altri, map[string]string{"Abano": "A001"}},
 	}
 	for _, tt := range tests {
-		if _, err := leggiArchivio(tt.comuni, tt.stati); err == nil {
+		if _, err := leggiArchivio(tt.comuni, tt.stati, tt.altri, tt.alias); err == nil {
 			t.Errorf("%s: no error", tt.name)
 		}
 	}
@@ -56,7 +69,7 @@ func TestLeggiArchivioErrori(t *testing.T) {
 
 func BenchmarkCaricamento(b *testing.B) {
 	for b.Loop() {
-		if _, err := leggiArchivio(comuniTSV, statiTSV); err != nil {
+		if _, err := leggiArchivio(comuniTSV, statiTSV, altriEsteriTSV, aliasEsteri); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -21,9 +21,11 @@
 //     a comune that belonged to another one on the date) and returns the
 //     record valid on the date. A trailing "(MI)" in the name is read as the
 //     provincia when none is given.
-//   - CodiceFiscale.DataNascita returns the latest date not after ref (not
-//     only a year not after ref's year), so a code of someone born in
-//     December 1925 read in June 2025 gives 1925. A zero ref means today.
+//   - CodiceFiscale.DataNascita returns the latest date on which the holder
+//     is at least EtaMinima (18) years old on ref, since the people who apply
+//     are adults: a code with 26 read in 2026 gives 1926, and a code of
+//     someone born in December 2007 read in June 2025 gives 1907. A zero ref
+//     means today.
 //   - Luogo.Al is zero for places still valid; ANPR's 9999-12-31 is accepted
 //     by ValidoIl too. Luogo.AltroNome carries the German, French or Slovenian
 //     name of bilingual comuni (BOZEN), which the lookups match as well.
@@ -35,7 +37,11 @@
 //     is worse than accepting an unusual one. Errors are *Errore values whose
 //     Motivo tells the failed rule apart.
 //   - Foreign states are those of the ANPR table of release V9.2.7, which has
-//     only the states existing today: a code with the Z-code of a state that
-//     no longer exists (Jugoslavia, URSS, Cecoslovacchia) is reported by
-//     Verifica as an unknown birthplace.
+//     only the states existing today and gives most territories no Z-code.
+//     The states that no longer exist (Jugoslavia, URSS, Cecoslovacchia),
+//     with their dates, and the territories (Isola di Man, Groenlandia, La
+//     Riunione) come from python-codicefiscale, in data/altri_esteri.tsv; a
+//     ceased state is accepted only for births while it existed.
+//   - Foreign places are also found by their common names (Stati Uniti, USA,
+//     Olanda, Russia, URSS), listed in aliasEsteri.
 package cf

@@ -3,13 +3,13 @@ package cf
 import "time"
 
 // Luogo is a place of birth or residence: an Italian comune or a foreign
-// state, in one period of its history. A Belfiore code can have several
+// state or territory, in one period of its history. A Belfiore code can have several
 // records over time (A001 is ABANO until 1924, then ABANO TERME).
 type Luogo struct {
 	Codice    string // Belfiore code: "F205", or "Z110" for a foreign state
-	Nome      string // official upper-case ANPR name: "MILANO", "FRANCIA"
+	Nome      string // official upper-case name, ANPR's where ANPR has the place: "MILANO"
 	AltroNome string // name in the other official language, if any: "BOZEN"
-	Provincia string // sigla on the date, "MI"; "EE" for a foreign state
+	Provincia string // sigla on the date, "MI"; "EE" for a foreign place
 	Estero    bool
 	Dal, Al   time.Time // validity, both days included; Al is zero while still valid
 }

@@ -62,11 +62,13 @@ func (r ricerca) rango(k, kc string) int {
 	return nessunRango
 }
 
-// CercaLuoghi finds the comuni and foreign states valid on the day il (today
+// CercaLuoghi finds the comuni and foreign places valid on the day il (today
 // if zero) whose name matches testo, ignoring case, accents and punctuation,
-// for autocompletion. Exact matches come first, then names starting with
-// testo, then names with a word starting with testo, then names containing
-// it; ties are in alphabetical order. limit ≤ 0 means no limit.
+// for autocompletion; a foreign place also matches by its common names
+// ("USA" finds Stati Uniti d'America). Exact matches come first, then names
+// starting with testo, then names with a word starting with testo, then
+// names containing it; ties are in alphabetical order. limit ≤ 0 means no
+// limit.
 func CercaLuoghi(testo string, il time.Time, limit int) []Luogo {
 	q := chiave(testo)
 	if q == "" {
@@ -85,7 +87,11 @@ func CercaLuoghi(testo string, il time.Time, limit int) []Luogo {
 		if !validoTra(v.Dal, v.Al, giorno) {
 			continue
 		}
-		if rg := min(r.rango(v.chiave, v.compatta), r.rango(v.chiaveAltro, v.compattaAltro)); rg != nessunRango {
+		rg := min(r.rango(v.chiave, v.compatta), r.rango(v.chiaveAltro, v.compattaAltro))
+		for _, f := range v.alias {
+			rg = min(rg, r.rango(f.chiave, f.compatta))
+		}
+		if rg != nessunRango {
 			tt = append(tt, trovato{v, rg})
 		}
 	}
@@ -191,9 +197,10 @@ func separaProvincia(nome, provincia string) (string, string) {
 	return strings.TrimSpace(nome[:i]), provincia
 }
 
-// TrovaStato resolves the name of a foreign state typed by a person (any
-// case, accents or apostrophes: "Perù", "stati uniti d'america") to the
-// state valid on the day il, today if zero.
+// TrovaStato resolves the name of a foreign state or territory typed by a
+// person (any case, accents or apostrophes: "Perù", "stati uniti d'america"),
+// official or common ("Stati Uniti", "USA", "Olanda", "URSS"), to the place
+// valid on the day il, today if zero.
 func TrovaStato(nome string, il time.Time) (Luogo, bool) {
 	nome, _ = separaProvincia(nome, "")
 	q := compatta(chiave(nome))
@@ -202,9 +209,11 @@ func TrovaStato(nome string, il time.Time) (Luogo, bool) {
 	}
 	giorno := giornoDi(il)
 	a := carica()
+	// Foreign places have no other name: their entries under q are by
+	// official name or by alias.
 	for _, i := range a.perNome[q] {
 		v := &a.voci[i]
-		if v.Estero && v.compatta == q && validoTra(v.Dal, v.Al, giorno) {
+		if v.Estero && validoTra(v.Dal, v.Al, giorno) {
 			return v.Luogo, true
 		}
 	}

@@ -66,7 +66,7 @@ func (r *Richiesta) validaAnagrafica(e Errori, oggi time.Time) {
 		switch {
 		case nascita.After(giorno(oggi)):
 			e.Add("data_nascita", "La data di nascita non può essere nel futuro.")
-		case nascita.AddDate(18, 0, 0).After(giorno(oggi)):
+		case nascita.AddDate(cf.EtaMinima, 0, 0).After(giorno(oggi)):
 			e.Add("data_nascita", "Il richiedente deve essere maggiorenne.")
 		}
 	}

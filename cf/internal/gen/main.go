@@ -1,12 +1,15 @@
-// Command gen rebuilds cf/data/comuni.tsv and cf/data/stati.tsv from the ANPR
-// release files, keeping only the columns package cf needs so that the
-// embedded data stays small and the diff of a data update stays readable.
+// Command gen rebuilds the files of cf/data: comuni.tsv and stati.tsv from
+// the ANPR release files, keeping only the columns package cf needs so that
+// the embedded data stays small and the diff of a data update stays readable,
+// and altri_esteri.tsv with the historical states and the territories ANPR
+// has no Z-code for, taken from python-codicefiscale (see esteri.go).
 //
 // Usage, from the module root:
 //
-//	go run ./cf/internal/gen -src /path/to/anpr -out cf/data
+//	go run ./cf/internal/gen -src /path/to/anpr -pcf /path/to/pcf -out cf/data
 //
-// where -src holds ANPR_archivio_comuni.csv and ANPR_stati_esteri.csv.
+// where -src holds ANPR_archivio_comuni.csv and ANPR_stati_esteri.csv, and
+// -pcf the files of python-codicefiscale listed in cf/data/README.md.
 package main
 
 import (
@@ -31,13 +34,15 @@ var reBelfiore = regexp.MustCompile(`^[A-Z][0-9]{3}$`)
 
 type riga struct {
 	codice, nome, altro, provincia, dal, al string
+	tipo, fonte                             string // altri_esteri.tsv only
 }
 
 func main() {
 	src := flag.String("src", "", "folder with ANPR_archivio_comuni.csv and ANPR_stati_esteri.csv")
+	pcf := flag.String("pcf", "", "folder with the python-codicefiscale files: "+strings.Join(filePCF, ", "))
 	out := flag.String("out", "cf/data", "output folder")
 	flag.Parse()
-	if *src == "" {
+	if *src == "" || *pcf == "" {
 		flag.Usage()
 		os.Exit(2)
 	}
@@ -45,17 +50,36 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	stati, err := leggiStati(filepath.Join(*src, "ANPR_stati_esteri.csv"))
+	recStati, err := leggi(filepath.Join(*src, "ANPR_stati_esteri.csv"))
 	if err != nil {
 		log.Fatal(err)
 	}
-	if err := scrivi(filepath.Join(*out, "comuni.tsv"), "codice\tnome\taltro_nome\tprovincia\tdal\tal", comuni, true); err != nil {
+	stati, err := leggiStati(recStati)
+	if err != nil {
 		log.Fatal(err)
 	}
-	if err := scrivi(filepath.Join(*out, "stati.tsv"), "codice\tnome\tdal\tal", stati, false); err != nil {
+	altri, err := leggiAltriEsteri(recStati, *pcf)
+	if err != nil {
 		log.Fatal(err)
 	}
-	log.Printf("%d comuni, %d stati", len(comuni), len(stati))
+	file := []struct {
+		nome, header string
+		righe        []riga
+		campi        func(riga) []string
+	}{
+		{"comuni.tsv", "codice\tnome\taltro_nome\tprovincia\tdal\tal", comuni,
+			func(r riga) []string { return []string{r.codice, r.nome, r.altro, r.provincia, r.dal, r.al} }},
+		{"stati.tsv", "codice\tnome\tdal\tal", stati,
+			func(r riga) []string { return []string{r.codice, r.nome, r.dal, r.al} }},
+		{"altri_esteri.tsv", "codice\tnome\tdal\tal\ttipo\tfonte", altri,
+			func(r riga) []string { return []string{r.codice, r.nome, r.dal, r.al, r.tipo, r.fonte} }},
+	}
+	for _, f := range file {
+		if err := scrivi(filepath.Join(*out, f.nome), f.header, f.righe, f.campi); err != nil {
+			log.Fatal(err)
+		}
+	}
+	log.Printf("%d comuni, %d stati, %d altri luoghi esteri", len(comuni), len(stati), len(altri))
 }
 
 // leggi returns the records of an ANPR CSV as maps keyed by column name.
@@ -107,7 +131,8 @@ func leggiComuni(path string) ([]riga, error) {
 		if !reBelfiore.MatchString(m["CODCATASTALE"]) {
 			continue
 		}
-		r := riga{m["CODCATASTALE"], m["DENOMINAZIONE_IT"], m["ALTRADENOMINAZIONE"], m["SIGLAPROVINCIA"], m["DATAISTITUZIONE"], m["DATACESSAZIONE"]}
+		r := riga{codice: m["CODCATASTALE"], nome: m["DENOMINAZIONE_IT"], altro: m["ALTRADENOMINAZIONE"],
+			provincia: m["SIGLAPROVINCIA"], dal: m["DATAISTITUZIONE"], al: m["DATACESSAZIONE"]}
 		if err := controllaDate(r.dal, r.al, time.DateOnly); err != nil {
 			return nil, fmt.Errorf("comune %s: %w", r.codice, err)
 		}
@@ -121,15 +146,12 @@ func leggiComuni(path string) ([]riga, error) {
 	return out, nil
 }
 
-func leggiStati(path string) ([]riga, error) {
-	recs, err := leggi(path)
-	if err != nil {
-		return nil, err
-	}
+func leggiStati(recs []map[string]string) ([]riga, error) {
 	var out []riga
 	for _, m := range recs {
-		// Entries without a Z-code (Italia, apolide, territories never used
-		// as a birthplace) cannot appear in a codice fiscale.
+		// Entries without a Z-code (Italia, apolide, most territories) are
+		// not states a codice fiscale names; the territories come back with
+		// their Z-code in altri_esteri.tsv.
 		if m["CODAT"] == "" {
 			continue
 		}
@@ -201,15 +223,12 @@ func segnalaSovrapposizioni(rs []riga) {
 	}
 }
 
-func scrivi(path, header string, rs []riga, conAltro bool) error {
+// scrivi writes one TSV file, with the columns campi returns for each row.
+func scrivi(path, header string, rs []riga, colonne func(riga) []string) error {
 	var b strings.Builder
 	b.WriteString(header + "\n")
 	for _, r := range rs {
-		campi := []string{r.codice, r.nome}
-		if conAltro {
-			campi = append(campi, r.altro, r.provincia)
-		}
-		campi = append(campi, r.dal, r.al)
+		campi := colonne(r)
 		for _, c := range campi {
 			if strings.ContainsAny(c, "\t\n") {
 				return fmt.Errorf("%s: campo con tabulazione o a capo: %q", r.codice, c)
