@@ -8,6 +8,7 @@ import (
 	_ "image/png"
 	"io"
 	"testing"
+	"time"
 )
 
 // Fuzz targets for what reads uploads: the type detection and the checks
@@ -76,7 +77,11 @@ func FuzzRicodifica(f *testing.F) {
 				continue
 			}
 			var out bytes.Buffer
+			inizio := time.Now()
 			err = ricodifica(tipo, cfg, testa.Bytes(), bytes.NewReader(dati[testa.Len():]), &out)
+			if d := time.Since(inizio); d > 2*time.Second {
+				t.Fatalf("%s: %d bytes took %v to re-encode", tipo, len(dati), d) // a file that costs minutes of CPU
+			}
 			var r *Rifiuto
 			if err != nil && !errors.As(err, &r) {
 				t.Fatalf("%s: %v", tipo, err)
