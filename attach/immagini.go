@@ -3,6 +3,7 @@ package attach
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -98,7 +99,11 @@ func ricodifica(tipo Tipo, cfg image.Config, testa []byte, r io.Reader, w io.Wri
 		// The decoder reads ahead: it is given nothing past an end marker
 		// at a time, so what follows the image stays to be checked.
 		in = &finoAFine{r: in}
-		img, err := jpeg.Decode(in)
+		scansioni := &contaScansioni{r: in}
+		img, err := jpeg.Decode(scansioni)
+		if errors.Is(err, errTroppeScansioni) {
+			return rifiutoTroppeScansioni
+		}
 		if err != nil {
 			return rifiutoImmagineRotta
 		}
@@ -144,6 +149,38 @@ func soloRiempimento(r io.Reader) error {
 			return err
 		}
 	}
+}
+
+// maxScansioni bounds the scans of a JPEG. A progressive photo has about
+// ten; each scan makes the decoder go over the whole image again, so a small
+// file of thousands of scans would hold a core for minutes.
+const maxScansioni = 100
+
+var errTroppeScansioni = errors.New("attach: too many JPEG scans")
+
+// contaScansioni counts the start-of-scan markers (FF DA) read through it,
+// and fails past maxScansioni. In the entropy-coded data FF is always
+// followed by 00 or a restart marker, so every FF DA is a scan (or one of
+// an EXIF thumbnail's few).
+type contaScansioni struct {
+	r       io.Reader
+	n       int
+	ultimoF bool
+}
+
+func (c *contaScansioni) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	for i := range n {
+		if p[i] == 0xDA && ((i == 0 && c.ultimoF) || (i > 0 && p[i-1] == 0xFF)) {
+			if c.n++; c.n > maxScansioni {
+				return i, errTroppeScansioni
+			}
+		}
+	}
+	if n > 0 {
+		c.ultimoF = p[n-1] == 0xFF
+	}
+	return n, err
 }
 
 // finoAFine reads r but never returns, in one read, bytes past a JPEG end

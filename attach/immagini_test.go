@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"image/jpeg"
+	"io"
 	"testing"
 	"testing/iotest"
 )
@@ -117,4 +118,30 @@ func TestOrientaOgniCaso(t *testing.T) {
 	if out.At(1, 0) != img.At(0, 0) || out.At(0, 0) != img.At(0, 1) {
 		t.Error("orientation 6 turned the wrong way")
 	}
+}
+
+// A JPEG of more scans than a photo has is refused before the decoder has
+// gone over the image that many times.
+func TestTroppeScansioni(t *testing.T) {
+	c := &contaScansioni{r: bytes.NewReader(bytes.Repeat([]byte{0xFF, 0xDA, 0x00, 0x01}, maxScansioni+1))}
+	if _, err := io.ReadAll(iotest.OneByteReader(c)); !errors.Is(err, errTroppeScansioni) {
+		t.Errorf("%d scans read byte by byte: %v", maxScansioni+1, err)
+	}
+	c = &contaScansioni{r: bytes.NewReader(append(bytes.Repeat([]byte{0xFF, 0x00, 0xDA}, 500), bytes.Repeat([]byte{0xFF, 0xDA}, maxScansioni)...))}
+	if _, err := io.ReadAll(c); err != nil {
+		t.Errorf("stuffed bytes and %d scans: %v", maxScansioni, err)
+	}
+	// Through Salva: a JPEG header followed by scan after scan.
+	a, dir := testArchivio(t, DefaultLimiti())
+	jpg := jpegBytes(t, 8, 8)
+	sos := bytes.Index(jpg, []byte{0xFF, 0xDA})
+	lung := int(binary.BigEndian.Uint16(jpg[sos+2:]))
+	scan := jpg[sos : sos+2+lung]
+	molte := append(bytes.Clone(jpg[:sos]), bytes.Repeat(append(bytes.Clone(scan), 0x00), maxScansioni+1)...)
+	_, err := a.Salva("molte.jpg", "", bytes.NewReader(append(molte, 0xFF, 0xD9)))
+	var r *Rifiuto
+	if !errors.As(err, &r) || (r != rifiutoTroppeScansioni && r != rifiutoImmagineRotta) {
+		t.Errorf("Salva = %v", err)
+	}
+	assertEmptyDir(t, dir)
 }

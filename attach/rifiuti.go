@@ -34,8 +34,9 @@ func rifiutoImmagineGrande(lim Limiti) *Rifiuto {
 }
 
 var (
-	rifiutoEstensione     = &Rifiuto{"L'estensione del file non corrisponde al suo contenuto."}
-	rifiutoTipoDichiarato = &Rifiuto{"Il tipo del file indicato dal browser non corrisponde al suo contenuto."}
-	rifiutoImmagineRotta  = &Rifiuto{"L'immagine è danneggiata o non può essere letta."}
-	rifiutoCodaEstranea   = &Rifiuto{"L'immagine contiene altri dati dopo la fine dell'immagine: salvala di nuovo come JPEG o PNG, o fotografa di nuovo il documento."}
+	rifiutoEstensione      = &Rifiuto{"L'estensione del file non corrisponde al suo contenuto."}
+	rifiutoTipoDichiarato  = &Rifiuto{"Il tipo del file indicato dal browser non corrisponde al suo contenuto."}
+	rifiutoImmagineRotta   = &Rifiuto{"L'immagine è danneggiata o non può essere letta."}
+	rifiutoTroppeScansioni = &Rifiuto{"L'immagine JPEG è composta da troppe scansioni: salvala di nuovo come JPEG normale o come PNG."}
+	rifiutoCodaEstranea    = &Rifiuto{"L'immagine contiene altri dati dopo la fine dell'immagine: salvala di nuovo come JPEG o PNG, o fotografa di nuovo il documento."}
 )
