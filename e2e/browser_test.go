@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 )
@@ -157,6 +158,38 @@ func (b *browser) page(name string) {
 			b.t.Logf("axe on %s (not failing): %s (%s): %s", name, v.ID, v.Impact, v.Help)
 		}
 	}
+	b.telefono(name)
+}
+
+// telefono looks at the page at a phone's width, 360 × 800 CSS pixels: a
+// screenshot, and no horizontal scroll (WCAG 2.1 1.4.10, Reflow). A page
+// wider than the screen fails the test, naming the elements that stick out.
+// The page is given back its own width afterwards.
+func (b *browser) telefono(name string) {
+	b.t.Helper()
+	var larghezza struct {
+		Scroll, Vista int
+		Fuori         []string
+	}
+	dopoUnFrame := `new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))`
+	var ok bool
+	attendi := func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }
+	b.run("phone width", chromedp.EmulateViewport(360, 800), chromedp.Evaluate(dopoUnFrame, &ok, attendi))
+	b.shot(name + "-360")
+	b.run("width at 360", chromedp.Evaluate(`(() => {
+		const vista = window.innerWidth, fuori = [];
+		for (const e of document.querySelectorAll("body *")) {
+			const r = e.getBoundingClientRect();
+			if (r.width > 0 && r.right > vista + 1 && !e.closest(".table-responsive, .overflow-auto, .navbar-collapsable")) {
+				fuori.push(e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + (e.className && typeof e.className === "string" ? "." + e.className.trim().split(/\s+/).join(".") : "") + " (" + Math.round(r.right) + "px)");
+			}
+		}
+		return {Scroll: document.documentElement.scrollWidth, Vista: vista, Fuori: fuori.slice(0, 6)};
+	})()`, &larghezza))
+	if larghezza.Scroll > larghezza.Vista {
+		b.t.Errorf("%s at 360 px: the page is %d px wide, it scrolls sideways; sticking out: %v", name, larghezza.Scroll, larghezza.Fuori)
+	}
+	b.run("desktop width", emulation.ClearDeviceMetricsOverride(), chromedp.Evaluate(dopoUnFrame, &ok, attendi))
 }
 
 // waitFor polls a JavaScript condition until it is true.
