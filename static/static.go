@@ -80,18 +80,23 @@ func Handler() fiber.Handler {
 		if !ok {
 			return fiber.ErrNotFound
 		}
+		body, encoding, etag := codifica(c, name, a)
 		c.Set(fiber.HeaderContentType, a.contentType)
 		c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
-		c.Set(fiber.HeaderETag, a.etag)
+		c.Set(fiber.HeaderETag, etag)
+		c.Vary(fiber.HeaderAcceptEncoding)
+		if encoding != "" {
+			c.Set(fiber.HeaderContentEncoding, encoding)
+		}
 		if hash == a.hash {
 			c.Set(fiber.HeaderCacheControl, cacheImmutable)
 		} else {
 			c.Set(fiber.HeaderCacheControl, cacheRevalidate)
 		}
-		if c.Get(fiber.HeaderIfNoneMatch) == a.etag {
+		if c.Get(fiber.HeaderIfNoneMatch) == etag {
 			return c.SendStatus(fiber.StatusNotModified)
 		}
-		return c.Send(a.body)
+		return c.Send(body)
 	}
 }
 

@@ -1,6 +1,8 @@
 package static
 
 import (
+	"bytes"
+	"compress/gzip"
 	"io"
 	"io/fs"
 	"net/http"
@@ -9,7 +11,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/andybalholm/brotli"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -240,5 +244,88 @@ func TestResolve(t *testing.T) {
 		if got != tt.want || ok != tt.ok {
 			t.Errorf("resolve(%s) = %q, %v; want %q, %v", tt.match, got, ok, tt.want, tt.ok)
 		}
+	}
+}
+
+// attendiCompressi asks for name once, which starts its compression, and
+// waits until its versions are ready.
+func attendiCompressi(t *testing.T, app *fiber.App, name string) {
+	t.Helper()
+	get(t, app, http.MethodGet, URL(name), "Accept-Encoding", "br")
+	v, _ := versioni.Load(name)
+	select {
+	case <-v.(*compressi).pronto:
+	case <-time.After(2 * time.Minute):
+		t.Fatalf("%s not compressed after 2 minutes", name)
+	}
+}
+
+// Text assets go out compressed, brotli first, gzip else, as the browser
+// says it accepts; each version has its own ETag, and caches are told the
+// answer varies with Accept-Encoding.
+func TestCompressi(t *testing.T) {
+	app := newApp()
+	nome := "vendor/bootstrap-italia/js/bootstrap-italia.bundle.min.js"
+	attendiCompressi(t, app, nome)
+	originale := assets[nome].body
+	decodifica := map[string]func([]byte) ([]byte, error){
+		"br": func(b []byte) ([]byte, error) { return io.ReadAll(brotli.NewReader(bytes.NewReader(b))) },
+		"gzip": func(b []byte) ([]byte, error) {
+			r, err := gzip.NewReader(bytes.NewReader(b))
+			if err != nil {
+				return nil, err
+			}
+			return io.ReadAll(r)
+		},
+		"": func(b []byte) ([]byte, error) { return b, nil },
+	}
+	etag := map[string]string{}
+	for _, tc := range []struct{ accetta, want string }{
+		{"gzip, deflate, br, zstd", "br"},
+		{"gzip, deflate", "gzip"},
+		{"br;q=0, gzip", "gzip"},
+		{"", ""},
+		{"identity", ""},
+	} {
+		resp, body := get(t, app, http.MethodGet, URL(nome), "Accept-Encoding", tc.accetta)
+		if got := resp.Header.Get("Content-Encoding"); got != tc.want {
+			t.Errorf("Accept-Encoding %q: Content-Encoding %q, want %q", tc.accetta, got, tc.want)
+			continue
+		}
+		if !strings.Contains(resp.Header.Get("Vary"), "Accept-Encoding") {
+			t.Errorf("Accept-Encoding %q: Vary %q", tc.accetta, resp.Header.Get("Vary"))
+		}
+		chiaro, err := decodifica[tc.want]([]byte(body))
+		if err != nil || !bytes.Equal(chiaro, originale) {
+			t.Errorf("Accept-Encoding %q: the %s body does not decode to the file (%v)", tc.accetta, tc.want, err)
+		}
+		etag[tc.want] = resp.Header.Get("ETag")
+		t.Logf("%s: %d bytes (%s)", nome, len(body), tc.want)
+	}
+	if etag["br"] == etag["gzip"] || etag["gzip"] == etag[""] {
+		t.Errorf("ETags %v: one per version", etag)
+	}
+	// Fonts are compressed already: sent as they are.
+	resp, _ := get(t, app, http.MethodGet, URL("vendor/bootstrap-italia/fonts/Titillium_Web/titillium-web-v10-latin-ext_latin-regular.woff2"), "Accept-Encoding", "br")
+	if resp.Header.Get("Content-Encoding") != "" {
+		t.Errorf("a font sent with Content-Encoding %q", resp.Header.Get("Content-Encoding"))
+	}
+}
+
+// TestPesoPagina logs what a first visit moves: every stylesheet and
+// script a page loads, as sent with brotli and as they are.
+func TestPesoPagina(t *testing.T) {
+	app := newApp()
+	var br, chiaro int
+	for _, nome := range []string{"vendor/bootstrap-italia/css/bootstrap-italia.min.css", "css/fonts.css", "css/app.css", "js/app.js",
+		"vendor/bootstrap-italia/js/bootstrap-italia.bundle.min.js", "vendor/htmx/htmx.min.js"} {
+		attendiCompressi(t, app, nome)
+		_, body := get(t, app, http.MethodGet, URL(nome), "Accept-Encoding", "br")
+		br += len(body)
+		chiaro += len(assets[nome].body)
+	}
+	t.Logf("stylesheets and scripts of a page: %d KB with brotli, %d KB as they are", br/1024, chiaro/1024)
+	if br*3 > chiaro {
+		t.Errorf("brotli leaves %d of %d KB", br/1024, chiaro/1024)
 	}
 }
