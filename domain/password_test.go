@@ -92,11 +92,11 @@ func TestControllaPasswordDelTitolare(t *testing.T) {
 	if err := u.ControllaPassword("cavallo batteria graffetta", MinPasswordConTOTP); err != nil {
 		t.Errorf("a passphrase was refused: %v", err)
 	}
-	if u.MinimoPassword() != MinPasswordSoloPassword {
-		t.Errorf("a generic account without TOTP: minimum %d, want %d", u.MinimoPassword(), MinPasswordSoloPassword)
+	if u.MinimoPassword() != MinPassword {
+		t.Errorf("a generic account without TOTP: minimum %d, want %d", u.MinimoPassword(), MinPassword)
 	}
 	u.TOTP = &TOTP{}
-	if u.MinimoPassword() != MinPasswordConTOTP {
-		t.Errorf("an account with TOTP: minimum %d, want %d", u.MinimoPassword(), MinPasswordConTOTP)
+	if u.MinimoPassword() != MinPassword {
+		t.Errorf("an account with TOTP: minimum %d, want %d, the same rule", u.MinimoPassword(), MinPassword)
 	}
 }

@@ -18,6 +18,25 @@ const (
 )
 
 // Etichetta is the Italian label of the path.
+// AlloSportello reports whether the request was registered at a sede's
+// counter (path A).
+func (p Percorso) AlloSportello() bool { return p == PercorsoSportello }
+
+// EtichettaSesso is how a page writes the sex of a document: "Femminile",
+// "Maschile".
+func EtichettaSesso(s string) string {
+	switch s {
+	case "F":
+		return "Femminile"
+	case "M":
+		return "Maschile"
+	}
+	return s
+}
+
+// EtichettaSesso is the sex as a page writes it.
+func (a Anagrafica) EtichettaSesso() string { return EtichettaSesso(a.Sesso) }
+
 func (p Percorso) Etichetta() string {
 	switch p {
 	case PercorsoSportello:

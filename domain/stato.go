@@ -42,7 +42,7 @@ func (s Stato) Etichetta() string {
 	case StatoAnnullata:
 		return "Annullata"
 	case StatoAttiva:
-		return "Attiva"
+		return "Credenziali attivate"
 	}
 	return string(s)
 }

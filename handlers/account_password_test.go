@@ -71,10 +71,13 @@ func TestAccountCambioPasswordConApp(t *testing.T) {
 	qui, altrove := nuovoVisitatore(t, app), nuovoVisitatore(t, app)
 	tt.accedi(qui, uaFirefoxLinux)
 	tt.accedi(altrove, uaChromeWin)
-	controlla(t, qui.get("/account/password"), http.StatusOK, "", []string{"Almeno 12 caratteri", `name="codice_attuale"`}, nil)
+	controlla(t, qui.get("/account/password"), http.StatusOK, "", []string{"Almeno 15 caratteri", `name="codice_attuale"`}, nil)
 
-	// Twelve characters are enough for an account with an authenticator.
-	const nuova = "nuvola verde"
+	// The same rule as without an authenticator: fifteen characters.
+	if r := qui.post("/account/password", url.Values{"password_attuale": {tt.p.Password}, "codice_attuale": {tt.codice()}, "password": {"nuvola verde"}, "conferma": {"nuvola verde"}}); !strings.Contains(erroreCampo(r.Body, "password"), "almeno 15 caratteri") {
+		t.Errorf("twelve characters with an authenticator: %q", erroreCampo(r.Body, "password"))
+	}
+	const nuova = "nuvola verde chiara"
 	modulo := func(codice string) url.Values {
 		return url.Values{"password_attuale": {tt.p.Password}, "codice_attuale": {codice}, "password": {nuova}, "conferma": {nuova}}
 	}

@@ -98,7 +98,7 @@ func TestAmministrazioneCreaOperatoreEAttivazione(t *testing.T) {
 	controlla(t, nuovo.get("/attivazione/passo"), http.StatusOK, "", []string{"scegli la password", email, `name="password"`}, nil)
 	for _, sc := range []scenario{
 		{name: "password corta", method: http.MethodPost, url: "/attivazione/passo", form: url.Values{"passo": {"password"}, "password": {"corta"}, "conferma": {"corta"}},
-			wantStatus: http.StatusUnprocessableEntity, wantContains: []string{"almeno 12 caratteri"}},
+			wantStatus: http.StatusUnprocessableEntity, wantContains: []string{"almeno 15 caratteri"}},
 		{name: "password col nome", method: http.MethodPost, url: "/attivazione/passo", form: url.Values{"passo": {"password"}, "password": {"lucia neri lucia neri"}, "conferma": {"lucia neri lucia neri"}},
 			wantStatus: http.StatusUnprocessableEntity, wantContains: []string{"dati personali"}},
 		{name: "conferma diversa", method: http.MethodPost, url: "/attivazione/passo", form: url.Values{"passo": {"password"}, "password": {password}, "conferma": {password + "x"}},

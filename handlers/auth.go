@@ -146,7 +146,7 @@ func (h *Handlers) esci(c *fiber.Ctx) error {
 	}
 	h.clearCookie(c, "sessione")
 	h.setCookie(c, localCSRF, security.NewToken(), 0)
-	return h.avviso(c, "/", "Sei uscito dal servizio.")
+	return h.avviso(c, "/", "Hai chiuso la sessione.")
 }
 
 func (h *Handlers) passwordDimenticataForm(c *fiber.Ctx) error {

@@ -342,7 +342,7 @@ func TestPrimoAmministratoreConApp(t *testing.T) {
 	v := nuovoVisitatore(t, app)
 	controlla(t, v.get("/configurazione?t="+url.QueryEscape(tok)), http.StatusOK, "", []string{"Configurazione del primo amministratore", "app di autenticazione"}, nil)
 	modulo := url.Values{"t": {tok}, "email": {emailAmministratore}, "cognome": {"Verdi"}, "nome": {"Giuseppe"}, "password": {"breve"}, "conferma": {"breve"}}
-	controlla(t, v.post("/configurazione", modulo), http.StatusUnprocessableEntity, "", []string{"almeno 12 caratteri"}, nil)
+	controlla(t, v.post("/configurazione", modulo), http.StatusUnprocessableEntity, "", []string{"almeno 15 caratteri"}, nil)
 	modulo.Set("password", passwordAmministratore)
 	modulo.Set("conferma", passwordAmministratore)
 	vuole(t, v.post("/configurazione", modulo), http.StatusSeeOther, "/attivazione/passo")

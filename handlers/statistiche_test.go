@@ -59,7 +59,7 @@ func TestStatistiche(t *testing.T) {
 	senzaSede, _ := collega(t, app, domain.RuoloOperatore, "", "Remo", "remo.collega@inail.test")
 	const (
 		percorsoPI = "Richieste per percorso, grafico a barre: Sportello 1; InailRisponde 0; Online 3."
-		statoPI    = "Richieste per stato, grafico a barre: Inviata 1; In lavorazione 1; Integrazione richiesta 0; Approvata 1; Respinta 1; Annullata 0; Attiva 0."
+		statoPI    = "Richieste per stato, grafico a barre: Inviata 1; In lavorazione 1; Integrazione richiesta 0; Approvata 1; Respinta 1; Annullata 0; Credenziali attivate 0."
 		profiloPI  = "Richieste per profilo, grafico a barre: Medico esterno 2; Referente di presidio ospedaliero 1; Medico di patronato 1."
 	)
 	// The statistics count decision times by the hour, and take each at the

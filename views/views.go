@@ -162,6 +162,7 @@ func Funcs() template.FuncMap {
 			return s
 		},
 		"quando": Quando,
+		"sesso":  domain.EtichettaSesso,
 		"kb":     func(n int64) string { return fmt.Sprintf("%d KB", (n+1023)/1024) },
 		"selezionato": func(a, b string) template.HTMLAttr {
 			if a == b {

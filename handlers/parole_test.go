@@ -1,0 +1,38 @@
+package handlers_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"abilita/internal/testapp"
+	"abilita/internal/testsmtp"
+)
+
+// The words people read: gender-neutral greetings, the sex written out,
+// a counter request said to be registered at the counter.
+func TestParole(t *testing.T) {
+	t.Parallel()
+	app := testapp.Start(t)
+	p := mario()
+	v := nuovoRichiedente(t, app, p)
+	controlla(t, v.get("/area"), http.StatusOK, "", []string{"Ti diamo il benvenuto, Mario Rossi"}, []string{"Benvenuto"})
+	id := v.nuovaBozza()
+	v.compila(id, p)
+	controlla(t, v.get(urlPasso(id, "riepilogo")), http.StatusOK, "", []string{"Maschile"}, nil)
+	r := v.post("/esci", nil)
+	vuole(t, r, http.StatusSeeOther, "/")
+	controlla(t, v.get("/"), http.StatusOK, "", []string{"Hai chiuso la sessione."}, []string{"uscito"})
+
+	op, _ := nuovoOperatore(t, app, "Carla", "Sportelli", "PI")
+	q := anna()
+	sid := op.richiestaAlloSportello("")
+	op.compila(sid, q)
+	op.caricaValidi(sid)
+	op.invia(sid)
+	m := app.SMTP.WaitFor(t, 10*time.Second, func(m testsmtp.Message) bool { return m.To[0] == q.Email && strings.Contains(m.Subject(), "PI-") })
+	if !strings.Contains(m.Text(), "è stata registrata allo sportello della Sede di Pisa") || !strings.Contains(m.Text(), "Registrata il:") {
+		t.Errorf("the counter receipt:\n%s", m.Text())
+	}
+}
