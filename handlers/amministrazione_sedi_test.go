@@ -97,3 +97,32 @@ func sedeSalvata(t testing.TB, app *testapp.T, codice string) sedi.Sede {
 	}
 	return sd
 }
+
+// A sede whose data are incomplete shows the public what exists and the
+// contact centre, never a note meant for the administrator, whose home
+// lists what each sede lacks; its receipts print no empty boxes.
+func TestSedeIncompleta(t *testing.T) {
+	t.Parallel()
+	app := testapp.Start(t)
+	pubblico := nuovoVisitatore(t, app)
+	controlla(t, pubblico.get("/sedi?comune=Pisa"), http.StatusOK, "", []string{"Sede di Pisa", "contact center Inail al", "06.6001"},
+		[]string{"da completare", "amministratore"})
+
+	p := mario()
+	v := nuovoRichiedente(t, app, p)
+	id := v.richiestaInviata(p)
+	testo := testoPDF(t, []byte(v.get(urlRichiesta(id)+"/ricevuta.pdf").Body))
+	if !strings.Contains(testo, "contact center Inail 06.6001") {
+		t.Errorf("the receipt of an incomplete sede:\n%s", testo)
+	}
+
+	admin := amministratore(t, app)
+	controlla(t, admin.get("/amministrazione"), http.StatusOK, "", []string{"sedi hanno dati incompleti", "Sede di Pisa</a>: manca indirizzo, orari, telefono o e-mail"}, nil)
+	vuole(t, admin.post("/amministrazione/sedi/PI", moduloSedePisa()), http.StatusSeeOther)
+	controlla(t, pubblico.get("/sedi?comune=Pisa"), http.StatusOK, "", []string{"Via Battelli 5", "+39 050 123456"}, []string{"contact center"})
+	controlla(t, admin.get("/amministrazione"), http.StatusOK, "", nil, []string{"Sede di Pisa</a>: manca"})
+	testo = testoPDF(t, []byte(v.get(urlRichiesta(id)+"/ricevuta.pdf").Body))
+	if !strings.Contains(testo, "Via Battelli 5") || !strings.Contains(testo, "pisa@postacert.inail.it") || strings.Contains(testo, "contact center") {
+		t.Errorf("the receipt of a complete sede:\n%s", testo)
+	}
+}

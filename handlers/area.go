@@ -106,6 +106,8 @@ type amministrazioneVM struct {
 	Sedi        []sedi.Sede
 	Notifiche   []domain.Notifica
 	DaRisolvere int
+	// SediIncomplete are the sedi whose data lack what the public needs.
+	SediIncomplete []sedi.Sede
 }
 
 // amministrazione shows the sedi and the outgoing mail with its delivery state.
@@ -115,6 +117,11 @@ func (h *Handlers) amministrazione(c *fiber.Ctx) error {
 		return err
 	}
 	vm := amministrazioneVM{Base: h.personale(c, "Amministrazione"), Sedi: h.Store.Sedi(), Notifiche: posta.Notifiche}
+	for _, sd := range vm.Sedi {
+		if !sd.Completa() {
+			vm.SediIncomplete = append(vm.SediIncomplete, sd)
+		}
+	}
 	if vm.DaRisolvere, err = h.daRisolvere(""); err != nil {
 		return err
 	}

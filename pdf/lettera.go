@@ -2,8 +2,11 @@ package pdf
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"time"
+
+	"abilita/domain"
 )
 
 // Lettera is what the activation letter prints: whom it is for, what was
@@ -95,7 +98,7 @@ func letteraIstruzioni(d *documento, l Lettera) {
 	passi := []string{
 		"1. Apri la pagina " + l.Indirizzo + " (oppure vai su Abilita e scegli «Attiva le credenziali»).",
 		"2. Indica " + nome + ", la prima parte del codice ricevuta per e-mail e la seconda parte stampata su questa lettera.",
-		"3. Scegli la tua password: almeno 12 caratteri; una frase facile da ricordare va benissimo.",
+		fmt.Sprintf("3. Scegli la tua password: almeno %d caratteri; una frase facile da ricordare va benissimo.", domain.MinPassword),
 		"4. Configura un'app di autenticazione sul telefono (per esempio Google Authenticator, Microsoft Authenticator o FreeOTP) inquadrando il QR code mostrato, e conferma con il codice a 6 cifre che l'app genera.",
 		"5. Leggi e accetta le regole di riservatezza delle credenziali.",
 		"6. Conserva in un luogo sicuro i dieci codici di recupero: ti servono per accedere se perdi il telefono.",

@@ -19,6 +19,10 @@ import (
 // Sede is what the PDFs print about the office (the caller converts its own sede type).
 type Sede struct{ Codice, Nome, Indirizzo, Email, PEC string }
 
+// ContactCenter is the number of Inail's contact centre, given where a
+// sede's own contacts are missing.
+const ContactCenter = "06.6001"
+
 // istituto is the Institute's name as every page header prints it.
 const istituto = "Inail – Istituto nazionale per l'assicurazione contro gli infortuni sul lavoro"
 

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"maps"
 	"slices"
+	"strings"
 	"time"
 
 	"abilita/domain"
@@ -69,8 +70,21 @@ func ricevutaRichiesta(d *documento, r *domain.Richiesta) {
 
 func ricevutaSede(d *documento, r *domain.Richiesta, s Sede) {
 	d.sezione("Sede Inail competente")
-	d.riga(casella("Sede", sedeNome(r, s), 1.3), casella("Indirizzo", s.Indirizzo, 2.2))
-	d.riga(casella("E-mail", s.Email, 1.3), casella("PEC", s.PEC, 2.2))
+	// Only what the sede's data hold: an empty box tells the reader nothing.
+	campi := []campo{casella("Sede", sedeNome(r, s), 1.3)}
+	for _, c := range []campo{casella("Indirizzo", s.Indirizzo, 2.2), casella("E-mail", s.Email, 1.3), casella("PEC", s.PEC, 2.2)} {
+		if strings.TrimSpace(c.valore) != "" {
+			campi = append(campi, c)
+		}
+	}
+	for len(campi) > 0 {
+		n := min(2, len(campi))
+		d.riga(campi[:n]...)
+		campi = campi[n:]
+	}
+	if s.Indirizzo == "" && s.Email == "" && s.PEC == "" {
+		d.paragrafo("Per informazioni: contact center Inail "+ContactCenter+".", "", 9, nero)
+	}
 }
 
 func ricevutaAllegati(d *documento, r *domain.Richiesta) {

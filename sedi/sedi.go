@@ -49,6 +49,26 @@ func Default() ([]Sede, error) {
 // IndirizzoCompleto returns the postal address on one line, e.g.
 // "Via Roma 1, 20121 Milano (MI)", or "" while the street address is still
 // missing, so that pages can say it is to be completed.
+// Completa reports whether the sede's data tell the public where to go and
+// how to reach it: address, opening hours, and a phone or an e-mail.
+func (s Sede) Completa() bool { return len(s.Mancanti()) == 0 }
+
+// Mancanti lists what the public needs of the sede and its data lack, for
+// the administrator.
+func (s Sede) Mancanti() []string {
+	var out []string
+	if strings.TrimSpace(s.Indirizzo) == "" {
+		out = append(out, "indirizzo")
+	}
+	if strings.TrimSpace(s.Orari) == "" {
+		out = append(out, "orari")
+	}
+	if strings.TrimSpace(s.Telefono) == "" && strings.TrimSpace(s.Email) == "" {
+		out = append(out, "telefono o e-mail")
+	}
+	return out
+}
+
 func (s Sede) IndirizzoCompleto() string {
 	if strings.TrimSpace(s.Indirizzo) == "" {
 		return ""
