@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"time"
 	_ "time/tzdata" // dates are shown in Europe/Rome even where the system has no zoneinfo
 
 	"abilita/app"
@@ -91,10 +92,16 @@ func serve(args []string, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	if link != "" {
-		fmt.Fprintf(os.Stderr, "\nNessun amministratore configurato. Apri questo collegamento monouso per creare il primo amministratore:\n\n  %s\n\n", link)
+		go func() {
+			if err := a.AnnunciaCollegamento(ctx, link, os.Stderr, time.Minute); err != nil {
+				log.Error("collegamento di configurazione", "err", err)
+			}
+		}()
 	}
-	return a.Serve(context.Background())
+	return a.Serve(ctx)
 }
 
 func adminCreate(args []string, log *slog.Logger) error {
