@@ -170,3 +170,21 @@ func TestValidaAnagraficaLuogoSconosciutoAzzeraIlCodice(t *testing.T) {
 		t.Errorf("luogo sconosciuto: CodiceLuogo = %q, errori %v", r.Anagrafica.CodiceLuogo, e)
 	}
 }
+
+// The province of residence follows from the comune, as the birth province
+// does; a name several comuni share asks for it.
+func TestProvinciaResidenzaDalComune(t *testing.T) {
+	oggi := time.Date(2026, 12, 5, 0, 0, 0, 0, time.UTC)
+	r := richiestaValida()
+	r.Residenza.Comune, r.Residenza.Provincia = "San Giuliano Terme", ""
+	if e := r.Valida(domain.PassoAnagrafica, oggi); e["res_comune"] != "" || e["res_provincia"] != "" {
+		t.Fatalf("errors %v", e)
+	}
+	if r.Residenza.Provincia != "PI" {
+		t.Errorf("province of residence %q, want PI", r.Residenza.Provincia)
+	}
+	r.Residenza.Comune, r.Residenza.Provincia = "Samone", "" // in Torino and in Trento
+	if e := r.Valida(domain.PassoAnagrafica, oggi); e["res_provincia"] == "" {
+		t.Errorf("a comune of two provinces without one: errors %v", e)
+	}
+}

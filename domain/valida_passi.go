@@ -82,8 +82,16 @@ func (r *Richiesta) validaAnagrafica(e Errori, oggi time.Time) {
 		e.Add("res_cap", "Il CAP è formato da 5 cifre.")
 	}
 	if richiesto(e, "res_comune", res.Comune, "Indica il comune di residenza.") {
-		if _, ok := r.ComuneResidenza(oggi); !ok {
+		// The province follows from the comune, as the birth province does;
+		// it is asked only of a name that several comuni share.
+		luoghi, ok := cf.TrovaComune(res.Comune, res.Provincia, oggi)
+		switch {
+		case !ok || len(luoghi) == 0:
 			e.Add("res_comune", "Comune non trovato: controlla il nome e la provincia.")
+		case len(luoghi) > 1:
+			e.Add("res_provincia", "Più comuni hanno questo nome: indica la provincia.")
+		default:
+			res.Provincia = luoghi[0].Provincia
 		}
 	}
 	if richiesto(e, "email", r.Contatti.Email, "Indica l'indirizzo e-mail.") && !EmailValida(r.Contatti.Email) {

@@ -36,3 +36,21 @@ func TestParole(t *testing.T) {
 		t.Errorf("the counter receipt:\n%s", m.Text())
 	}
 }
+
+// The province of residence is filled in from the comune.
+func TestProvinciaResidenzaDerivata(t *testing.T) {
+	t.Parallel()
+	app := testapp.Start(t)
+	p := mario()
+	v := nuovoRichiedente(t, app, p)
+	id := v.nuovaBozza()
+	dati := datiPassi(p, app.Orologio.Now())
+	vuole(t, v.post(urlPasso(id, "profilo"), dati["profilo"]), http.StatusSeeOther)
+	form := dati["anagrafica"]
+	form.Set("res_provincia", "")
+	form.Set("azione", "avanti")
+	vuole(t, v.post(urlPasso(id, "anagrafica"), form), http.StatusSeeOther, urlPasso(id, "professione"))
+	if got := mustRichiesta(t, app, id).Residenza.Provincia; got != p.ProvinciaResidenza {
+		t.Errorf("province of residence %q, want %q", got, p.ProvinciaResidenza)
+	}
+}
