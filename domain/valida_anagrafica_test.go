@@ -121,7 +121,7 @@ func TestValidaAnagrafica(t *testing.T) {
 		{"diciotto anni oggi", persona("Rossi", "Mario", "M", "2008-03-15", "San Giuliano Terme", "PI", "A562"), nil, ""},
 
 		{"residenza: comune inesistente", func(r *domain.Richiesta) { r.Residenza.Comune = "Paperopoli" }, []string{"res_comune"}, "non trovato"},
-		{"residenza: comune ambiguo", func(r *domain.Richiesta) { r.Residenza.Comune, r.Residenza.Provincia = "Castro", "" }, []string{"res_comune"}, ""},
+		{"residenza: comune ambiguo", func(r *domain.Richiesta) { r.Residenza.Comune, r.Residenza.Provincia = "Castro", "" }, []string{"res_provincia"}, "provincia"},
 		{"residenza: comune cessato", func(r *domain.Richiesta) { r.Residenza.Comune, r.Residenza.Provincia = "Acquacanina", "MC" }, []string{"res_comune"}, ""},
 		{"residenza: comune senza provincia", func(r *domain.Richiesta) { r.Residenza.Provincia = "" }, nil, ""},
 		{"residenza: mancante", func(r *domain.Richiesta) { r.Residenza = domain.Residenza{} }, []string{"res_indirizzo", "res_cap", "res_comune"}, ""},
