@@ -200,6 +200,7 @@ func attese() map[string]rotta {
 		"POST /amministrazione/sedi/:codice":               {esiti: daAmministratore(false, stato(http.StatusUnprocessableEntity))},
 		"POST /amministrazione/richieste/:id/sede":         {esiti: daAmministratore(false, stato(http.StatusUnprocessableEntity))},
 		"GET /amministrazione/audit":                       {esiti: daAmministratore(true, bene())},
+		"GET /operatore/richieste/:id/:azione":             {esiti: daOperatore(true, vai("/operatore/richieste/"), vai("/operatore/richieste/"), vai("/operatore/richieste/"))},
 		"POST /amministrazione/posta/riprova":              {esiti: daAmministratore(false, vai("/operatore/posta"))},
 		"GET /amministrazione/copia.tar":                   {esiti: daAmministratore(true, bene())},
 		"GET /amministrazione/operatori/:uid/lettera.pdf":  {esiti: daAmministratore(true, stato(http.StatusConflict))},

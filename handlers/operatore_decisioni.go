@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"errors"
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -148,6 +149,7 @@ func (h *Handlers) chiediIntegrazione(c *fiber.Ctx) error {
 
 // decisioneRifiutata shows the review page again with msg next to the form campo.
 func (h *Handlers) decisioneRifiutata(c *fiber.Ctx, r *domain.Richiesta, campo, msg string, motivi []domain.MotivoRifiuto) error {
+	c.Set("HX-Push-Url", urlRevisione(r.ID)) // an htmx form: the address bar shows the request
 	vm := h.revisioneVM(c, r, motivi)
 	vm.Errori.Add(campo, msg)
 	return h.render(c, fiber.StatusUnprocessableEntity, views.PaginaRevisione, vm)
@@ -167,4 +169,14 @@ func perPEC(r *domain.Richiesta) string {
 		return " e PEC"
 	}
 	return ""
+}
+
+// allaRevisione sends a GET of an action's address (a page reloaded after a
+// refused decision, say) to the review page of the request.
+func (h *Handlers) allaRevisione(c *fiber.Ctx) error {
+	id, err := strconv.ParseUint(c.Params("id"), 10, 64)
+	if err != nil {
+		return domain.ErrRichiestaNonTrovata
+	}
+	return h.redirect(c, urlRevisione(id))
 }

@@ -79,6 +79,12 @@ func TestDecisioneApprova(t *testing.T) {
 	if salvata(t, app, id) != prima {
 		t.Fatal("a refused approval changed the request")
 	}
+	// The page of the refusal is at the address posted to: reloading it opens
+	// the review page, never a 404; an htmx form is told to show the review's.
+	vuole(t, op.get(urlOperatore(id, "approva")), http.StatusSeeOther, urlOperatore(id, ""))
+	if r := op.post(urlOperatore(id, "approva"), nil, "HX-Request", "true"); r.Header.Get("HX-Push-Url") != urlOperatore(id, "") {
+		t.Errorf("htmx refusal: HX-Push-Url %q", r.Header.Get("HX-Push-Url"))
+	}
 	op.spuntaTutto(id)
 	vuole(t, op.post(urlOperatore(id, "approva"), nil), http.StatusSeeOther, urlOperatore(id, ""))
 	r := mustRichiesta(t, app, id)

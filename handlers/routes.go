@@ -110,6 +110,9 @@ func (h *Handlers) routes(app *fiber.App) {
 	app.Get("/accedi/codice", h.codiceForm)
 	app.Post("/accedi/codice", h.codice)
 	app.Get("/operatore/richieste/:id/lettera.pdf", operatore, h.letteraAttivazione)
+	// A decision refused shows the review page at the address it was
+	// posted to: reloading it, or going back to it, opens the review page.
+	app.Get("/operatore/richieste/:id/:azione", sede, h.allaRevisione)
 
 	app.Get("/account/sessioni", h.utente, h.sessioniAttive)
 	app.Post("/account/sessioni/termina", h.utente, h.terminaSessione)
