@@ -99,7 +99,7 @@ func TestCodaDellaSede(t *testing.T) {
 		})
 	}
 	t.Run("nessun risultato", func(t *testing.T) {
-		controlla(t, opPI.get("/operatore?stato=approvata"), http.StatusOK, "", []string{"Nessuna richiesta", "Nessuna richiesta corrisponde ai filtri"}, []string{"<table"})
+		controlla(t, opPI.get("/operatore?stato=approvata"), http.StatusOK, "", []string{"Nessuna richiesta trovata.", "I filtri scelti non trovano richieste."}, []string{"<table"})
 	})
 	t.Run("markup nella ricerca", func(t *testing.T) {
 		controlla(t, opPI.get("/operatore?q=%3Cscript%3E"), http.StatusOK, "", nil, []string{"<script>"})
@@ -128,7 +128,11 @@ func TestCodaVuota(t *testing.T) {
 	t.Parallel()
 	app := testapp.Start(t)
 	op, _ := nuovoOperatore(t, app, "Laura", "Pisani", "PI")
-	controlla(t, op.get("/operatore"), http.StatusOK, "", []string{"Nessuna richiesta", "Non ci sono richieste da esaminare"}, []string{"<table"})
+	r := op.get("/operatore")
+	controlla(t, r, http.StatusOK, "", []string{"Nessuna richiesta trovata.", "La sede non ha richieste da esaminare: la coda è vuota."}, []string{"<table"})
+	if n := strings.Count(r.Testo, "Nessuna richiesta"); n != 1 {
+		t.Errorf("an empty queue says \"Nessuna richiesta\" %d times", n)
+	}
 	// After login an operator lands on its queue.
 	vuole(t, op.get("/area"), http.StatusSeeOther, "/operatore")
 }
