@@ -54,3 +54,21 @@ func TestProvinciaResidenzaDerivata(t *testing.T) {
 		t.Errorf("province of residence %q, want %q", got, p.ProvinciaResidenza)
 	}
 }
+
+// The operator's pages are reached from one set of tabs, shown on each of
+// them; the top menu keeps the way in, not the same links again.
+func TestNavigazioneOperatore(t *testing.T) {
+	t.Parallel()
+	app := testapp.Start(t)
+	op, _ := nuovoOperatore(t, app, "Carla", "Sportelli", "PI")
+	for _, pagina := range []string{"/operatore", "/operatore/sportello", "/operatore/posta", "/statistiche", "/operatore/account"} {
+		r := op.get(pagina)
+		vuole(t, r, http.StatusOK)
+		if n := strings.Count(r.Body, `href="/statistiche"`); n != 1 {
+			t.Errorf("%s links the statistics %d times, want once (the tab)", pagina, n)
+		}
+		if !strings.Contains(r.Body, `aria-label="Pagine dell&#39;operatore"`) && !strings.Contains(r.Body, `aria-label="Pagine dell'operatore"`) {
+			t.Errorf("%s has no operator tabs", pagina)
+		}
+	}
+}
