@@ -56,11 +56,30 @@ type AttivazioneInCorso struct {
 	Scade        time.Time `json:"scade"`
 	PasswordHash string    `json:"password_hash,omitempty"`
 	// SegretoTOTP is the secret being enrolled, sealed with
-	// ContestoSegretoInAttivazione of the activation's token hash (before
-	// 2026-12 with ContestoSegretoTOTP of the account).
-	SegretoTOTP []byte        `json:"segreto_totp,omitempty"`
-	PassoTOTP   int64         `json:"passo_totp,omitempty"` // step of the code that confirmed the enrolment; 0 until then
-	Regole      *Accettazione `json:"regole,omitempty"`
+	// ContestoSegreto (before 2026-12 with ContestoSegretoTOTP of the
+	// account).
+	SegretoTOTP []byte `json:"segreto_totp,omitempty"`
+	// Contesto is the token hash the activation began with: the secret stays
+	// sealed for it when the activation moves to another token (resumed in
+	// another browser). Empty in activations begun before it existed, which
+	// use their own token hash.
+	Contesto  string        `json:"contesto,omitempty"`
+	PassoTOTP int64         `json:"passo_totp,omitempty"` // step of the code that confirmed the enrolment; 0 until then
+	Regole    *Accettazione `json:"regole,omitempty"`
+}
+
+// ChiaveContesto is the token hash SegretoTOTP is sealed for, for the
+// activation now held under tokenHash: the one it began with.
+func (a *AttivazioneInCorso) ChiaveContesto(tokenHash string) string {
+	if a.Contesto != "" {
+		return a.Contesto
+	}
+	return tokenHash
+}
+
+// ContestoSegreto is the additional data SegretoTOTP is sealed with.
+func (a *AttivazioneInCorso) ContestoSegreto(tokenHash string) []byte {
+	return ContestoSegretoInAttivazione(a.ChiaveContesto(tokenHash))
 }
 
 // Passo is the step the activation is at.

@@ -376,3 +376,37 @@ func trovaNelFile(t testing.TB, app *testapp.T, s string) bool {
 	}
 	return bytes.Contains(b, []byte(s))
 }
+
+// TestAttivazioneInterrottaERipresa: the holder chooses the password and
+// scans the QR code in one browser, then closes it; in another, the same
+// code resumes at the step it stopped, with the same key already in the
+// phone's app; once active, the code is used up.
+func TestAttivazioneInterrottaERipresa(t *testing.T) {
+	t.Parallel()
+	app := testapp.Start(t)
+	p := mario()
+	v := nuovoRichiedente(t, app, p)
+	op, _ := nuovoOperatore(t, app, "Laura", "Pisani", "PI")
+	approvata(t, op, v.richiestaInviata(p))
+	p1, p2 := parte1(t, app, p.Email), v.parte2Area()
+
+	primo := nuovoVisitatore(t, app)
+	vuole(t, primo.iniziaAttivazione(p.CF, p1, p2), http.StatusSeeOther, "/attivazione/passo")
+	vuole(t, primo.post("/attivazione/passo", url.Values{"passo": {"password"}, "password": {passwordTitolare}, "conferma": {passwordTitolare}}),
+		http.StatusSeeOther, "/attivazione/passo")
+	segreto := primo.chiaveTOTP() // scanned into the app; then the browser is closed
+
+	secondo := nuovoVisitatore(t, app)
+	vuole(t, secondo.iniziaAttivazione(p.CF, p1, p2), http.StatusSeeOther, "/attivazione/passo")
+	controlla(t, secondo.get("/attivazione/passo"), http.StatusOK, "", []string{"Passo 2 di 4"}, nil)
+	if got := secondo.chiaveTOTP(); got != segreto {
+		t.Fatalf("resumed with another key: the app holds %s, the page shows %s", segreto, got)
+	}
+	vuole(t, primo.get("/attivazione/passo"), http.StatusSeeOther, "/attivazione")
+	vuole(t, secondo.post("/attivazione/passo", url.Values{"passo": {"totp"}, "codice": {codiceA(t, app, segreto, 0)}}), http.StatusSeeOther, "/attivazione/passo")
+	controlla(t, secondo.post("/attivazione/passo", url.Values{"passo": {"regole"}, "accetto": {"si"}}), http.StatusOK, "", []string{"Le tue credenziali sono attive"}, nil)
+
+	// Used up: typed again, the code opens nothing.
+	controlla(t, nuovoVisitatore(t, app).iniziaAttivazione(p.CF, p1, p2), http.StatusUnprocessableEntity, "", []string{"non validi o scaduti"}, nil)
+	vuole(t, nuovoVisitatore(t, app).password(p.CF, passwordTitolare), http.StatusSeeOther, "/accedi/codice")
+}

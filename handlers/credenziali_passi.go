@@ -92,7 +92,7 @@ func (h *Handlers) mostraPasso(c *fiber.Ctx, status int, vm passoAttivazioneVM, 
 // segretoInAttivazione opens the secret being enrolled: sealed for the
 // activation, or for its account when it began before that.
 func (h *Handlers) segretoInAttivazione(att *attivazioneInCorso) (string, error) {
-	b, err := h.Keys.Open(att.stato.SegretoTOTP, domain.ContestoSegretoInAttivazione(att.hash))
+	b, err := h.Keys.Open(att.stato.SegretoTOTP, att.stato.ContestoSegreto(att.hash))
 	if err != nil {
 		var errVecchio error
 		if b, errVecchio = h.Keys.Open(att.stato.SegretoTOTP, domain.ContestoSegretoTOTP(att.utente.ID)); errVecchio != nil {
@@ -158,7 +158,7 @@ func (h *Handlers) scegliPassword(c *fiber.Ctx, att *attivazioneInCorso) error {
 	if err != nil {
 		return err
 	}
-	segreto, err := h.nuovoSegretoAttivazione(att.hash, att.utente)
+	segreto, err := h.nuovoSegretoAttivazione(att.stato.ChiaveContesto(att.hash), att.utente)
 	if err != nil {
 		return err
 	}

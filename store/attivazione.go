@@ -18,7 +18,7 @@ import (
 
 var (
 	errAttivazioneNonValida = &domain.Errore{Codice: domain.ErrNonValido, Messaggio: "Codice fiscale o codici di attivazione non validi o scaduti."}
-	errAttivazioneScaduta   = &domain.Errore{Codice: domain.ErrNonValido, Messaggio: "La procedura di attivazione è scaduta o non è valida. Se hai già usato i codici di attivazione, chiedi alla tua sede di emetterne di nuovi."}
+	errAttivazioneScaduta   = &domain.Errore{Codice: domain.ErrNonValido, Messaggio: "La procedura di attivazione è scaduta o è proseguita in un altro browser. Inserisci di nuovo il codice fiscale e le due parti del codice: riprenderai dal passo a cui eri arrivato, finché il codice è valido."}
 	errPassoAttivazione     = domain.Conflitto("Questo passo dell'attivazione non è disponibile ora: prosegui dal passo indicato.")
 	errAccountNonAttivo     = &domain.Errore{Codice: domain.ErrNonAmmesso, Messaggio: "L'account è sospeso o revocato: rivolgiti alla tua sede."}
 	errRevocato             = domain.Conflitto("L'account è stato revocato: non è possibile emettere nuove credenziali.")
@@ -327,9 +327,12 @@ func verificaAttivazione(tx *bolt.Tx, identificativo, parte1, parte2 string, now
 
 // IniziaAttivazione checks the login name (the codice fiscale; the e-mail
 // of operators and administrators, who have none) and the two parts of the
-// code as typed, consumes the code and opens an activation in progress under
-// tokenHash (security.HashToken of a security.NewToken the caller keeps in a
-// cookie). Wrong, expired and unknown all get the same error.
+// code as typed, and opens an activation in progress under tokenHash
+// (security.HashToken of a security.NewToken the caller keeps in a cookie).
+// The code stays valid until the activation completes or it expires: typed
+// again (the browser closed, another device), it resumes the activation in
+// progress where it stopped, now under tokenHash. Wrong, expired and
+// unknown all get the same error.
 func (s *Store) IniziaAttivazione(identificativo, parte1, parte2, tokenHash string, now time.Time) (*domain.AttivazioneInCorso, error) {
 	if tokenHash == "" {
 		return nil, errors.New("store: empty activation token hash")
@@ -343,16 +346,35 @@ func (s *Store) IniziaAttivazione(identificativo, parte1, parte2, tokenHash stri
 		if u.Sospeso || u.Revocato {
 			return errAccountNonAttivo
 		}
-		if err := tx.Bucket(bucketAttivazioni).Delete(itob(u.ID)); err != nil {
+		out = domain.AttivazioneInCorso{UtenteID: u.ID, Avviata: now, Contesto: tokenHash}
+		if prima, ok, err := attivazioneDellUtente(tx, u.ID, now); err != nil {
 			return err
+		} else if ok {
+			out = prima // resumed where it stopped
 		}
 		if err := interrompiAttivazioni(tx, u.ID, now); err != nil {
 			return err
 		}
-		out = domain.AttivazioneInCorso{UtenteID: u.ID, Avviata: now, Scade: now.Add(domain.DurataAttivazione)}
+		out.Scade = now.Add(domain.DurataAttivazione)
 		return put(tx.Bucket(bucketInAttivazione), []byte(tokenHash), out)
 	})
 	return &out, err
+}
+
+// attivazioneDellUtente returns the live activation in progress of an
+// account, if there is one.
+func attivazioneDellUtente(tx *bolt.Tx, utenteID uint64, now time.Time) (domain.AttivazioneInCorso, bool, error) {
+	c := tx.Bucket(bucketInAttivazione).Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		var a domain.AttivazioneInCorso
+		if err := getBytes(v, &a); err != nil {
+			return a, false, err
+		}
+		if a.UtenteID == utenteID && now.Before(a.Scade) {
+			return a, true, nil
+		}
+	}
+	return domain.AttivazioneInCorso{}, false, nil
 }
 
 // AttivazioneInCorso returns the activation in progress of a token hash and
@@ -511,6 +533,10 @@ func (s *Store) CompletaAttivazione(a Atto, tokenHash string, c Completamento) (
 			}
 		}
 		if err := tx.Bucket(bucketInAttivazione).Delete([]byte(tokenHash)); err != nil {
+			return err
+		}
+		// Used: the code activates nothing more.
+		if err := tx.Bucket(bucketAttivazioni).Delete(itob(att.UtenteID)); err != nil {
 			return err
 		}
 		if _, err := eliminaSessioniUtente(tx, att.UtenteID, ""); err != nil {

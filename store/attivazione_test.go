@@ -80,9 +80,44 @@ func TestIniziaAttivazioneRispostaUnica(t *testing.T) {
 	if err != nil || a.UtenteID != u.ID || a.Passo() != domain.PassoPassword || !a.Scade.Equal(now.Add(domain.DurataAttivazione)) {
 		t.Fatalf("IniziaAttivazione = %+v, %v", a, err)
 	}
-	// Single use.
-	_, err = s.IniziaAttivazione(rossi.CF(), k.Parte1, k.Parte2, "tok2", now)
+}
+
+// The code is not used up by starting: typed again, in another browser, it
+// resumes the activation where it stopped; the first browser's token ends.
+// Once the activation completes the code activates nothing more.
+func TestAttivazioneRipresa(t *testing.T) {
+	s := MustOpenConSedi(t)
+	op := creaOperatore(t, s, "op.pi@example.it", "PI")
+	u := titolare(t, s, rossi, "PI")
+	k := riemetti(t, s, op.ID, u.ID, t0)
+	if _, err := s.IniziaAttivazione(rossi.CF(), k.Parte1, k.Parte2, "primo", t0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ImpostaPasswordAttivazione("primo", "h", []byte("segreto"), t0); err != nil {
+		t.Fatal(err)
+	}
+	dopo := t0.Add(time.Minute)
+	a, err := s.IniziaAttivazione(rossi.CF(), k.Parte1, k.Parte2, "secondo", dopo)
+	if err != nil || a.Passo() != domain.PassoTOTP || a.PasswordHash != "h" || a.Contesto != "primo" || !a.Scade.Equal(dopo.Add(domain.DurataAttivazione)) {
+		t.Fatalf("resumed: %+v, %v", a, err)
+	}
+	if _, _, err := s.AttivazioneInCorso("primo", dopo); domain.CodiceDi(err) != domain.ErrNonValido {
+		t.Errorf("the first browser's token still works: %v", err)
+	}
+	tok := "terzo"
+	if _, err := s.IniziaAttivazione(rossi.CF(), k.Parte1, k.Parte2, tok, dopo); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ConfermaTOTPAttivazione(tok, 77, dopo); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CompletaAttivazione(atto(0, dopo), tok, store.Completamento{CodiciRecupero: []string{"r"}, Segreto: []byte("s"), VersioneRegole: domain.VersioneRegole}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.IniziaAttivazione(rossi.CF(), k.Parte1, k.Parte2, "quarto", dopo)
 	codice(t, err, domain.ErrNonValido)
+	_, err = s.Attivazione(u.ID)
+	codice(t, err, domain.ErrNonTrovato)
 }
 
 func TestAttivazioneInCorsoScade(t *testing.T) {

@@ -65,7 +65,7 @@ func (s *Store) ConfiguraPrimoAmministratore(a Atto, setupHash string, p PrimoAm
 			return err
 		}
 		att := domain.AttivazioneInCorso{UtenteID: u.ID, Avviata: a.Quando, Scade: a.Quando.Add(domain.DurataAttivazione),
-			PasswordHash: p.PasswordHash, SegretoTOTP: p.Segreto}
+			PasswordHash: p.PasswordHash, SegretoTOTP: p.Segreto, Contesto: p.AttivazioneHash}
 		if err := put(tx.Bucket(bucketInAttivazione), []byte(p.AttivazioneHash), att); err != nil {
 			return err
 		}
