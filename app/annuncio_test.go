@@ -3,8 +3,6 @@ package app
 import (
 	"bytes"
 	"context"
-	"io"
-	"log/slog"
 	"os"
 	"strings"
 	"sync"
@@ -12,8 +10,6 @@ import (
 	"time"
 
 	"abilita/domain"
-	"abilita/notify"
-	"abilita/security"
 )
 
 type bufferSicuro struct {
@@ -36,16 +32,8 @@ func (s *bufferSicuro) String() string {
 // The set-up link is printed framed, again and again, and kept in a file of
 // the data folder (0600) until an administrator exists.
 func TestAnnunciaCollegamento(t *testing.T) {
-	cfg, err := ParseConfig([]string{"--data", t.TempDir()}, func(string) string { return "" })
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.Argon = security.Params{Memory: 8 * 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}
-	a, err := Open(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), notify.NewRouter(nil, nil))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
+	a := apriDiProva(t)
+	cfg := a.Config
 	link, err := a.SetupLink()
 	if err != nil || link == "" {
 		t.Fatalf("SetupLink = %q, %v", link, err)

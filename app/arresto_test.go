@@ -3,14 +3,9 @@ package app
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"net"
 	"testing"
 	"time"
-
-	"abilita/notify"
-	"abilita/security"
 )
 
 // A stop during an upload waits for it up to the grace, then cuts it and
@@ -22,16 +17,7 @@ func TestArrestoConCaricamentoInCorso(t *testing.T) {
 	}
 	addr := l.Addr().String()
 	l.Close()
-	cfg, err := ParseConfig([]string{"--data", t.TempDir(), "--addr", addr, "--shutdown-grace", "300ms"}, func(string) string { return "" })
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.Argon = security.Params{Memory: 8 * 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}
-	a, err := Open(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), notify.NewRouter(nil, nil))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
+	a := apriDiProva(t, "--addr", addr, "--shutdown-grace", "300ms")
 	ctx, cancel := context.WithCancel(context.Background())
 	servito := make(chan error, 1)
 	go func() { servito <- a.Serve(ctx) }()

@@ -1,13 +1,10 @@
 package app
 
 import (
-	"io"
-	"log/slog"
 	"testing"
 	"time"
 
 	"abilita/domain"
-	"abilita/notify"
 	"abilita/security"
 	"abilita/store"
 )
@@ -16,16 +13,7 @@ import (
 // half-way gets a new code from the command line, which works; once an
 // administrator is active, the command line issues nothing.
 func TestRiemettiPrimoAmministratore(t *testing.T) {
-	cfg, err := ParseConfig([]string{"--data", t.TempDir()}, func(string) string { return "" })
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.Argon = security.Params{Memory: 8 * 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}
-	a, err := Open(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), notify.NewRouter(nil, nil))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
+	a := apriDiProva(t)
 	if _, _, _, ok, err := a.RiemettiPrimoAmministratore(); ok || err != nil {
 		t.Fatalf("without administrators: ok %v, err %v", ok, err)
 	}
