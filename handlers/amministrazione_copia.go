@@ -22,6 +22,10 @@ func (h *Handlers) copiaDiSicurezza(c *fiber.Ctx) error {
 	nome := fmt.Sprintf("abilita-copia-%s.tar", now.In(domain.Roma).Format("2006-01-02-1504"))
 	c.Set(fiber.HeaderContentType, "application/x-tar")
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+nome+`"`)
+	// The archive is streamed as it is read, of a length known only at the
+	// end: the connection closes after it rather than serving another
+	// request, which a browser reusing it could read cut short.
+	c.Context().SetConnectionClose()
 	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
 		m, err := backup.Scrivi(w, h.Store, h.Archive, h.Keys, now)
 		if err == nil {
