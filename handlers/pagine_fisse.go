@@ -138,7 +138,7 @@ func senzaQuery(c *fiber.Ctx) bool { return len(c.Request().URI().QueryString())
 // itself. Both are drawn again when the sedi change (the store's
 // VersioneSedi) and from one day to the next: cf.Province depends on the day.
 type sediDelGiorno struct {
-	province []string
+	province []provincia
 	scade    time.Time // the next midnight
 	versione uint64    // of the sedi drawn
 	pagina   memo[paginaFissa]
@@ -150,7 +150,7 @@ func (h *Handlers) sediDiOggi() *sediDelGiorno {
 	fresco := func(sg *sediDelGiorno) bool { return ora.Before(sg.scade) && sg.versione == versione }
 	sg, _ := h.pagine.sedi.prendi(fresco, func() (*sediDelGiorno, error) {
 		a, m, g := ora.Date()
-		return &sediDelGiorno{province: cf.Province(), scade: time.Date(a, m, g+1, 0, 0, 0, 0, ora.Location()), versione: versione}, nil
+		return &sediDelGiorno{province: elencoProvince(cf.Province()), scade: time.Date(a, m, g+1, 0, 0, 0, 0, ora.Location()), versione: versione}, nil
 	})
 	return sg // never nil: computing it cannot fail
 }

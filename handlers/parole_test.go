@@ -72,3 +72,16 @@ func TestNavigazioneOperatore(t *testing.T) {
 		}
 	}
 }
+
+// Province lists name each province, in order of name.
+func TestProvinceConNome(t *testing.T) {
+	t.Parallel()
+	app := testapp.Start(t)
+	for _, pagina := range []string{"/sedi", "/precompila"} {
+		r := nuovoVisitatore(t, app).get(pagina)
+		controlla(t, r, http.StatusOK, "", []string{`<option value="PI" >Pisa (PI)</option>`, `>Agrigento (AG)</option>`}, nil)
+		if strings.Index(r.Body, ">Bari (BA)<") > strings.Index(r.Body, ">Bergamo (BG)<") {
+			t.Errorf("%s: provinces not in order of name", pagina)
+		}
+	}
+}

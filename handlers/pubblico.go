@@ -66,7 +66,7 @@ func (h *Handlers) regoleRiservatezza(c *fiber.Ctx) error {
 type sediVM struct {
 	views.Base
 	Provincia, Comune string
-	Province          []string
+	Province          []provincia
 	Trovata           *sedi.Sede
 	Errore            string
 	Elenco            []sedi.Sede
