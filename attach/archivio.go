@@ -20,6 +20,7 @@ import (
 	"sync"
 	"time"
 
+	"abilita/internal/disco"
 	"abilita/security"
 )
 
@@ -201,7 +202,7 @@ func (a *Archivio) conserva(tmp *os.File, id string) error {
 	if err := os.Rename(tmp.Name(), final); err != nil {
 		return err
 	}
-	if err := syncDir(a.dir); err != nil {
+	if err := disco.SincronizzaCartella(a.dir); err != nil {
 		os.Remove(final)
 		return err
 	}
@@ -288,7 +289,7 @@ func (a *Archivio) Elimina(id string) error {
 	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
-	return syncDir(a.dir)
+	return disco.SincronizzaCartella(a.dir)
 }
 
 // Dir is the folder of the encrypted files.
@@ -335,16 +336,6 @@ func newID() string {
 	b := make([]byte, idBytes)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
-}
-
-// syncDir makes renames and removals in dir durable.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
 }
 
 type lettoreContato struct {
@@ -430,5 +421,5 @@ func (a *Archivio) Orfani(prima time.Time, nominati func(ids []string) (map[stri
 			}
 		}
 	}
-	return file, temporanei, syncDir(a.dir)
+	return file, temporanei, disco.SincronizzaCartella(a.dir)
 }

@@ -14,6 +14,7 @@ import (
 	"regexp"
 	"strings"
 
+	"abilita/internal/disco"
 	"abilita/security"
 )
 
@@ -152,7 +153,7 @@ func Ripristina(path, dir, fileChiave string) (*Manifesto, error) {
 		}
 	}
 	for _, d := range []string{allegati, dir} {
-		if err := syncDir(d); err != nil {
+		if err := disco.SincronizzaCartella(d); err != nil {
 			return nil, err
 		}
 	}
@@ -185,13 +186,4 @@ func estrai(r io.Reader, dest string, v Voce) error {
 		return err
 	}
 	return os.Rename(tmp.Name(), dest)
-}
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
 }

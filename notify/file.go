@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"abilita/internal/disco"
 )
 
 // FileSender writes each message to a .eml file instead of sending it; it is
@@ -61,7 +63,7 @@ func (s *FileSender) Send(ctx context.Context, m Message) error {
 	if err := os.Rename(tmp.Name(), path); err != nil {
 		return fmt.Errorf("notify: %w", err)
 	}
-	if err := syncDir(s.dir); err != nil {
+	if err := disco.SincronizzaCartella(s.dir); err != nil {
 		return fmt.Errorf("notify: %w", err)
 	}
 	s.log.Info("posta scritta su file", "path", path, "destinatari", strings.Join(m.To, ", "), "oggetto", m.Subject)
@@ -96,14 +98,4 @@ func pulito(s string, n int) string {
 		}
 	}
 	return strings.Trim(b.String(), "-.")
-}
-
-// syncDir makes a rename in dir durable.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
 }

@@ -14,6 +14,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"abilita/internal/disco"
 )
 
 // KeySize is the length in bytes of master keys and data keys (AES-256).
@@ -120,17 +122,7 @@ func createMasterKey(path string) ([]byte, error) {
 		os.Remove(path)
 		return nil, err
 	}
-	return text, syncDir(filepath.Dir(path))
-}
-
-// syncDir makes a newly created directory entry durable.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
+	return text, disco.SincronizzaCartella(filepath.Dir(path))
 }
 
 // Seal encrypts and authenticates plaintext, binding it to additionalData
