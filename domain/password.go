@@ -19,12 +19,6 @@ const MaxPasswordLen = 128
 // user who becomes a holder, or an operator, reads the same sentence.
 const MinPassword = 15
 
-// The names the rule had when it depended on the second factor.
-const (
-	MinPasswordSoloPassword = MinPassword
-	MinPasswordConTOTP      = MinPassword
-)
-
 // MinimoPassword is the shortest password u may choose now.
 func (u *Utente) MinimoPassword() int { return MinPassword }
 

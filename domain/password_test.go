@@ -85,11 +85,11 @@ func TestCommonPasswordsList(t *testing.T) {
 func TestControllaPasswordDelTitolare(t *testing.T) {
 	u := &Utente{Email: "anna.verdi@example.it", CodiceFiscale: "VRDNNA80A41H501X", Cognome: "Verdi", Nome: "Anna"}
 	for _, pw := range []string{"vrdnna80a41h501x-e-poi", "le rose di annaverdi", "la mia password: verdi e basta"} {
-		if err := u.ControllaPassword(pw, MinPasswordConTOTP); err == nil {
+		if err := u.ControllaPassword(pw, MinPassword); err == nil {
 			t.Errorf("%q contains the holder's data and was accepted", pw)
 		}
 	}
-	if err := u.ControllaPassword("cavallo batteria graffetta", MinPasswordConTOTP); err != nil {
+	if err := u.ControllaPassword("cavallo batteria graffetta", MinPassword); err != nil {
 		t.Errorf("a passphrase was refused: %v", err)
 	}
 	if u.MinimoPassword() != MinPassword {

@@ -30,7 +30,7 @@ type configurazioneVM struct {
 func (h *Handlers) configurazioneForm(c *fiber.Ctx) error {
 	token := c.Query("t")
 	_, err := h.Store.TokenValido(security.HashToken(token), domain.ScopoSetupAdmin, h.Now())
-	return h.render(c, fiber.StatusOK, views.PaginaConfigurazione, configurazioneVM{Base: h.personale(c, "Primo amministratore"), Token: token, Valido: err == nil, MinPassword: domain.MinPasswordConTOTP, Errori: domain.Errori{}})
+	return h.render(c, fiber.StatusOK, views.PaginaConfigurazione, configurazioneVM{Base: h.personale(c, "Primo amministratore"), Token: token, Valido: err == nil, MinPassword: domain.MinPassword, Errori: domain.Errori{}})
 }
 
 // configurazione creates the first administrator and takes it straight into
@@ -40,7 +40,7 @@ func (h *Handlers) configurazioneForm(c *fiber.Ctx) error {
 // set-up link was the secret.
 func (h *Handlers) configurazione(c *fiber.Ctx) error {
 	vm := configurazioneVM{
-		Base: h.personale(c, "Primo amministratore"), Token: c.FormValue("t"), Valido: true, MinPassword: domain.MinPasswordConTOTP, Errori: domain.Errori{},
+		Base: h.personale(c, "Primo amministratore"), Token: c.FormValue("t"), Valido: true, MinPassword: domain.MinPassword, Errori: domain.Errori{},
 		Email: domain.NormalizzaEmail(c.FormValue("email")), Cognome: strings.TrimSpace(c.FormValue("cognome")), Nome: strings.TrimSpace(c.FormValue("nome")),
 	}
 	hash := security.HashToken(vm.Token)
@@ -78,7 +78,7 @@ func (h *Handlers) configurazione(c *fiber.Ctx) error {
 func validaConfigurazione(e domain.Errori, vm *configurazioneVM, password, conferma string) {
 	u := domain.Utente{Ruolo: domain.RuoloAmministratore, Email: vm.Email, Cognome: vm.Cognome, Nome: vm.Nome}
 	u.Valida(e, nil)
-	u.ValidaNuovaPassword(e, password, conferma, domain.MinPasswordConTOTP)
+	u.ValidaNuovaPassword(e, password, conferma, domain.MinPassword)
 }
 
 // letteraOperatore is the activation letter of a new operator or

@@ -43,7 +43,7 @@ func (h *Handlers) registrazione(c *fiber.Ctx) error {
 	password := c.FormValue("password")
 	nuovo := domain.Utente{Ruolo: domain.RuoloRichiedente, Email: vm.Email, CodiceFiscale: vm.CodiceFiscale, Cognome: vm.Cognome, Nome: vm.Nome}
 	nuovo.Valida(vm.Errori, nil)
-	nuovo.ValidaNuovaPassword(vm.Errori, password, c.FormValue("conferma"), domain.MinPasswordSoloPassword)
+	nuovo.ValidaNuovaPassword(vm.Errori, password, c.FormValue("conferma"), domain.MinPassword)
 	if !vm.Privacy {
 		vm.Errori.Add("privacy", "Per registrarti devi dichiarare di aver letto l'informativa privacy.")
 	}

@@ -52,7 +52,7 @@ type passoAttivazioneVM struct {
 
 func (h *Handlers) vmPassoAttivazione(c *fiber.Ctx, att *attivazioneInCorso, passo domain.PassoAttivazione) passoAttivazioneVM {
 	vm := passoAttivazioneVM{Base: h.personale(c, "Attivazione delle credenziali"), Passo: passo, Titolare: att.utente,
-		Identificativo: identificativo(att.utente), MinPassword: domain.MinPasswordConTOTP, Errori: domain.Errori{}}
+		Identificativo: identificativo(att.utente), MinPassword: domain.MinPassword, Errori: domain.Errori{}}
 	fatto := true
 	for i, p := range titoliPassi {
 		corrente := p.passo == passo
@@ -150,7 +150,7 @@ func (h *Handlers) proseguiAttivazione(c *fiber.Ctx, token string) error {
 func (h *Handlers) scegliPassword(c *fiber.Ctx, att *attivazioneInCorso) error {
 	password := c.FormValue("password")
 	vm := h.vmPassoAttivazione(c, att, domain.PassoPassword)
-	att.utente.ValidaNuovaPassword(vm.Errori, password, c.FormValue("conferma"), domain.MinPasswordConTOTP)
+	att.utente.ValidaNuovaPassword(vm.Errori, password, c.FormValue("conferma"), domain.MinPassword)
 	if len(vm.Errori) > 0 {
 		return h.mostraPasso(c, fiber.StatusUnprocessableEntity, vm, att)
 	}

@@ -134,8 +134,8 @@ func scriviConToken(res *fasthttp.Response, parti [][]byte, token string) {
 // senzaQuery reports whether the request has no query string.
 func senzaQuery(c *fiber.Ctx) bool { return len(c.Request().URI().QueryString()) == 0 }
 
-// sediDelGiorno holds the provinces the sedi page offers and the page
-// itself. Both are drawn again when the sedi change (the store's
+// sediDelGiorno holds the provinces the lists offer (the sedi page, the
+// request form) and the sedi page itself. Both are drawn again when the sedi change (the store's
 // VersioneSedi) and from one day to the next: cf.Province depends on the day.
 type sediDelGiorno struct {
 	province []provincia

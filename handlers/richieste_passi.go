@@ -58,7 +58,7 @@ func (h *Handlers) bozzaPropria(c *fiber.Ctx) (*domain.Richiesta, domain.Passo, 
 func (h *Handlers) passoVM(c *fiber.Ctx, r *domain.Richiesta, p domain.Passo, e domain.Errori) passoVM {
 	vm := passoVM{
 		richiestaVM: h.richiestaVM(c, p.Titolo(), r), Passo: p, Passi: domain.Passi, Indice: slices.Index(domain.Passi, p) + 1, Corrente: slices.Index(domain.Passi, p),
-		Province: elencoProvince(cf.Province()), MaxFileMB: h.cfg.FileLimit >> 20, Oggi: h.Now().Format(domain.Data),
+		Province: h.sediDiOggi().province, MaxFileMB: h.cfg.FileLimit >> 20, Oggi: h.Now().Format(domain.Data),
 		TipiRichiesta: domain.TipiRichiesta, TipiDocumento: domain.TipiDocumento,
 		Sportello: r.Percorso == domain.PercorsoSportello,
 	}
