@@ -41,6 +41,12 @@ func TestAttivazioneCredenziali(t *testing.T) {
 	if dove := b.accedi(ta, "amministratore", admin, passwordAdmin); dove != "/amministrazione" {
 		t.Fatalf("administrator after login: at %s", dove)
 	}
+	// Its home: the functions, the download of a copy, the sedi whose data
+	// the public still misses.
+	if testo := b.text("main"); !strings.Contains(testo, "Copia di sicurezza") || !strings.Contains(testo, "sedi hanno dati incompleti") {
+		t.Errorf("the administration page: %.300q", testo)
+	}
+	b.page("amministrazione")
 	// It creates an operator, whose letter it can then print.
 	b.open("/amministrazione/operatori")
 	b.fill("#cognome", "Neri")
