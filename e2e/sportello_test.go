@@ -7,6 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
 	"abilita/domain"
 	"abilita/internal/testapp"
 )
@@ -30,11 +33,24 @@ func TestSportelloDaPrecompila(t *testing.T) {
 	b.check("#profilo-medico_esterno")
 	b.fill("#cognome", luca.Cognome)
 	b.fill("#nome", luca.Nome)
-	b.fill("#codice_fiscale", luca.CF)
-	b.set("#sesso", "M")
-	b.set("#data_nascita", luca.Nascita)
-	b.fill("#luogo_nascita", luca.Luogo)
-	b.fill("#provincia_nascita", luca.Provincia)
+	// A wrong check character is pointed out while typing, before saving.
+	sbagliato := luca.CF[:15] + "X"
+	if luca.CF[15] == 'X' {
+		sbagliato = luca.CF[:15] + "Y"
+	}
+	b.fill("#codice_fiscale", sbagliato)
+	b.waitFor("the inline error on the codice fiscale", `document.querySelector("#codice_fiscale-errore").textContent.includes("carattere di controllo")`)
+	b.page("precompila-errore-inline")
+	// Corrected as a person would, the last character deleted and typed again.
+	b.run("correcting the codice fiscale", chromedp.SendKeys("#codice_fiscale", kb.Backspace+luca.CF[15:], chromedp.ByQuery))
+	b.waitFor("the inline error to go away", `document.querySelector("#codice_fiscale-errore").textContent.trim() === ""`)
+	// What the codice fiscale says fills in sex, birth date and birthplace.
+	b.waitFor("the proposal from the codice fiscale", `document.querySelector("#proposta-cf button")`)
+	b.page("precompila-proposta")
+	b.submit("#proposta-cf button")
+	if sesso, nascita, luogo := b.value("#sesso"), b.value("#data_nascita"), b.value("#luogo_nascita"); sesso != "M" || nascita != luca.Nascita || luogo != luca.Luogo {
+		t.Fatalf("proposed from the codice fiscale: sesso %q, nascita %q, luogo %q", sesso, nascita, luogo)
+	}
 	b.fill("#cittadinanza", "Italiana")
 	b.fill("#res_indirizzo", "Via Fillungo 10")
 	b.fill("#res_cap", "55100")

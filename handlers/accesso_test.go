@@ -169,6 +169,8 @@ func attese() map[string]rotta {
 
 		"GET /precompila":  {esiti: tutti(bene())},
 		"POST /precompila": {esiti: tutti(stato(http.StatusUnprocessableEntity))},
+		// The inline check of the module: the same answer for everyone.
+		"POST /precompila/verifica": {esiti: tutti(bene())},
 		// Ten downloads per address in ten minutes, and every role calls from
 		// the same one: GET and HEAD of the five roles before the owner use them up.
 		"GET /precompila/modulo.pdf": {query: "?c=ABCDEFGHJKMNPQRS", esiti: conTitolare(tutti(assente), stato(http.StatusTooManyRequests))},

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"slices"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -80,6 +81,27 @@ func (h *Handlers) precompila(c *fiber.Ctx) error {
 	return h.render(c, fiber.StatusOK, views.PaginaPrecompilata, precompilataVM{
 		Base: h.personale(c, "Modulo precompilato"), Codice: security.FormatCode(codice), CodiceURL: codice, Scade: p.Scade,
 	})
+}
+
+// verificaPrecompila is the inline check of the module while it is typed,
+// as the request form has it (verificaPasso), for every part of the module.
+// Anyone may call it: it is limited per address, as saving is.
+func (h *Handlers) verificaPrecompila(c *fiber.Ctx) error {
+	if err := h.limita(c, h.limiti().verifica); err != nil {
+		return err
+	}
+	r := &domain.Richiesta{}
+	e := leggiModulo(c, r)
+	if len(e) == 0 {
+		e = validaModulo(r, h.Now())
+	}
+	vm := h.esitoVerifica(c, r, passiPrecompila, e)
+	// The declarations are signed on paper: the module has no place for them.
+	vm.Campi = slices.DeleteFunc(vm.Campi, func(k views.Campo) bool {
+		_, dichiarazione := erroriSportello[k.Nome]
+		return dichiarazione
+	})
+	return h.partial(c, fiber.StatusOK, "partials/verifica", vm)
 }
 
 // leggiModulo reads every step of the one-page form into r.

@@ -15,6 +15,10 @@ import (
 const (
 	limitePrecompila   = 10
 	finestraPrecompila = 10 * time.Minute
+	// limiteVerifichePrecompila bounds the inline checks, which run as the
+	// module is typed: a module has some 30 fields, each checked once or
+	// twice, so this is a few modules' worth.
+	limiteVerifichePrecompila = 200
 	// maxClienti bounds the memory of a limiter (some 10 MB) under a flood
 	// from many addresses: past it, new addresses wait for old ones to expire.
 	maxClienti = 100_000
@@ -90,13 +94,14 @@ func cliente(ip string) string {
 
 // limitiPrecompila are an application's limiters of Precompila.
 type limitiPrecompila struct {
-	salva, scarica *limitatore
+	salva, scarica, verifica *limitatore
 }
 
 func nuoviLimitiPrecompila() limitiPrecompila {
 	return limitiPrecompila{
-		salva:   nuovoLimitatore(limitePrecompila, finestraPrecompila),
-		scarica: nuovoLimitatore(limitePrecompila, finestraPrecompila),
+		salva:    nuovoLimitatore(limitePrecompila, finestraPrecompila),
+		scarica:  nuovoLimitatore(limitePrecompila, finestraPrecompila),
+		verifica: nuovoLimitatore(limiteVerifichePrecompila, finestraPrecompila),
 	}
 }
 

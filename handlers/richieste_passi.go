@@ -179,21 +179,34 @@ func (h *Handlers) verificaPasso(c *fiber.Ctx) error {
 		e = r.Valida(p, h.Now())
 	}
 	perLoSportello(r, e)
+	return h.partial(c, fiber.StatusOK, "partials/verifica", h.esitoVerifica(c, r, []domain.Passo{p}, e))
+}
+
+// verificaVM is the answer of an inline check (partials/verifica).
+type verificaVM struct {
+	Campi      []views.Campo
+	Proposta   *propostaCF
+	Anagrafica bool // the form holds the anagrafica, and the place of the proposal
+}
+
+// esitoVerifica is the answer of an inline check of the steps passi of r,
+// read from the form with the errors e: every field of those steps with its
+// error, and the proposal from the codice fiscale.
+func (h *Handlers) esitoVerifica(c *fiber.Ctx, r *domain.Richiesta, passi []domain.Passo, e domain.Errori) verificaVM {
 	// A field the applicant has not reached yet is not an error yet.
 	for name := range e {
 		if c.FormValue(name) == "" && c.FormValue("_tutto") != "si" {
 			delete(e, name)
 		}
 	}
-	vm := struct {
-		Campi    []views.Campo
-		Proposta *propostaCF
-		Passo    domain.Passo
-	}{campiErrore(r, p, e), nil, p}
-	if p == domain.PassoAnagrafica {
-		vm.Proposta = h.proposta(r)
+	var vm verificaVM
+	for _, p := range passi {
+		vm.Campi = append(vm.Campi, campiErrore(r, p, e)...)
+		if p == domain.PassoAnagrafica {
+			vm.Anagrafica, vm.Proposta = true, h.proposta(r)
+		}
 	}
-	return h.partial(c, fiber.StatusOK, "partials/verifica", vm)
+	return vm
 }
 
 func prossimo(p domain.Passo) domain.Passo {

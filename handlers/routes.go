@@ -67,6 +67,7 @@ func (h *Handlers) routes(app *fiber.App) {
 
 	app.Get("/precompila", h.precompilaForm)
 	app.Post("/precompila", h.precompila)
+	app.Post("/precompila/verifica", h.verificaPrecompila)
 	app.Get("/precompila/modulo.pdf", h.precompilataPDF)
 
 	operatore := h.ruolo(domain.RuoloOperatore)
