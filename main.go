@@ -29,9 +29,11 @@ const uso = `Uso:
   abilita backup FILE [opzioni] scrive in FILE la copia di sicurezza: database, allegati e manifesto
                                 (anche a servizio avviato: la chiede al servizio sul socket locale)
   abilita restore FILE [opzioni] ripristina una copia in una cartella dei dati vuota, dopo averla verificata
+  abilita demo [opzioni]        riempie una cartella dei dati vuota con una sede dimostrativa (account,
+                                password e segreti stampati qui) e avvia il servizio
   abilita help                  mostra questo aiuto
 
-Opzioni di serve, admin e audit: abilita serve -h`
+Opzioni di serve, demo, admin e audit: abilita serve -h`
 
 func main() {
 	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
@@ -51,6 +53,8 @@ func run(args []string, log *slog.Logger) error {
 	switch cmd {
 	case "serve":
 		return serve(args, log)
+	case "demo":
+		return demo(args, os.Stdout, log)
 	case "admin":
 		if len(args) == 0 || args[0] != "create" {
 			return fmt.Errorf("sottocomando di admin sconosciuto\n%s", uso)
@@ -88,6 +92,28 @@ func serve(args []string, log *slog.Logger) error {
 		return err
 	}
 	defer a.Close()
+	return servi(a, log)
+}
+
+// demo fills an empty data folder with the demo, prints its accounts and
+// serves it as serve does.
+func demo(args []string, out io.Writer, log *slog.Logger) error {
+	cfg, err := app.ParseConfig(args, app.Getenv)
+	if err != nil {
+		return err
+	}
+	a, d, err := app.ApriDemo(cfg, log, nil)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	d.Stampa(out, cfg.PublicURL)
+	return servi(a, log)
+}
+
+// servi serves a until SIGINT or SIGTERM, announcing the set-up link of
+// the first administrator while there is none.
+func servi(a *app.App, log *slog.Logger) error {
 	link, err := a.SetupLink()
 	if err != nil {
 		return err

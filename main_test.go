@@ -101,8 +101,8 @@ func TestCheck(t *testing.T) {
 
 func TestComandoSconosciuto(t *testing.T) {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	for _, args := range [][]string{{"demo", "-h"}, {"ripristino"}} {
-		if err := run(args, log); err == nil || !strings.Contains(err.Error(), "comando sconosciuto") {
+	for _, args := range [][]string{{"dimostrazione", "-h"}, {"ripristino"}} {
+		if err := run(args, log); err == nil || !strings.Contains(err.Error(), "comando sconosciuto") || !strings.Contains(err.Error(), "abilita demo") {
 			t.Errorf("abilita %v: %v", args, err)
 		}
 	}
