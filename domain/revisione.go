@@ -59,6 +59,26 @@ func (c Checklist) Completa(p Profilo) bool {
 	return c.DatiCorrispondenti && c.DocumentoValido && c.ModuloFirmato && (c.OrdinePlausibile || !p.Medico())
 }
 
+// ChecklistCompleta is every check that applies to the profile, ticked:
+// what an operator attests in one go when confirming an approval.
+func ChecklistCompleta(p Profilo) Checklist {
+	return Checklist{DatiCorrispondenti: true, DocumentoValido: true, ModuloFirmato: true, OrdinePlausibile: p.Medico()}
+}
+
+// Spuntate names the ticked checks, in the order of the form, for the audit log.
+func (c Checklist) Spuntate() []string {
+	var out []string
+	for _, v := range []struct {
+		nome string
+		si   bool
+	}{{"dati_corrispondenti", c.DatiCorrispondenti}, {"documento_valido", c.DocumentoValido}, {"modulo_firmato", c.ModuloFirmato}, {"ordine_plausibile", c.OrdinePlausibile}} {
+		if v.si {
+			out = append(out, v.nome)
+		}
+	}
+	return out
+}
+
 // Esito is the decision on a request.
 type Esito struct {
 	Motivi       []MotivoRifiuto `json:"motivi,omitempty"`

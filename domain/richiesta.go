@@ -79,6 +79,9 @@ func (p Profilo) Etichetta() string {
 // the registration with the Ordine dei Medici.
 func (p Profilo) Medico() bool { return p == ProfiloMedicoEsterno || p == ProfiloMedicoPatronato }
 
+// Referente reports whether the profile is the hospital structure's referente.
+func (p Profilo) Referente() bool { return p == ProfiloReferentePresidio }
+
 // TipoRichiesta says whether the request asks for a new enablement, a change or a revocation.
 type TipoRichiesta string
 
@@ -91,6 +94,9 @@ const (
 
 // TipiRichiesta lists the kinds in the order the form shows them.
 var TipiRichiesta = []TipoRichiesta{TipoNuova, TipoVariazione, TipoRevoca}
+
+// Revoca reports whether the request asks to revoke credentials, which issues none.
+func (t TipoRichiesta) Revoca() bool { return t == TipoRevoca }
 
 // Etichetta is the Italian label of the kind.
 func (t TipoRichiesta) Etichetta() string {

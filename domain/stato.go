@@ -121,3 +121,14 @@ func (r *Richiesta) Annullabile() bool {
 
 // Modificabile reports whether the applicant may still edit the request.
 func (r *Richiesta) Modificabile() bool { return r.Stato == StatoBozza }
+
+// One question per state, so that templates say .Stato.Respinta rather than
+// compare with a literal a renamed state would silently stop matching.
+func (s Stato) Bozza() bool                 { return s == StatoBozza }
+func (s Stato) Inviata() bool               { return s == StatoInviata }
+func (s Stato) InLavorazione() bool         { return s == StatoInLavorazione }
+func (s Stato) IntegrazioneRichiesta() bool { return s == StatoIntegrazioneRichiesta }
+func (s Stato) Approvata() bool             { return s == StatoApprovata }
+func (s Stato) Respinta() bool              { return s == StatoRespinta }
+func (s Stato) Annullata() bool             { return s == StatoAnnullata }
+func (s Stato) Attiva() bool                { return s == StatoAttiva }

@@ -140,5 +140,5 @@ func approva(t *testing.T, ta *testapp.T, id uint64) {
 	base := "/operatore/richieste/" + strconv.FormatUint(id, 10)
 	k.post(base+"/prendi", nil, http.StatusSeeOther)
 	k.post(base+"/checklist", url.Values{"dati_corrispondenti": {"si"}, "documento_valido": {"si"}, "modulo_firmato": {"si"}, "ordine_plausibile": {"si"}}, http.StatusSeeOther)
-	k.post(base+"/approva", nil, http.StatusSeeOther)
+	k.post(base+"/approva", url.Values{"conferma": {"si"}}, http.StatusSeeOther)
 }

@@ -42,7 +42,7 @@ func TestAttivazioneConLettera(t *testing.T) {
 	base := "/operatore/richieste/" + m[1]
 	op.post(base+"/prendi", nil, http.StatusSeeOther)
 	op.post(base+"/checklist", url.Values{"dati_corrispondenti": {"si"}, "documento_valido": {"si"}, "modulo_firmato": {"si"}, "ordine_plausibile": {"si"}}, http.StatusSeeOther)
-	op.post(base+"/approva", nil, http.StatusSeeOther)
+	op.post(base+"/approva", url.Values{"conferma": {"si"}}, http.StatusSeeOther)
 
 	res, err := op.c.Get(ta.URL + base + "/lettera.pdf")
 	if err != nil || res.StatusCode != http.StatusOK {

@@ -26,14 +26,15 @@ func TestRevisioneOperatore(t *testing.T) {
 	anna := nuovaPersona("Bianchi", "Anna", "F", "1990-05-15")
 	idMario := richiestaInviata(t, ta, mario, files)
 	idAnna := richiestaInviata(t, ta, anna, files)
-	protMario, protAnna := protocollo(t, ta, idMario), protocollo(t, ta, idAnna)
+	carla := nuovaPersona("Verdi", "Carla", "F", "1979-02-20")
+	idCarla := richiestaInviata(t, ta, carla, files)
+	protMario, protAnna, protCarla := protocollo(t, ta, idMario), protocollo(t, ta, idAnna), protocollo(t, ta, idCarla)
 	for _, o := range []struct{ nome, cognome string }{{"Lucia", "Neri"}, {"Paolo", "Gialli"}} {
 		ta.CreaUtenteConTOTP(t, domain.Utente{Ruolo: domain.RuoloOperatore, Email: strings.ToLower(o.nome+"."+o.cognome) + "@inail.test",
 			Nome: o.nome, Cognome: o.cognome, Sede: "PI"}, passwordOperatore)
 	}
 
 	b := newBrowser(t, ta.URL)
-	risposte := b.accettaConferme()
 
 	// The first operator lands on the queue of its sede, with both requests.
 	if dove := b.accedi(ta, "operatore", "lucia.neri@inail.test", passwordOperatore); dove != "/operatore" {
@@ -62,18 +63,17 @@ func TestRevisioneOperatore(t *testing.T) {
 	}
 	b.page("coda-filtrata")
 
-	// The request, taken in charge.
+	// The request, opened from the queue: opening a free request takes it
+	// in charge.
 	revisione := "/operatore/richieste/" + strconv.FormatUint(idMario, 10)
-	b.submit("#coda-risultati a[href='" + revisione + "']")
+	b.submit("#coda-risultati form[action='" + revisione + "/apri'] button[type=submit]")
 	if b.location() != revisione {
 		t.Fatalf("opening the request: at %s", b.location())
 	}
-	b.page("revisione")
-	b.submit("form[action='" + revisione + "/prendi'] button[type=submit]")
 	if got := b.text("main"); !strings.Contains(got, "In lavorazione") || !strings.Contains(got, "In carico a Lucia Neri") {
-		t.Fatalf("after Prendi in carico: %q", got)
+		t.Fatalf("after opening it from the queue: %q", got)
 	}
-	b.page("revisione-in-carico")
+	b.page("revisione")
 
 	// The front of the document at full size: every view is audited.
 	prima := visualizzazioni(t, ta, idMario, domain.AllegatoDocumentoFronte)
@@ -90,20 +90,25 @@ func TestRevisioneOperatore(t *testing.T) {
 	// The rejection, with its reason and a note.
 	const nota = "Il cognome sul documento è diverso da quello dichiarato: presenta una nuova richiesta con i dati del documento."
 	b.open(revisione)
+	b.clicca("#decisione-respingi summary")
 	b.check("#motivo-dati_non_corrispondenti")
 	b.fill("#nota", nota)
 	b.page("revisione-respingi")
-	b.submit("form[action='" + revisione + "/respingi'] button[type=submit]")
-	if q := risposte.ultima(); !strings.Contains(q, "rifiuto") || !strings.Contains(q, protMario) {
+	// The server checks the rejection first, then a dialog confirms it.
+	b.clicca("form[action='" + revisione + "/respingi'] button[type=submit]")
+	b.waitFor("the dialog confirming the rejection", `document.querySelector("#modale-conferma.show") !== null`)
+	if q := b.text("#modale-conferma"); !strings.Contains(q, "Respingere la richiesta "+protMario) || !strings.Contains(q, "Dati anagrafici non corrispondenti al documento") || !strings.Contains(q, nota) {
 		t.Fatalf("the confirmation asked before rejecting: %q", q)
 	}
-	esito := b.text("#titolo-esito + dl")
+	b.page("revisione-conferma-rifiuto")
+	b.submit("#modale-conferma button[type=submit]")
+	esito := b.text("#pannello-decisione .esito-revisione")
 	for _, want := range []string{"Respinta", "Dati anagrafici non corrispondenti al documento", nota, "Lucia Neri"} {
 		if !strings.Contains(esito, want) {
 			t.Fatalf("the outcome shown to the operator lacks %q: %q", want, esito)
 		}
 	}
-	if b.conta("#decisione") != 0 {
+	if b.conta("form[action$='/respingi'], form[action$='/approva']") != 0 {
 		t.Fatal("the decision forms are still offered after the rejection")
 	}
 	b.page("revisione-respinta")
@@ -143,39 +148,61 @@ func TestRevisioneOperatore(t *testing.T) {
 	}
 	b.esci()
 
-	// A colleague approves Anna's request.
+	// A colleague approves Anna's clean request in three actions from the
+	// queue: open it (which takes it in charge), Approva, and confirm in the
+	// dialog, which attests the checks not ticked one by one.
 	if dove := b.accedi(ta, "collega", "paolo.gialli@inail.test", passwordOperatore); dove != "/operatore" {
 		t.Fatalf("the colleague after login: at %s", dove)
 	}
 	revisione = "/operatore/richieste/" + strconv.FormatUint(idAnna, 10)
-	b.submit("#coda-risultati a[href='" + revisione + "']")
-	b.page("revisione-anna")
-	b.submit("form[action='" + revisione + "/prendi'] button[type=submit]")
+	azioni := 0
+	b.submit("#coda-risultati form[action='" + revisione + "/apri'] button[type=submit]")
+	azioni++
 	if got := b.text("main"); !strings.Contains(got, "In carico a Paolo Gialli") {
-		t.Fatalf("after Prendi in carico by the colleague: %q", got)
+		t.Fatalf("after opening it, the colleague's: %q", got)
 	}
-	for _, voce := range []string{"dati_corrispondenti", "documento_valido", "modulo_firmato", "ordine_plausibile"} {
-		sel := "#verifica-" + voce
-		b.aggiorna(sel, "#checklist", `e.querySelector(`+strconv.Quote(sel)+`).checked`)
+	b.page("revisione-anna")
+	b.clicca("form[action='" + revisione + "/approva'] button[type=submit]")
+	azioni++
+	b.waitFor("the dialog confirming the approval", `document.querySelector("#modale-conferma.show") !== null`)
+	q := b.text("#modale-conferma")
+	for _, want := range []string{"Approvare la richiesta " + protAnna, "Confermando attesti di aver svolto questi controlli",
+		"I dati dichiarati corrispondono al documento", "Il modulo è firmato", anna.Email, "Attesto i controlli e approvo"} {
+		if !strings.Contains(q, want) {
+			t.Fatalf("the confirmation asked before approving lacks %q: %q", want, q)
+		}
 	}
-	if stato := b.text("#verifica-stato"); !strings.Contains(stato, "Tutti i controlli sono spuntati") {
-		t.Fatalf("the checklist after ticking everything: %q", stato)
-	}
-	b.page("revisione-verificata")
-	b.submit("form[action='" + revisione + "/approva'] button[type=submit]")
-	if q := risposte.ultima(); !strings.Contains(q, "approvazione") || !strings.Contains(q, protAnna) {
-		t.Fatalf("the confirmation asked before approving: %q", q)
-	}
+	b.page("revisione-conferma-approvazione")
+	b.submit("#modale-conferma button[type=submit]")
+	azioni++
 	r, err := ta.App.Store.Richiesta(idAnna)
-	if err != nil || r.Stato != domain.StatoApprovata || r.Esito == nil || r.Esito.CodiceMedico == "" {
+	if err != nil || r.Stato != domain.StatoApprovata || r.Esito == nil || r.Esito.CodiceMedico == "" || !r.Checklist.Completa(r.Profilo) {
 		t.Fatalf("Anna's request after approval: %+v, %v", r, err)
 	}
+	if azioni > 3 {
+		t.Errorf("a clean approval took %d actions from the queue, want at most 3", azioni)
+	}
 	codice := r.Esito.CodiceMedico
-	esito = b.text("#titolo-esito + dl")
+	esito = b.text("#pannello-decisione .esito-revisione")
 	if !strings.Contains(esito, "Approvata") || !strings.Contains(esito, codice) || !strings.Contains(esito, "Paolo Gialli") {
 		t.Fatalf("the outcome shown to the operator: %q", esito)
 	}
 	b.page("revisione-approvata")
+
+	// "Prossima richiesta" opens the next free one, Carla's, in charge.
+	b.submit("form[action='/operatore/prossima'] button[type=submit]")
+	if dove := b.location(); dove != "/operatore/richieste/"+strconv.FormatUint(idCarla, 10) {
+		t.Fatalf("Prossima richiesta: at %s", dove)
+	}
+	if got := b.text("main"); !strings.Contains(got, protCarla) || !strings.Contains(got, "In carico a Paolo Gialli") {
+		t.Fatalf("the next request: %q", got)
+	}
+	// The checks may still be ticked one by one, each saved at once.
+	b.aggiorna("#verifica-dati_corrispondenti", "#checklist", `e.querySelector("#verifica-dati_corrispondenti").checked && e.textContent.includes("Verifica salvata")`)
+	if r, _ := ta.App.Store.Richiesta(idCarla); !r.Checklist.DatiCorrispondenti || r.Checklist.DocumentoValido {
+		t.Fatalf("Carla's checklist after one tick: %+v", r.Checklist)
+	}
+	b.page("revisione-prossima")
 
 	ta.SMTP.WaitFor(t, 10*time.Second, func(m testsmtpMessage) bool {
 		return strings.Contains(strings.Join(m.To, ","), anna.Email) && strings.Contains(m.Subject(), protAnna+" approvata") &&

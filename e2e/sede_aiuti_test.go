@@ -59,6 +59,17 @@ func (b *browser) aggiorna(sel, target, cond string) {
 	b.aggiornato(target, cond)
 }
 
+// clicca clicks sel where the click changes the page in place (a
+// disclosure, a dialog opened by htmx): nothing is awaited.
+func (b *browser) clicca(sel string) {
+	b.t.Helper()
+	var ok bool
+	b.run("click "+sel, chromedp.Evaluate(`(() => { const e = document.querySelector(`+strconv.Quote(sel)+`); if (!e) return false; e.click(); return true })()`, &ok))
+	if !ok {
+		b.t.Fatalf("no element %s to click", sel)
+	}
+}
+
 // segna marks the element target, so that aggiornato can tell the element
 // htmx swaps in from the old one.
 func (b *browser) segna(target string) {

@@ -26,8 +26,7 @@ func (h *Handlers) moduloReinstrada(c *fiber.Ctx, r *domain.Richiesta) (*reinstr
 	if u := utenteDi(c); u == nil || u.Ruolo != domain.RuoloAmministratore || r.Stato != domain.StatoInviata {
 		return nil, nil
 	}
-	csrf, _ := c.Locals(localCSRF).(string)
-	return &reinstradaVM{ID: r.ID, Sede: r.Sede, Sedi: h.Store.Sedi(), CSRF: csrf}, nil
+	return &reinstradaVM{ID: r.ID, Sede: r.Sede, Sedi: h.Store.Sedi(), CSRF: csrfDi(c)}, nil
 }
 
 // reinstrada moves a submitted request to another sede, with a history entry

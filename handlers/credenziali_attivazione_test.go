@@ -26,7 +26,7 @@ func approvata(t testing.TB, op *visitatore, id uint64) string {
 	t.Helper()
 	op.prendi(id)
 	op.spuntaTutto(id)
-	vuole(t, op.post(urlOperatore(id, "approva"), nil), http.StatusSeeOther, urlOperatore(id, ""))
+	vuole(t, op.post(urlOperatore(id, "approva"), url.Values{"conferma": {"si"}}), http.StatusSeeOther, urlOperatore(id, ""))
 	r := op.get(urlOperatore(id, ""))
 	vuole(t, r, http.StatusOK)
 	return r.Testo

@@ -56,7 +56,7 @@ func nuovoRifiutoInCorso(t *testing.T) *rifiutoInCorso {
 func (b *rifiutoInCorso) respingi(t *testing.T) {
 	t.Helper()
 	inizio := time.Now()
-	r := b.operatore.post(urlOperatore(b.id, "respingi"), url.Values{"motivi": {"dati_non_corrispondenti"}, "nota": {notaRifiuto}})
+	r := b.operatore.post(urlOperatore(b.id, "respingi"), url.Values{"motivi": {"dati_non_corrispondenti"}, "nota": {notaRifiuto}, "conferma": {"si"}})
 	vuole(t, r, http.StatusSeeOther)
 	if d := time.Since(inizio); d > 3*time.Second {
 		t.Errorf("the rejection took %v: it must not wait for the relays", d)

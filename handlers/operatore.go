@@ -125,6 +125,7 @@ type rigaCoda struct {
 	Anzianita     string // "oggi", "1 giorno fa", "12 giorni fa"
 	Stato         statoVM
 	Operatore     string
+	Libera        bool // waiting for an operator: opening it takes it in charge
 }
 
 // statoVM is a state as the badges draw it.
@@ -144,7 +145,7 @@ func nuovaRigaCoda(r domain.RigaCoda, nomi map[uint64]string, now time.Time) rig
 	return rigaCoda{
 		ID: r.ID, Protocollo: r.Protocollo, Urgente: r.Urgente, Richiedente: r.Cognome + " " + r.Nome, CodiceFiscale: r.CodiceFiscale,
 		Profilo: r.Profilo.Etichetta(), Percorso: r.Percorso.Etichetta(), Inviata: r.Inviata.In(domain.Roma).Format("02/01/2006"),
-		Anzianita: anzianita, Stato: vistaStato(r.Stato), Operatore: nomi[r.Operatore],
+		Anzianita: anzianita, Stato: vistaStato(r.Stato), Operatore: nomi[r.Operatore], Libera: r.Stato == domain.StatoInviata,
 	}
 }
 

@@ -14,7 +14,9 @@ import (
 
 // The operators' queue: only the own sede, filters, paging and counts.
 
-var reRigaCoda = regexp.MustCompile(`<th scope="row"><a class="testo-codice text-nowrap" href="/operatore/richieste/\d+">([A-Z]{2}-\d{4}-\d{6})</a>`)
+// A row's protocol opens the request: a link, or for a free request a
+// button that takes it in charge.
+var reRigaCoda = regexp.MustCompile(`<th scope="row">(?:<a class="testo-codice text-nowrap" href="/operatore/richieste/\d+">|<form method="post" action="/operatore/richieste/\d+/apri" class="d-inline"><input type="hidden" name="_csrf" value="[^"]*"><button type="submit" class="btn btn-link p-0 testo-codice text-nowrap align-baseline">)([A-Z]{2}-\d{4}-\d{6})</`)
 
 // protocolliInPagina lists the protocol numbers of the queue's rows, in order.
 func protocolliInPagina(body string) []string {
@@ -107,7 +109,7 @@ func TestCodaDellaSede(t *testing.T) {
 	t.Run("htmx: solo i risultati", func(t *testing.T) {
 		r := opPI.get("/operatore?urgenti=si", "HX-Request", "true", "HX-Target", "coda-risultati")
 		controlla(t, r, http.StatusOK, "", []string{`id="coda-risultati"`, urgente.Protocollo, `hx-swap-oob="true"`, "1 richiesta trovata."},
-			[]string{"<html", "<form", pisa[0].Protocollo})
+			[]string{"<html", `<form method="get"`, pisa[0].Protocollo})
 	})
 	t.Run("conteggi", func(t *testing.T) {
 		r := opPI.get("/operatore/conteggi", "HX-Request", "true")

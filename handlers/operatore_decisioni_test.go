@@ -74,25 +74,38 @@ func TestDecisioneApprova(t *testing.T) {
 	op.prendi(id)
 
 	prima := salvata(t, app, id)
-	controlla(t, op.post(urlOperatore(id, "approva"), nil), http.StatusUnprocessableEntity, "",
+	// Asked first, the server checks the decision and asks to confirm it,
+	// listing the checks the operator attests by confirming.
+	controlla(t, op.post(urlOperatore(id, "approva"), nil), http.StatusOK, "",
+		[]string{"Approvare la richiesta", "Confermando attesti di aver svolto questi controlli", "Il documento è valido e leggibile",
+			"L&#39;iscrizione all&#39;Ordine dei Medici è plausibile", `name="attesto" value="si"`, `name="conferma" value="si"`, "Attesto i controlli e approvo",
+			"Le credenziali vanno all&#39;account con l&#39;indirizzo mario.rossi@example.it", "Al medico è assegnato il codice medico"},
+		[]string{`class="modal fade"`})
+	modale := op.post(urlOperatore(id, "approva"), nil, "HX-Request", "true")
+	controlla(t, modale, http.StatusOK, "", []string{`class="modal fade"`, `id="modale-conferma"`, "Attesto i controlli e approvo"}, []string{"<html", "<main"})
+	// Confirmed without the attestation and without the ticks, it is refused.
+	controlla(t, op.post(urlOperatore(id, "approva"), url.Values{"conferma": {"si"}}), http.StatusUnprocessableEntity, "",
 		[]string{"Per approvare spunta tutte le voci della verifica e salvala."}, nil)
 	if salvata(t, app, id) != prima {
-		t.Fatal("a refused approval changed the request")
+		t.Fatal("a refused or unconfirmed approval changed the request")
 	}
 	// The page of the refusal is at the address posted to: reloading it opens
-	// the review page, never a 404; an htmx form is told to show the review's.
+	// the review page, never a 404; htmx gets the decision panel with the error.
 	vuole(t, op.get(urlOperatore(id, "approva")), http.StatusSeeOther, urlOperatore(id, ""))
-	if r := op.post(urlOperatore(id, "approva"), nil, "HX-Request", "true"); r.Header.Get("HX-Push-Url") != urlOperatore(id, "") {
-		t.Errorf("htmx refusal: HX-Push-Url %q", r.Header.Get("HX-Push-Url"))
+	if r := op.post(urlOperatore(id, "approva"), url.Values{"conferma": {"si"}}, "HX-Request", "true"); r.Status != http.StatusUnprocessableEntity ||
+		r.Header.Get("HX-Retarget") != "#pannello-decisione" || !strings.Contains(r.Body, `id="pannello-decisione"`) || strings.Contains(r.Body, "<main") {
+		t.Errorf("htmx refusal: %d, HX-Retarget %q", r.Status, r.Header.Get("HX-Retarget"))
 	}
-	op.spuntaTutto(id)
-	vuole(t, op.post(urlOperatore(id, "approva"), nil), http.StatusSeeOther, urlOperatore(id, ""))
+	vuole(t, op.post(urlOperatore(id, "approva"), url.Values{"conferma": {"si"}, "attesto": {"si"}}), http.StatusSeeOther, urlOperatore(id, ""))
 	r := mustRichiesta(t, app, id)
 	if r.Stato != domain.StatoApprovata || r.Esito == nil || r.Esito.Chi != u.ID || !strings.HasPrefix(r.Esito.CodiceMedico, "MED") {
 		t.Fatalf("state %s, outcome %+v", r.Stato, r.Esito)
 	}
-	controlla(t, op.get(urlOperatore(id, "")), http.StatusOK, "", []string{"approvata. Codice medico assegnato: " + r.Esito.CodiceMedico, "Codice medico", "Laura Pisani"},
-		[]string{"Approva la richiesta"})
+	if r.Checklist != domain.ChecklistCompleta(r.Profilo) {
+		t.Errorf("checks attested on confirmation not recorded: %+v", r.Checklist)
+	}
+	controlla(t, op.get(urlOperatore(id, "")), http.StatusOK, "", []string{"approvata. Codice medico assegnato: " + r.Esito.CodiceMedico, "Codice medico", "Laura Pisani", "Prossima richiesta"},
+		[]string{">Approva</button>"})
 	m := attendi(t, app.SMTP, p.Email, r.Protocollo+" approvata")
 	for _, want := range []string{"Gentile Mario Rossi", "è stata approvata", "Codice medico: " + r.Esito.CodiceMedico, "con un messaggio separato"} {
 		if !strings.Contains(m.Text(), want) {
@@ -100,10 +113,10 @@ func TestDecisioneApprova(t *testing.T) {
 		}
 	}
 	ee, err := app.App.Store.EventiAudit(store.FiltroAudit{Richiesta: id, Chi: u.ID})
-	if err != nil || ee[0].Azione != domain.AuditDecisione || ee[0].Dettaglio != "approvata" {
+	if err != nil || ee[0].Azione != domain.AuditDecisione || ee[0].Dettaglio != "approvata; verifica alla conferma: dati_corrispondenti, documento_valido, modulo_firmato, ordine_plausibile" {
 		t.Errorf("audit %+v, %v", ee, err)
 	}
-	vuole(t, op.post(urlOperatore(id, "respingi"), url.Values{"motivi": {"altro"}, "nota": {"ripensamento"}}), http.StatusConflict)
+	vuole(t, op.post(urlOperatore(id, "respingi"), url.Values{"motivi": {"altro"}, "nota": {"ripensamento"}, "conferma": {"si"}}), http.StatusConflict)
 }
 
 func TestDecisioneRespingi(t *testing.T) {
@@ -138,8 +151,15 @@ func TestDecisioneRespingi(t *testing.T) {
 		})
 	}
 	const nota = "La data di nascita dichiarata non coincide con quella del documento."
-	vuole(t, op.post(urlOperatore(id, "respingi"), url.Values{"motivi": {"dati_non_corrispondenti", "modulo_non_firmato"}, "nota": {nota}}),
-		http.StatusSeeOther, urlOperatore(id, ""))
+	motivi := url.Values{"motivi": {"dati_non_corrispondenti", "modulo_non_firmato"}, "nota": {nota}}
+	controlla(t, op.post(urlOperatore(id, "respingi"), motivi), http.StatusOK, "",
+		[]string{"Respingere la richiesta", "Dati anagrafici non corrispondenti al documento", "Modulo non firmato", nota,
+			`name="motivi" value="modulo_non_firmato"`, `name="conferma" value="si"`, "riceverà l&#39;esito per e-mail e PEC"}, nil)
+	if salvata(t, app, id) != prima {
+		t.Fatal("an unconfirmed rejection changed the request")
+	}
+	motivi.Set("conferma", "si")
+	vuole(t, op.post(urlOperatore(id, "respingi"), motivi), http.StatusSeeOther, urlOperatore(id, ""))
 	r := mustRichiesta(t, app, id)
 	if r.Stato != domain.StatoRespinta || r.Esito == nil || len(r.Esito.Motivi) != 2 || r.Esito.Nota != nota {
 		t.Fatalf("state %s, outcome %+v", r.Stato, r.Esito)
@@ -254,7 +274,7 @@ func TestOperatorePostaInUscita(t *testing.T) {
 	laura, _ := nuovoOperatore(t, app, "Laura", "Pisani", "PI")
 	marco, _ := nuovoOperatore(t, app, "Marco", "Milanesi", "MI")
 	laura.prendi(id)
-	vuole(t, laura.post(urlOperatore(id, "respingi"), url.Values{"motivi": {"documento"}}), http.StatusSeeOther)
+	vuole(t, laura.post(urlOperatore(id, "respingi"), url.Values{"motivi": {"documento"}, "conferma": {"si"}}), http.StatusSeeOther)
 	r := mustRichiesta(t, app, id)
 	attendi(t, app.PEC, pecMario, "non accolta")
 	attendi(t, app.SMTP, p.Email, "non accolta")

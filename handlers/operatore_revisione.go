@@ -74,6 +74,7 @@ type revisioneVM struct {
 	Integrazioni []integrazioneVM
 	Decisore     string
 	Reinstrada   *reinstradaVM // for administrators, while the request waits in the queue
+	Conferma     *confermaVM   // a decision checked by the server, to be confirmed (page posted without script)
 }
 
 func (h *Handlers) revisione(c *fiber.Ctx) error {
@@ -169,9 +170,8 @@ func (h *Handlers) nomiUtenti(r *domain.Richiesta) map[uint64]string {
 func (h *Handlers) checklistVM(c *fiber.Ctx, r *domain.Richiesta) checklistVM {
 	u := utenteDi(c)
 	k := r.Checklist
-	csrf, _ := c.Locals(localCSRF).(string)
 	vm := checklistVM{
-		ID: r.ID, CSRF: csrf, Completa: k.Completa(r.Profilo),
+		ID: r.ID, CSRF: csrfDi(c), Completa: k.Completa(r.Profilo),
 		DaPrendere: r.Stato == domain.StatoInviata, InLavorazione: r.Stato == domain.StatoInLavorazione,
 		Modificabile: u.Ruolo == domain.RuoloOperatore && r.Stato == domain.StatoInLavorazione && r.Operatore == u.ID,
 		Voci: []voceChecklist{

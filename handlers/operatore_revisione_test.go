@@ -147,7 +147,7 @@ func TestRevisioneChecklist(t *testing.T) {
 	vuole(t, collega.post(urlOperatore(id, "checklist"), url.Values{"dati_corrispondenti": {"si"}}), http.StatusForbidden)
 
 	res := op.post(urlOperatore(id, "checklist"), url.Values{"dati_corrispondenti": {"si"}, "modulo_firmato": {"si"}}, "HX-Request", "true")
-	controlla(t, res, http.StatusOK, "", []string{`<form id="checklist"`, "Verifica salvata.", "Spunta tutti i controlli per poter approvare."}, []string{"<html", "<fieldset disabled"})
+	controlla(t, res, http.StatusOK, "", []string{`<form id="checklist"`, "Verifica salvata.", "oppure attestarli tutti quando confermi l'approvazione"}, []string{"<html", "<fieldset disabled"})
 	k := mustRichiesta(t, app, id).Checklist
 	if !k.DatiCorrispondenti || k.DocumentoValido || !k.ModuloFirmato || k.OrdinePlausibile {
 		t.Errorf("checklist %+v", k)
@@ -156,6 +156,6 @@ func TestRevisioneChecklist(t *testing.T) {
 	if k := mustRichiesta(t, app, id).Checklist; !k.Completa(domain.ProfiloMedicoEsterno) {
 		t.Errorf("checklist %+v not complete", k)
 	}
-	controlla(t, op.get(urlOperatore(id, "")), http.StatusOK, "", []string{"Verifica salvata.", "la richiesta può essere approvata"}, nil)
-	controlla(t, collega.get(urlOperatore(id, "")), http.StatusOK, "", []string{"La richiesta è in carico a Laura Pisani"}, []string{"Approva la richiesta"})
+	controlla(t, op.get(urlOperatore(id, "")), http.StatusOK, "", []string{"Verifica salvata.", "Tutti i controlli sono spuntati."}, nil)
+	controlla(t, collega.get(urlOperatore(id, "")), http.StatusOK, "", []string{"La richiesta è in carico a Laura Pisani"}, []string{">Approva</button>", "Respingi la richiesta"})
 }

@@ -53,6 +53,12 @@ func (h *Handlers) partial(c *fiber.Ctx, status int, name string, vm any) error 
 	return c.Render(name, vm)
 }
 
+// csrfDi is the CSRF token of the session, for forms drawn outside the page.
+func csrfDi(c *fiber.Ctx) string {
+	t, _ := c.Locals(localCSRF).(string)
+	return t
+}
+
 // redirect sends the browser to path: with HX-Redirect for htmx requests
 // (a 303 would be followed inside the swap), a 303 otherwise.
 func (h *Handlers) redirect(c *fiber.Ctx, path string) error {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -34,6 +35,9 @@ type Approvazione struct {
 	Codice       *domain.Attivazione
 	Destinatario string
 	Messaggi     []domain.Messaggio
+	// Attesta: the operator, confirming, attests every check of the
+	// checklist that applies, which is recorded ticked with the decision.
+	Attesta bool
 }
 
 // Approvata is the outcome of an approval.
@@ -52,6 +56,10 @@ func (s *Store) Approva(a Atto, id uint64, ap Approvazione) (Approvata, error) {
 	var out Approvata
 	r, err := s.modifica(a, id, domain.OpLavora, func(tx *bolt.Tx, u *domain.Utente, r *domain.Richiesta) error {
 		out = Approvata{}
+		attestata := ""
+		if ap.Attesta && r.Stato == domain.StatoInLavorazione && !r.Checklist.Completa(r.Profilo) {
+			r.Checklist, attestata = domain.ChecklistCompleta(r.Profilo), " alla conferma"
+		}
 		if r.Stato == domain.StatoInLavorazione && !r.Checklist.Completa(r.Profilo) {
 			return ErrChecklistIncompleta
 		}
@@ -81,7 +89,11 @@ func (s *Store) Approva(a Atto, id uint64, ap Approvazione) (Approvata, error) {
 				return err
 			}
 		}
-		return a.registra(tx, domain.AuditDecisione, r.ID, "approvata")
+		dettaglio := "approvata"
+		if r.Stato == domain.StatoApprovata && len(r.Checklist.Spuntate()) > 0 {
+			dettaglio += "; verifica" + attestata + ": " + strings.Join(r.Checklist.Spuntate(), ", ")
+		}
+		return a.registra(tx, domain.AuditDecisione, r.ID, dettaglio)
 	})
 	if err == nil {
 		s.sveglia()

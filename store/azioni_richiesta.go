@@ -180,13 +180,48 @@ func (s *Store) Annulla(a Atto, id uint64) (*domain.Richiesta, error) {
 // pressing the button at once exactly one gets it; the other is refused
 // with a *domain.GiaInCarico naming who did.
 func (s *Store) PrendiInCarico(a Atto, id uint64) (*domain.Richiesta, error) {
-	return s.modifica(a, id, domain.OpPrendiInCarico, func(tx *bolt.Tx, u *domain.Utente, r *domain.Richiesta) error {
+	return s.modifica(a, id, domain.OpPrendiInCarico, prendi(a))
+}
+
+// ErrCodaVuota says that the sede has no request waiting to be taken in charge.
+var ErrCodaVuota = &domain.Errore{Codice: domain.ErrNonTrovato, Messaggio: "Non ci sono altre richieste da prendere in carico: la coda della sede è in pari."}
+
+// PrendiProssima takes in charge the first request of the operator's sede
+// that nobody has, in the queue's order (urgent first, then oldest): the
+// same request the queue shows first. Looking and taking are one
+// transaction, so two operators asking at once get two requests.
+func (s *Store) PrendiProssima(a Atto) (*domain.Richiesta, error) {
+	var out *domain.Richiesta
+	err := s.aggiorna(func(tx *bolt.Tx) error {
+		u, err := leggiAttore(tx, a.Chi)
+		if err != nil {
+			return err
+		}
+		if u.Ruolo != domain.RuoloOperatore {
+			return domain.ErrRichiestaNonTrovata
+		}
+		righe, err := scorri(tx, QueryCoda{Sede: u.Sede, Stati: []domain.Stato{domain.StatoInviata}}, nil, true, 1)
+		if err != nil {
+			return err
+		}
+		if len(righe) == 0 {
+			return ErrCodaVuota
+		}
+		out, err = modificaIn(tx, a, righe[0].ID, domain.OpPrendiInCarico, prendi(a))
+		return err
+	})
+	return out, err
+}
+
+// prendi assigns the request to the operator who acts.
+func prendi(a Atto) func(*bolt.Tx, *domain.Utente, *domain.Richiesta) error {
+	return func(tx *bolt.Tx, u *domain.Utente, r *domain.Richiesta) error {
 		r.Operatore = u.ID
 		if err := r.Esegui(domain.AzionePrendiInCarico, u.ID, a.Quando, "Presa in carico"); err != nil {
 			return err
 		}
 		return a.registra(tx, domain.AuditPresaInCarico, r.ID, "presa in carico")
-	})
+	}
 }
 
 // SalvaChecklist records the checks of the operator who has request id.
@@ -319,20 +354,25 @@ func (s *Store) Reinstrada(a Atto, id uint64, nuova, nota string) (*domain.Richi
 // user and the request, check op, apply fn, write.
 func (s *Store) modifica(a Atto, id uint64, op domain.Operazione, fn func(*bolt.Tx, *domain.Utente, *domain.Richiesta) error) (*domain.Richiesta, error) {
 	var out *domain.Richiesta
-	err := s.aggiorna(func(tx *bolt.Tx) error {
-		u, prima, err := leggiPer(tx, a.Chi, id, op)
-		if err != nil {
-			return err
-		}
-		r := copia(prima)
-		if err := fn(tx, u, r); err != nil {
-			return err
-		}
-		r.Aggiornata = a.Quando
-		out = r
-		return salvaRichiesta(tx, prima, r)
+	err := s.aggiorna(func(tx *bolt.Tx) (err error) {
+		out, err = modificaIn(tx, a, id, op, fn)
+		return err
 	})
 	return out, err
+}
+
+// modificaIn is modifica inside a transaction that may do more.
+func modificaIn(tx *bolt.Tx, a Atto, id uint64, op domain.Operazione, fn func(*bolt.Tx, *domain.Utente, *domain.Richiesta) error) (*domain.Richiesta, error) {
+	u, prima, err := leggiPer(tx, a.Chi, id, op)
+	if err != nil {
+		return nil, err
+	}
+	r := copia(prima)
+	if err := fn(tx, u, r); err != nil {
+		return nil, err
+	}
+	r.Aggiornata = a.Quando
+	return r, salvaRichiesta(tx, prima, r)
 }
 
 // accodaEsito queues the applicant's messages about an event of r.

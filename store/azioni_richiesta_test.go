@@ -569,3 +569,75 @@ func TestApriSportello(t *testing.T) {
 		t.Errorf("invio allo sportello = %+v, %v", got, err)
 	}
 }
+
+// "Prossima richiesta" takes the head of the sede's queue (urgent first,
+// then oldest) that nobody has; operators asking at once get different
+// requests, and an empty queue says so.
+func TestPrendiProssima(t *testing.T) {
+	s := MustOpenConSedi(t)
+	u := richiedente(t, s, rossi)
+	vecchia := invia(t, s, u.ID, richiestaCompleta(rossi))
+	urgente := richiestaCompleta(rossi)
+	urgente.Urgente, urgente.MotivoUrgenza = true, "Turno in pronto soccorso da lunedì."
+	urg := invia(t, s, u.ID, urgente)
+	presa := invia(t, s, u.ID, richiestaCompleta(rossi))
+	ultima := invia(t, s, u.ID, richiestaCompleta(rossi))
+	opMI := creaOperatore(t, s, "op.mi@example.it", "MI")
+	op := creaOperatore(t, s, "op.pi@example.it", "PI")
+	altro := creaOperatore(t, s, "altro.pi@example.it", "PI")
+	if _, err := s.PrendiInCarico(atto(altro.ID, t0), presa.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.PrendiProssima(atto(opMI.ID, t0)); !errors.Is(err, store.ErrCodaVuota) {
+		t.Errorf("Milan's empty queue: %v", err)
+	}
+	for _, want := range []uint64{urg.ID, vecchia.ID, ultima.ID} {
+		got, err := s.PrendiProssima(atto(op.ID, t0.Add(time.Hour)))
+		if err != nil || got.ID != want || got.Operatore != op.ID || got.Stato != domain.StatoInLavorazione {
+			t.Fatalf("PrendiProssima = %+v, %v; want request %d", got, err, want)
+		}
+		if ev, _ := s.EventiAudit(store.FiltroAudit{Richiesta: want, Limite: 1}); len(ev) != 1 || ev[0].Azione != domain.AuditPresaInCarico || ev[0].Chi != op.ID {
+			t.Errorf("audit of %d: %+v", want, ev)
+		}
+	}
+	if _, err := s.PrendiProssima(atto(op.ID, t0)); !errors.Is(err, store.ErrCodaVuota) {
+		t.Errorf("after the last one: %v", err)
+	}
+	if _, err := s.PrendiProssima(atto(u.ID, t0)); domain.CodiceDi(err) != domain.ErrNonTrovato {
+		t.Errorf("an applicant: %v", err)
+	}
+
+	// Eight operators at once, five free requests: five get one each.
+	libere := map[uint64]bool{}
+	for range 5 {
+		libere[invia(t, s, u.ID, richiestaCompleta(rossi)).ID] = true
+	}
+	const n = 8
+	ops := make([]uint64, n)
+	for i := range ops {
+		ops[i] = creaOperatore(t, s, "op"+string(rune('a'+i))+"@example.it", "PI").ID
+	}
+	prese := make([]*domain.Richiesta, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() { prese[i], errs[i] = s.PrendiProssima(atto(ops[i], t0)) })
+	}
+	wg.Wait()
+	vuote := 0
+	for i, err := range errs {
+		switch {
+		case errors.Is(err, store.ErrCodaVuota):
+			vuote++
+		case err != nil:
+			t.Errorf("operator %d: %v", ops[i], err)
+		case !libere[prese[i].ID] || prese[i].Operatore != ops[i]:
+			t.Errorf("operator %d got %d (%d), twice or not free", ops[i], prese[i].ID, prese[i].Operatore)
+		default:
+			delete(libere, prese[i].ID)
+		}
+	}
+	if vuote != n-5 || len(libere) != 0 {
+		t.Errorf("%d told the queue is empty, %v left free", vuote, libere)
+	}
+}

@@ -178,3 +178,13 @@ func Funcs() template.FuncMap {
 		},
 	}
 }
+
+// Operatore, Amministratore and Richiedente say who is looking at the
+// page, so that templates ask a question rather than compare role names.
+func (b Base) Operatore() bool { return b.Utente != nil && b.Utente.Ruolo == domain.RuoloOperatore }
+
+func (b Base) Amministratore() bool {
+	return b.Utente != nil && b.Utente.Ruolo == domain.RuoloAmministratore
+}
+
+func (b Base) Richiedente() bool { return b.Utente != nil && b.Utente.Ruolo == domain.RuoloRichiedente }

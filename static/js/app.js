@@ -305,3 +305,53 @@ window.VIDEOJS_NO_DYNAMIC_STYLE = true;
     imposta(secondi);
   });
 })();
+
+/*
+ * The confirmation of an operator's decision. The decision forms post with
+ * htmx into <div id="conferma-decisione">; the server checks the decision
+ * and answers either with the panel and its errors (swapped elsewhere) or
+ * with a Bootstrap Italia modal holding the confirmation form, opened here.
+ * Closed, it is removed and the focus goes back to the button pressed.
+ */
+(function () {
+  "use strict";
+
+  var daRipristinare = null;
+
+  document.addEventListener("htmx:beforeRequest", function (evt) {
+    if (evt.detail.target && evt.detail.target.id === "conferma-decisione") {
+      daRipristinare = document.activeElement;
+    }
+  });
+
+  document.addEventListener("htmx:afterSwap", function (evt) {
+    var contenitore = evt.detail.target;
+    if (!contenitore || contenitore.id !== "conferma-decisione") {
+      return;
+    }
+    var modale = contenitore.querySelector(".modal");
+    if (!modale) {
+      return;
+    }
+    var bs = window.bootstrap;
+    if (!bs || !bs.Modal) {
+      // Without Bootstrap's script the confirmation is shown in the page.
+      modale.classList.remove("modal", "fade");
+      modale.removeAttribute("tabindex");
+      var titolo = modale.querySelector(".modal-title");
+      if (titolo) {
+        titolo.setAttribute("tabindex", "-1");
+        titolo.focus();
+      }
+      return;
+    }
+    modale.addEventListener("hidden.bs.modal", function () {
+      bs.Modal.getOrCreateInstance(modale).dispose();
+      contenitore.replaceChildren();
+      if (daRipristinare && daRipristinare.isConnected) {
+        daRipristinare.focus();
+      }
+    });
+    bs.Modal.getOrCreateInstance(modale).show();
+  });
+})();
