@@ -41,6 +41,7 @@ const (
 	annullabile = "annullabile" // a draft the owner withdraws
 	lavorazione = "lavorazione" // submitted and taken in charge by the operator of the sede
 	daPrendere  = "da prendere" // submitted, taken in charge during the matrix
+	prossima    = "prossima"    // submitted first: the head of the queue, taken by "Prossima richiesta"
 )
 
 // esito is what one role gets: a status and, for redirects, where to.
@@ -184,9 +185,11 @@ func attese() map[string]rotta {
 		"GET /operatore/richieste/:id":                {esiti: daOperatore(true, bene(), assente, bene())},
 		"GET /operatore/richieste/:id/allegati/:tipo": {esiti: daOperatore(true, bene(), assente, bene())},
 		"POST /operatore/richieste/:id/prendi":        {richiesta: daPrendere, esiti: daOperatore(false, vai("/operatore/richieste/"), assente, proibito)},
+		"POST /operatore/richieste/:id/apri":          {richiesta: daPrendere, esiti: daOperatore(false, vai("/operatore/richieste/"), assente, proibito)},
+		"POST /operatore/prossima":                    {esiti: daOperatore(false, vai("/operatore/richieste/"), vai("/operatore"), proibito)},
 		"POST /operatore/richieste/:id/checklist":     {richiesta: lavorazione, esiti: daOperatore(false, vai("/operatore/richieste/"), assente, proibito)},
 		// Empty decisions: refused with the errors, nothing decided.
-		"POST /operatore/richieste/:id/approva":      {richiesta: lavorazione, esiti: daOperatore(false, stato(http.StatusUnprocessableEntity), assente, proibito)},
+		"POST /operatore/richieste/:id/approva":      {richiesta: lavorazione, esiti: daOperatore(false, stato(http.StatusOK), assente, proibito)},
 		"POST /operatore/richieste/:id/respingi":     {richiesta: lavorazione, esiti: daOperatore(false, stato(http.StatusUnprocessableEntity), assente, proibito)},
 		"POST /operatore/richieste/:id/integrazione": {richiesta: lavorazione, esiti: daOperatore(false, stato(http.StatusUnprocessableEntity), assente, proibito)},
 		"GET /operatore/sportello":                   {esiti: daOperatore(true, bene(), bene(), proibito)},
@@ -264,6 +267,7 @@ func TestAccessoOgniRottaOgniRuolo(t *testing.T) {
 	m := &matrice{t: t, app: app, persona: p, oggi: app.Orologio.Now(), richieste: map[string]uint64{}, utenti: map[string]*visitatore{}}
 	proprietario := nuovoRichiedente(t, app, p)
 	m.utenti[titolare] = proprietario
+	m.richieste[prossima] = proprietario.richiestaInviata(p)
 	m.richieste[inviata] = proprietario.richiestaInviata(p)
 	m.richieste[bozza] = proprietario.nuovaBozza()
 	m.richieste[annullabile] = proprietario.nuovaBozza()
@@ -356,7 +360,7 @@ func TestAccessoOgniRottaOgniRuolo(t *testing.T) {
 		})
 		if ruolo != titolare {
 			for k, id := range m.richieste {
-				if ruolo == opSede && (k == lavorazione || k == daPrendere) {
+				if ruolo == opSede && (k == lavorazione || k == daPrendere || k == prossima) {
 					continue // the operator of the sede works on these
 				}
 				if salvata(t, app, id) != prima[k] {
