@@ -423,3 +423,51 @@ func (a *Archivio) Orfani(prima time.Time, nominati func(ids []string) (map[stri
 	}
 	return file, temporanei, disco.SincronizzaCartella(a.dir)
 }
+
+// Copia stores the content of document m again, under a new ID and a new
+// data key: a request filed again from a rejected one gets its own copy of
+// each file, sealed for it, and deleting either never touches the other.
+// The content was checked when it was first stored and is not checked
+// again; the copy must read back to m's digest, or it is refused.
+func (a *Archivio) Copia(m Meta) (Meta, error) {
+	src, err := a.Apri(m)
+	if err != nil {
+		return Meta{}, err
+	}
+	defer src.Close()
+	dek, wrapped, err := a.keys.NewDataKey()
+	if err != nil {
+		return Meta{}, err
+	}
+	tmp, err := os.CreateTemp(a.dir, ".copia-*")
+	if err != nil {
+		return Meta{}, err
+	}
+	fallita := func(err error) (Meta, error) {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return Meta{}, err
+	}
+	enc, err := security.NewEncryptWriter(tmp, dek)
+	if err != nil {
+		return fallita(err)
+	}
+	sum := sha256.New()
+	n, err := io.Copy(io.MultiWriter(sum, enc), src)
+	if err != nil {
+		return fallita(err)
+	}
+	if got := hex.EncodeToString(sum.Sum(nil)); got != m.SHA256 || n != m.Byte {
+		return fallita(fmt.Errorf("attach: document %s reads %d bytes with digest %s, not its own", m.ID, n, got))
+	}
+	if err := enc.Close(); err != nil {
+		return fallita(err)
+	}
+	copia := m
+	copia.ID, copia.ChiaveCifrata = newID(), wrapped
+	if err := a.conserva(tmp, copia.ID); err != nil {
+		os.Remove(tmp.Name())
+		return Meta{}, err
+	}
+	return copia, nil
+}

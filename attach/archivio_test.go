@@ -369,3 +369,59 @@ func TestOrfani(t *testing.T) {
 		t.Errorf("left %v, want %v", resta, want)
 	}
 }
+
+// A copy is the same content under its own ID and key: deleting the
+// original leaves it readable, and a tampered original is not copied.
+func TestCopia(t *testing.T) {
+	a, dir := testArchivio(t, DefaultLimiti())
+	dati := jpegBytes(t, 64, 48)
+	m, err := a.Salva("fronte.jpg", "image/jpeg", bytes.NewReader(dati))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := a.Copia(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.ID == m.ID || bytes.Equal(c.ChiaveCifrata, m.ChiaveCifrata) || c.SHA256 != m.SHA256 || c.Byte != m.Byte || c.Tipo != m.Tipo || c.NomeOriginale != m.NomeOriginale {
+		t.Fatalf("copy %+v of %+v", c, m)
+	}
+	originale := leggi(t, a, m)
+	if err := a.Elimina(m.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := leggi(t, a, c); !bytes.Equal(got, originale) {
+		t.Fatal("the copy does not read as the original")
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 || entries[0].Name() != c.ID {
+		t.Fatalf("directory holds %v, want only the copy", entries)
+	}
+
+	// Flip a byte of the stored copy: copying it again fails and leaves nothing.
+	path := filepath.Join(dir, c.ID)
+	stored, _ := os.ReadFile(path)
+	stored[len(stored)-20] ^= 1
+	if err := os.WriteFile(path, stored, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Copia(c); err == nil {
+		t.Fatal("a tampered file was copied")
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Fatalf("a failed copy left %v", entries)
+	}
+}
+
+func leggi(t *testing.T, a *Archivio, m Meta) []byte {
+	t.Helper()
+	rc, err := a.Apri(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	b, err := io.ReadAll(rc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}

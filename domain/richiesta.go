@@ -256,6 +256,9 @@ type Richiesta struct {
 	Allegati map[TipoAllegato]Allegato `json:"allegati,omitempty"`
 	Storia   []Evento                  `json:"storia,omitempty"`
 
+	// Precedente is the rejected request this one was filed again from.
+	Precedente uint64 `json:"precedente,omitempty"`
+
 	Operatore    uint64         `json:"operatore,omitempty"` // who took it in charge
 	Checklist    Checklist      `json:"checklist"`
 	Esito        *Esito         `json:"esito,omitempty"`

@@ -126,25 +126,38 @@ func TestRevisioneOperatore(t *testing.T) {
 		}
 	}
 	b.page("richiesta-respinta")
+
+	// Filing it again: everything is carried over, files included, and the
+	// step the reason points to says what to correct. Mario retypes
+	// nothing: three clicks from the rejected request to a new submission.
+	azioni := 0
 	b.submit("form[action='/richieste'] input[name=da][value='" + strconv.FormatUint(idMario, 10) + "'] ~ button[type=submit]")
-	m := regexp.MustCompile(`^/richieste/(\d+)/passo/profilo$`).FindStringSubmatch(b.location())
+	azioni++
+	m := regexp.MustCompile(`^/richieste/(\d+)/passo/anagrafica$`).FindStringSubmatch(b.location())
 	if m == nil || m[1] == strconv.FormatUint(idMario, 10) {
 		t.Fatalf("Presenta una nuova richiesta: at %s", b.location())
 	}
-	if b.conta("#profilo-medico_esterno:checked") != 1 || b.conta("#tipo-nuova:checked") != 1 {
-		t.Fatal("the new draft does not keep the profile of the rejected request")
-	}
-	b.page("nuova-bozza-profilo")
-	b.submit("button[value=avanti]")
 	for sel, want := range map[string]string{"#codice_fiscale": mario.CF, "#cognome": "Rossi", "#res_comune": "Pisa", "#email": mario.Email} {
 		if got := b.value(sel); got != want {
 			t.Fatalf("the new draft's %s: %q, want %q", sel, got, want)
 		}
 	}
+	if segnalato := b.text(".callout.warning"); !strings.Contains(segnalato, "Dati anagrafici non corrispondenti al documento") || !strings.Contains(segnalato, nota) {
+		t.Fatalf("the step the rejection points to does not say so: %q", segnalato)
+	}
 	b.page("nuova-bozza-anagrafica")
+	b.submit("a[href='/richieste/" + m[1] + "/passo/riepilogo']")
+	azioni++
+	b.page("nuova-bozza-riepilogo")
+	b.submit("form[action='/richieste/" + m[1] + "/invia'] button[type=submit]")
+	azioni++
 	nuova, _ := strconv.ParseUint(m[1], 10, 64)
-	if r, err := ta.App.Store.Richiesta(nuova); err != nil || r.Stato != domain.StatoBozza || len(r.Allegati) != 0 || r.Documento.Numero != "" {
-		t.Fatalf("the new draft: %+v, %v (the document and the files must be given again)", r, err)
+	r, err := ta.App.Store.Richiesta(nuova)
+	if err != nil || r.Stato != domain.StatoInviata || len(r.Allegati) != len(domain.TipiAllegato) || r.Documento.Numero == "" || r.Precedente != idMario {
+		t.Fatalf("the request filed again: %+v, %v", r, err)
+	}
+	if azioni > 3 {
+		t.Errorf("filing a rejected request again took %d actions, want at most 3 and nothing typed", azioni)
 	}
 	b.esci()
 
@@ -155,7 +168,7 @@ func TestRevisioneOperatore(t *testing.T) {
 		t.Fatalf("the colleague after login: at %s", dove)
 	}
 	revisione = "/operatore/richieste/" + strconv.FormatUint(idAnna, 10)
-	azioni := 0
+	azioni = 0
 	b.submit("#coda-risultati form[action='" + revisione + "/apri'] button[type=submit]")
 	azioni++
 	if got := b.text("main"); !strings.Contains(got, "In carico a Paolo Gialli") {
@@ -175,7 +188,7 @@ func TestRevisioneOperatore(t *testing.T) {
 	b.page("revisione-conferma-approvazione")
 	b.submit("#modale-conferma button[type=submit]")
 	azioni++
-	r, err := ta.App.Store.Richiesta(idAnna)
+	r, err = ta.App.Store.Richiesta(idAnna)
 	if err != nil || r.Stato != domain.StatoApprovata || r.Esito == nil || r.Esito.CodiceMedico == "" || !r.Checklist.Completa(r.Profilo) {
 		t.Fatalf("Anna's request after approval: %+v, %v", r, err)
 	}

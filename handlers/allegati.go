@@ -6,6 +6,8 @@ import (
 	"maps"
 	"mime/multipart"
 	"slices"
+	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -154,7 +156,7 @@ func (h *Handlers) leggiAllegati(c *fiber.Ctx, mr *multipart.Reader) (map[domain
 			if old, ok := nuovi[tipo]; ok {
 				h.eliminaFile(old)
 			}
-			nuovi[tipo] = domain.Allegato{ID: meta.ID, Tipo: string(meta.Tipo), NomeOriginale: meta.NomeOriginale, Byte: meta.Byte, SHA256: meta.SHA256, ChiaveCifrata: meta.ChiaveCifrata, Caricato: h.Now()}
+			nuovi[tipo] = allegatoDi(meta, h.Now())
 		}
 	}
 	if !csrfOK {
@@ -172,12 +174,18 @@ func (h *Handlers) eliminaFile(files ...domain.Allegato) {
 	}
 }
 
+// allegatoDi is the stored file m as a request names it.
+func allegatoDi(m attach.Meta, caricato time.Time) domain.Allegato {
+	return domain.Allegato{ID: m.ID, Tipo: string(m.Tipo), NomeOriginale: m.NomeOriginale, Byte: m.Byte, SHA256: m.SHA256, ChiaveCifrata: m.ChiaveCifrata, Caricato: caricato}
+}
+
 func metaDi(a domain.Allegato) attach.Meta {
 	return attach.Meta{ID: a.ID, Tipo: attach.Tipo(a.Tipo), NomeOriginale: a.NomeOriginale, Byte: a.Byte, SHA256: a.SHA256, ChiaveCifrata: a.ChiaveCifrata}
 }
 
-// scaricaAllegato sends one of the applicant's own attachments, decrypted,
-// always as a download.
+// scaricaAllegato sends one of the applicant's own attachments, decrypted:
+// as a download, or with ?vedi=si to be looked at in the browser, with the
+// same policy as the operator's view.
 func (h *Handlers) scaricaAllegato(c *fiber.Ctx) error {
 	r, err := h.richiestaPropria(c)
 	if err != nil {
@@ -191,8 +199,20 @@ func (h *Handlers) scaricaAllegato(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	disposizione := "attachment"
+	if c.Query("vedi") == "si" {
+		disposizione = "inline"
+		if strings.HasPrefix(a.Tipo, "image/") {
+			c.Set("Content-Security-Policy", cspImmagine)
+		} else {
+			c.Set("Content-Security-Policy", cspPDF)
+			c.Set("X-Frame-Options", "SAMEORIGIN")
+		}
+	}
 	c.Set(fiber.HeaderContentType, a.Tipo)
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+c.Params("tipo")+estensione(a.Tipo)+`"`)
+	c.Set(fiber.HeaderContentDisposition, disposizione+`; filename="`+c.Params("tipo")+estensione(a.Tipo)+`"`)
+	c.Set("X-Content-Type-Options", "nosniff")
+	c.Set("Cache-Control", "no-store")
 	return c.SendStream(rc, int(a.Byte))
 }
 

@@ -68,19 +68,40 @@ func (h *Handlers) nuovaRichiesta(c *fiber.Ctx) error {
 		Anagrafica: domain.Anagrafica{Cognome: u.Cognome, Nome: u.Nome, CodiceFiscale: u.CodiceFiscale},
 		Contatti:   domain.Contatti{Email: u.Email},
 	}
-	// A new request after a rejection starts from the rejected one's data;
-	// the document and the attachments must be given again.
 	if da, err := strconv.ParseUint(c.FormValue("da"), 10, 64); err == nil {
-		if prec, err := h.Store.RichiestaPer(u, da, domain.OpSegui); err == nil && prec.Stato == domain.StatoRespinta {
-			r.Tipo, r.Profilo = prec.Tipo, prec.Profilo
-			r.Anagrafica, r.Residenza, r.Contatti = prec.Anagrafica, prec.Residenza, prec.Contatti
-			r.Ordine, r.Struttura, r.Patronato = prec.Ordine, prec.Struttura, prec.Patronato
-		}
+		return h.ripresenta(c, da)
 	}
 	if err := h.Store.CreaBozza(h.atto(c), r); err != nil {
 		return err
 	}
 	return h.redirect(c, urlPasso(r.ID, domain.PassoProfilo))
+}
+
+// ripresenta files again the rejected request da: a new draft with all its
+// data and a copy of each of its files, sealed for the new request, opened
+// at the first step the rejection's reasons point to.
+func (h *Handlers) ripresenta(c *fiber.Ctx, da uint64) error {
+	prec, err := h.Store.RichiestaPer(utenteDi(c), da, domain.OpSegui)
+	if err != nil {
+		return err
+	}
+	if prec.Stato != domain.StatoRespinta {
+		return domain.Conflitto("Si può ripresentare solo una richiesta respinta.")
+	}
+	copie := make(map[domain.TipoAllegato]domain.Allegato, len(prec.Allegati))
+	for t, a := range prec.Allegati {
+		m, err := h.Archive.Copia(metaDi(a))
+		if err != nil {
+			return err // the copies made so far are swept as orphans
+		}
+		copie[t] = allegatoDi(m, h.Now())
+	}
+	r, err := h.Store.Ripresenta(h.atto(c), da, copie)
+	if err != nil {
+		return err
+	}
+	return h.avviso(c, urlPasso(r.ID, domain.PrimoPasso(prec)),
+		"Abbiamo ripreso i dati e gli allegati della richiesta "+prec.Protocollo+": correggi quello che la sede ha segnalato e invia di nuovo.")
 }
 
 func urlPasso(id uint64, p domain.Passo) string {
@@ -104,13 +125,18 @@ type allegatoVM struct {
 	Tipo     domain.TipoAllegato
 	Allegato domain.Allegato
 	Presente bool
+	Immagine bool // shown as a thumbnail
+	Ripreso  bool // the copy of the rejected request's file, not yet replaced
+	// DaSostituire: the rejection of the request filed again asks to
+	// replace it.
+	DaSostituire bool
 }
 
 func allegatiVM(r *domain.Richiesta) []allegatoVM {
 	var out []allegatoVM
 	for _, t := range domain.TipiAllegato {
 		a, ok := r.Allegati[t]
-		out = append(out, allegatoVM{Tipo: t, Allegato: a, Presente: ok})
+		out = append(out, allegatoVM{Tipo: t, Allegato: a, Presente: ok, Immagine: a.Tipo == "image/jpeg" || a.Tipo == "image/png"})
 	}
 	return out
 }

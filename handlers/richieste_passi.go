@@ -26,6 +26,18 @@ type passoVM struct {
 
 	TipiRichiesta []domain.TipoRichiesta
 	TipiDocumento []string
+
+	// Segnalazione: what the rejection of the request this draft was filed
+	// again from says about the step.
+	Segnalazione *segnalazioneVM
+}
+
+// segnalazioneVM is the rejection's word on a step; on the summary, with
+// the files still to replace.
+type segnalazioneVM struct {
+	*domain.Segnalazione
+	Riepilogo          bool
+	AncoraDaSostituire []string
 }
 
 // propostaCF is what the codice fiscale says about sex, birth date and
@@ -78,8 +90,38 @@ func (h *Handlers) passoVM(c *fiber.Ctx, r *domain.Richiesta, p domain.Passo, e 
 			vm.Errori = domain.Errori{}
 		}
 	}
+	if r.Precedente != 0 {
+		h.segnalaRifiuto(&vm, r, p)
+	}
 	perLoSportello(r, vm.Errori)
 	return vm
+}
+
+// segnalaRifiuto marks, in a draft filed again from a rejected request,
+// what the rejection points to: the reasons that concern step p, the files
+// carried over and those to replace.
+func (h *Handlers) segnalaRifiuto(vm *passoVM, r *domain.Richiesta, p domain.Passo) {
+	prec, err := h.Store.Richiesta(r.Precedente)
+	if err != nil {
+		h.Log.Error("reading the rejected request of a draft", "id", r.ID, "precedente", r.Precedente, "err", err)
+		return
+	}
+	var ancora []string
+	allegati := domain.SegnalazionePer(prec, domain.PassoAllegati)
+	for i, a := range vm.Allegati {
+		vecchio, ok := prec.Allegati[a.Tipo]
+		vm.Allegati[i].Ripreso = a.Presente && ok && vecchio.SHA256 == a.Allegato.SHA256
+		vm.Allegati[i].DaSostituire = vm.Allegati[i].Ripreso && allegati.DaSostituire(a.Tipo)
+		if vm.Allegati[i].DaSostituire {
+			ancora = append(ancora, a.Tipo.Etichetta())
+		}
+	}
+	if s := domain.SegnalazionePer(prec, p); s != nil {
+		vm.Segnalazione = &segnalazioneVM{Segnalazione: s, Riepilogo: p == domain.PassoRiepilogo}
+		if vm.Segnalazione.Riepilogo {
+			vm.Segnalazione.AncoraDaSostituire = ancora
+		}
+	}
 }
 
 // proposta reads sex, birth date and birthplace from a well-formed codice

@@ -124,8 +124,8 @@ func (h *Handlers) leggiFileRisposta(f *moduloRisposta, part *multipart.Part) er
 		return err
 	}
 	f.scarta(h) // a second file part replaces the first
-	f.Allegato = &domain.Allegato{ID: meta.ID, Tipo: string(meta.Tipo), NomeOriginale: meta.NomeOriginale, Byte: meta.Byte,
-		SHA256: meta.SHA256, ChiaveCifrata: meta.ChiaveCifrata, Caricato: h.Now()}
+	a := allegatoDi(meta, h.Now())
+	f.Allegato = &a
 	return nil
 }
 

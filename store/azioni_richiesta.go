@@ -39,6 +39,44 @@ func (s *Store) CreaBozza(a Atto, r *domain.Richiesta) error {
 	return err
 }
 
+var errNonRespinta = domain.Conflitto("Si può ripresentare solo una richiesta respinta.")
+
+// Ripresenta opens, for the applicant a.Chi, a draft filed again from its
+// rejected request da: every datum of the form and the declarations, and
+// allegati, the copies of da's files sealed for the new request (see
+// attach.Archivio.Copia), made before the transaction. The draft remembers
+// da, whose reasons point the applicant to what to correct.
+func (s *Store) Ripresenta(a Atto, da uint64, allegati map[domain.TipoAllegato]domain.Allegato) (*domain.Richiesta, error) {
+	var out *domain.Richiesta
+	err := s.aggiorna(func(tx *bolt.Tx) error {
+		u, prec, err := leggiPer(tx, a.Chi, da, domain.OpSegui)
+		if err != nil {
+			return err
+		}
+		if prec.Stato != domain.StatoRespinta || prec.Richiedente != u.ID {
+			return errNonRespinta
+		}
+		x := domain.Richiesta{Percorso: domain.PercorsoOnline, Stato: domain.StatoBozza, Richiedente: u.ID, Creata: a.Quando, Aggiornata: a.Quando, Precedente: prec.ID}
+		x.CopiaDati(prec)
+		for t, al := range allegati {
+			if _, ok := prec.Allegati[t]; !ok || al.SHA256 != prec.Allegati[t].SHA256 {
+				return domain.Conflitto("Gli allegati non sono quelli della richiesta respinta.")
+			}
+			if x.Allegati == nil {
+				x.Allegati = map[domain.TipoAllegato]domain.Allegato{}
+			}
+			al.Caricato = a.Quando
+			x.Allegati[t] = al
+		}
+		if err := nuovaRichiesta(tx, &x); err != nil {
+			return err
+		}
+		out = &x
+		return nil
+	})
+	return out, err
+}
+
 var errSenzaSede = &domain.Errore{Codice: domain.ErrNonAmmesso, Messaggio: "Il tuo profilo non ha una sede: chiedi all'amministratore di assegnartela."}
 
 // ApriSportello opens a counter draft owned by the operator a.Chi, in its

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"errors"
+	"maps"
 	"reflect"
 	"strings"
 	"sync"
@@ -639,5 +640,65 @@ func TestPrendiProssima(t *testing.T) {
 	}
 	if vuote != n-5 || len(libere) != 0 {
 		t.Errorf("%d told the queue is empty, %v left free", vuote, libere)
+	}
+}
+
+// A rejected request filed again: a draft with all its data and
+// declarations, the copies of its files, and a link to it; only the
+// applicant, only from a rejected request, only with copies of its files.
+func TestRipresenta(t *testing.T) {
+	s := MustOpenConSedi(t)
+	u := richiedente(t, s, rossi)
+	altro := richiedente(t, s, bianchi)
+	op := creaOperatore(t, s, "op.pi@example.it", "PI")
+	dati := richiestaCompleta(rossi)
+	dati.Contatti.PEC = "mario.rossi@pec.example.it"
+	r := inLavorazione(t, s, u.ID, op.ID, dati)
+	aperta := invia(t, s, u.ID, richiestaCompleta(rossi))
+	copie := map[domain.TipoAllegato]domain.Allegato{}
+	for tipo, a := range r.Allegati {
+		a.ID = "copia-" + a.ID
+		copie[tipo] = a
+	}
+	if _, err := s.Ripresenta(atto(u.ID, t0), r.ID, copie); domain.CodiceDi(err) != domain.ErrConflitto {
+		t.Errorf("from a request being reviewed: %v", err)
+	}
+	if _, err := s.Respingi(atto(op.ID, t0), r.ID, []domain.MotivoRifiuto{domain.MotivoDocumento}, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Ripresenta(atto(altro.ID, t0), r.ID, copie); domain.CodiceDi(err) != domain.ErrNonTrovato {
+		t.Errorf("by someone else: %v", err)
+	}
+	if _, err := s.Ripresenta(atto(u.ID, t0), aperta.ID, nil); domain.CodiceDi(err) != domain.ErrConflitto {
+		t.Errorf("from a submitted request: %v", err)
+	}
+	estraneo := maps.Clone(copie)
+	estraneo[domain.AllegatoModuloFirmato] = domain.Allegato{ID: "altro", SHA256: "00"}
+	if _, err := s.Ripresenta(atto(u.ID, t0), r.ID, estraneo); domain.CodiceDi(err) != domain.ErrConflitto {
+		t.Errorf("with a file that is not the rejected request's: %v", err)
+	}
+
+	quando := t0.Add(time.Hour)
+	b, err := s.Ripresenta(atto(u.ID, quando), r.ID, copie)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Stato != domain.StatoBozza || b.Precedente != r.ID || b.Richiedente != u.ID || b.Protocollo != "" || b.Esito != nil || len(b.Storia) != 0 {
+		t.Errorf("the new draft: %+v", b)
+	}
+	if b.Anagrafica != r.Anagrafica || b.Documento != r.Documento || b.Contatti != r.Contatti || b.Ordine != r.Ordine || b.Dichiarazioni != r.Dichiarazioni {
+		t.Errorf("data not carried over: %+v", b)
+	}
+	for tipo, a := range copie {
+		if got := b.Allegati[tipo]; got.ID != a.ID || !got.Caricato.Equal(quando) {
+			t.Errorf("%s: %+v, want the copy %s", tipo, got, a.ID)
+		}
+	}
+	nominati, err := s.AllegatiNominati([]string{"copia-fronte", "fronte"})
+	if err != nil || !nominati["copia-fronte"] || !nominati["fronte"] {
+		t.Errorf("files named by requests: %v, %v", nominati, err)
+	}
+	if _, err := s.Invia(atto(u.ID, quando), b.ID); err != nil {
+		t.Errorf("the draft filed again cannot be submitted as it is: %v", err)
 	}
 }
