@@ -50,6 +50,20 @@ type Utente struct {
 	CodiciRecupero   []string       `json:"codici_recupero,omitempty"` // security.HashToken of each normalised code, unused ones only
 	Regole           *Accettazione  `json:"regole,omitempty"`          // the confidentiality rules accepted at activation
 	PasswordCambiata time.Time      `json:"password_cambiata,omitzero"`
+	// PasswordSostituita is the hash of the password of the generic account
+	// that the activation of the credentials replaced: a holder who types it
+	// is told why it no longer works (see PasswordSostituitaValida).
+	PasswordSostituita string `json:"password_sostituita,omitempty"`
+}
+
+// DurataPasswordSostituita is how long after the activation a holder who
+// types its old password is told that the credentials replaced it.
+const DurataPasswordSostituita = 90 * 24 * time.Hour
+
+// PasswordSostituitaValida reports whether a login with the old password
+// should still be told that the activation replaced it.
+func (u *Utente) PasswordSostituitaValida(now time.Time) bool {
+	return u.PasswordSostituita != "" && now.Sub(u.PasswordCambiata) < DurataPasswordSostituita
 }
 
 // Verificato reports whether the user proved it owns its e-mail address.

@@ -68,6 +68,9 @@ func (h *Handlers) accedi(c *fiber.Ctx) error {
 		h.fallito(c, u, domain.MetodoPassword)
 		h.avvisaTentativi(c, u, chiave)
 		vm.Errore = errCredenziali
+		if h.passwordSostituita(c, u, password) {
+			vm.Errore = errPasswordSostituita
+		}
 		return h.render(c, fiber.StatusUnauthorized, views.PaginaAccedi, vm)
 	case u.DeveAttivare():
 		h.fallito(c, u, domain.MetodoPassword)
@@ -144,6 +147,24 @@ func (h *Handlers) verificaPassword(c *fiber.Ctx, u *domain.Utente, password str
 		h.aggiornaHash(c, u, password)
 	}
 	return ok && u.Attivo(), nil
+}
+
+// errPasswordSostituita answers the old password of an account whose
+// credentials were activated since.
+const errPasswordSostituita = "Questa era la password dell'account di registrazione: con l'attivazione delle credenziali l'hai sostituita con quella che hai scelto allora. Accedi con la nuova password; se non la ricordi, usa «Hai dimenticato la password?»."
+
+// passwordSostituita reports whether a refused password is the one the
+// activation replaced. Every refused login pays this second hash, with a
+// dummy one when there is no old password to compare, so that the time of
+// the answer tells nobody which accounts were activated; the message itself
+// goes only to whoever knows the old password.
+func (h *Handlers) passwordSostituita(c *fiber.Ctx, u *domain.Utente, password string) bool {
+	if u == nil || !u.Attivo() || !u.PasswordSostituitaValida(h.Now()) {
+		h.Hasher.VerifyDummy(c.Context(), password)
+		return false
+	}
+	ok, _, err := h.Hasher.Verify(c.Context(), password, u.PasswordSostituita)
+	return err == nil && ok
 }
 
 // aggiornaHash re-hashes a password whose hash has old parameters. A failure

@@ -129,7 +129,22 @@ func TestCredenzialiOnlineSenzaPECParte2NellArea(t *testing.T) {
 		[]string{"Codice fiscale o codici di attivazione non validi o scaduti."}, nil)
 	a.accedi(p.CF, passwordTitolare)
 	controlla(t, a.get("/area"), http.StatusOK, "", []string{"Vai al servizio dei certificati medici"}, []string{p2, `id="parte2"`})
+
+	// The password of the registration no longer works, and says why; any
+	// other wrong password gets the usual answer. After a password change,
+	// or long after the activation, the old one is just wrong.
+	sostituita := "Questa era la password dell&#39;account di registrazione"
+	for _, nome := range []string{p.CF, p.Email} {
+		controlla(t, nuovoVisitatore(t, app).password(nome, p.Password), http.StatusUnauthorized, "", []string{sostituita}, nil)
+	}
+	controlla(t, nuovoVisitatore(t, app).password(p.CF, p.Password+"x"), http.StatusUnauthorized, "", []string{"Nome utente o password non corretti."}, []string{sostituita})
+	app.Orologio.Avanza(domain.DurataPasswordSostituita)
+	controlla(t, nuovoVisitatore(t, app).password(p.CF, p.Password), http.StatusUnauthorized, "", []string{"Nome utente o password non corretti."}, []string{sostituita})
+	if u, err := app.App.Store.UtentePerCF(p.CF); err != nil || u.PasswordSostituita == "" {
+		t.Fatalf("the replaced password's hash: %v", err)
+	}
 }
+
 
 func TestCredenzialiSportelloLettera(t *testing.T) {
 	t.Parallel()

@@ -443,7 +443,7 @@ type Cambio struct {
 // CambiaPassword sets the new password hash of the holder a.Chi.
 func (s *Store) CambiaPassword(a Atto, c Cambio, passwordHash string) (chiuse int, err error) {
 	return s.cambia(a, c, "password cambiata dal titolare", func(u *domain.Utente) error {
-		u.PasswordHash, u.PasswordCambiata = passwordHash, a.Quando
+		u.PasswordHash, u.PasswordCambiata, u.PasswordSostituita = passwordHash, a.Quando, ""
 		return nil
 	})
 }

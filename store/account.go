@@ -162,7 +162,7 @@ func (s *Store) ReimpostaPassword(a Atto, tokenHash, passwordHash string) (*doma
 			return err
 		}
 		out, err = modificaUtente(tx, t.UtenteID, func(u *domain.Utente) error {
-			u.PasswordHash, u.PasswordCambiata = passwordHash, a.Quando
+			u.PasswordHash, u.PasswordCambiata, u.PasswordSostituita = passwordHash, a.Quando, ""
 			if u.EmailVerificata.IsZero() {
 				u.EmailVerificata = a.Quando
 			}

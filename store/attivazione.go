@@ -565,6 +565,9 @@ func completa(u *domain.Utente, a domain.AttivazioneInCorso, c Completamento, no
 	if u.TOTP != nil && u.TOTP.UltimoPasso > ultimo {
 		ultimo = u.TOTP.UltimoPasso
 	}
+	if u.PasswordHash != "" && u.PasswordHash != a.PasswordHash {
+		u.PasswordSostituita = u.PasswordHash
+	}
 	u.PasswordHash, u.PasswordCambiata = a.PasswordHash, now
 	u.TOTP = &domain.TOTP{SegretoCifrato: c.Segreto, UltimoPasso: ultimo, Attivato: now}
 	u.Regole = a.Regole
