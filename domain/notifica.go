@@ -66,6 +66,10 @@ const (
 	NotificaFallita StatoNotifica = "fallita"
 )
 
+// Inviata and Fallita ask which state a message is in, for the templates.
+func (s StatoNotifica) Inviata() bool { return s == NotificaInviata }
+func (s StatoNotifica) Fallita() bool { return s == NotificaFallita }
+
 // StatiNotifica lists the delivery states.
 var StatiNotifica = []StatoNotifica{NotificaInCoda, NotificaInviata, NotificaFallita}
 

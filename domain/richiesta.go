@@ -79,6 +79,10 @@ func (p Profilo) Etichetta() string {
 // the registration with the Ordine dei Medici.
 func (p Profilo) Medico() bool { return p == ProfiloMedicoEsterno || p == ProfiloMedicoPatronato }
 
+// MedicoEsterno and MedicoPatronato ask which doctor's profile p is.
+func (p Profilo) MedicoEsterno() bool   { return p == ProfiloMedicoEsterno }
+func (p Profilo) MedicoPatronato() bool { return p == ProfiloMedicoPatronato }
+
 // Referente reports whether the profile is the hospital structure's referente.
 func (p Profilo) Referente() bool { return p == ProfiloReferentePresidio }
 

@@ -28,6 +28,12 @@ func (r Ruolo) Etichetta() string {
 	return string(r)
 }
 
+// Richiedente, Operatore and Amministratore ask which role r is, so that
+// templates never compare role names.
+func (r Ruolo) Richiedente() bool    { return r == RuoloRichiedente }
+func (r Ruolo) Operatore() bool      { return r == RuoloOperatore }
+func (r Ruolo) Amministratore() bool { return r == RuoloAmministratore }
+
 // Utente is an account.
 type Utente struct {
 	Schema          int       `json:"schema"`
