@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"net/http"
 	"net/url"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -158,4 +160,34 @@ func TestRevisioneChecklist(t *testing.T) {
 	}
 	controlla(t, op.get(urlOperatore(id, "")), http.StatusOK, "", []string{"Verifica salvata.", "Tutti i controlli sono spuntati."}, nil)
 	controlla(t, collega.get(urlOperatore(id, "")), http.StatusOK, "", []string{"La richiesta è in carico a Laura Pisani"}, []string{">Approva</button>", "Respingi la richiesta"})
+}
+
+// The applicant's summary and the operator's review page name the declared
+// data with the same words, from one partial.
+func TestStesseEtichetteRiepilogoERevisione(t *testing.T) {
+	t.Parallel()
+	app := testapp.Start(t)
+	p := mario()
+	v := nuovoRichiedente(t, app, p)
+	id := v.richiestaInviata(p)
+	op, _ := nuovoOperatore(t, app, "Laura", "Pisani", "PI")
+	dt := regexp.MustCompile(`<dl class="row dati-dichiarati">((?s:.*?))</dl>`)
+	etichette := func(body string) []string {
+		var out []string
+		for _, m := range dt.FindAllStringSubmatch(body, -1) {
+			for _, e := range regexp.MustCompile(`<dt class="col-sm-5">([^<]+)</dt>`).FindAllStringSubmatch(m[1], -1) {
+				out = append(out, e[1])
+			}
+		}
+		return out
+	}
+	riepilogo := v.get(urlRichiesta(id))
+	revisione := op.get(urlOperatore(id, ""))
+	vuole(t, riepilogo, http.StatusOK)
+	vuole(t, revisione, http.StatusOK)
+	a, b := etichette(riepilogo.Body), etichette(revisione.Body)
+	// The summary adds what the request asks (Tipo, Profilo) before the data.
+	if len(a) < 2 || !slices.Equal(a[2:], b) || !slices.Contains(b, "Data di nascita") {
+		t.Errorf("summary labels %q\nreview labels %q", a, b)
+	}
 }

@@ -170,6 +170,10 @@ func Funcs() template.FuncMap {
 			}
 			return ""
 		},
+		"dichiarati": func(r *domain.Richiesta, luogo string, livello int) DatiDichiarati {
+			return DatiDichiarati{R: r, Luogo: luogo, Livello: livello}
+		},
+		"titolo": Titolo,
 		"spuntato": func(b bool) template.HTMLAttr {
 			if b {
 				return "checked"
@@ -188,3 +192,20 @@ func (b Base) Amministratore() bool {
 }
 
 func (b Base) Richiedente() bool { return b.Utente != nil && b.Utente.Ruolo == domain.RuoloRichiedente }
+
+// DatiDichiarati is what the "dati_dichiarati" partial draws: the data a
+// request declares, grouped, under headings of level Livello. The applicant's
+// summary and the operator's review show them with it, in the same words.
+type DatiDichiarati struct {
+	R       *domain.Richiesta
+	Luogo   string // the birthplace as "Comune (PR)", when known
+	Livello int    // 2 to 6
+}
+
+// Titolo is a heading of level livello (2 to 6) with the class of a smaller
+// one, as the pages size their groups of data.
+func Titolo(livello int, testo string) template.HTML {
+	livello = min(max(livello, 2), 6)
+	classe := fmt.Sprintf("h%d mt-3", min(livello+3, 6))
+	return template.HTML(fmt.Sprintf(`<h%d class="%s">%s</h%d>`, livello, classe, template.HTMLEscapeString(testo), livello))
+}
