@@ -108,10 +108,39 @@ func (h *Handlers) caricaAllegati(c *fiber.Ctx) error {
 	return h.avviso(c, urlPasso(r.ID, domain.PassoAllegati), "File caricati.")
 }
 
-// leggiAllegati reads the multipart stream part by part.
+// leggiAllegati reads the attachments of the stream, each file stored as
+// it arrives.
 func (h *Handlers) leggiAllegati(c *fiber.Ctx, mr *multipart.Reader) (map[domain.TipoAllegato]domain.Allegato, domain.Errori, error) {
 	nuovi := map[domain.TipoAllegato]domain.Allegato{}
 	errori := domain.Errori{}
+	err := h.leggiParti(c, mr, func(part *multipart.Part) error {
+		tipo := domain.TipoAllegato(part.FormName())
+		if !slices.Contains(domain.TipiAllegato, tipo) || part.FileName() == "" {
+			return nil
+		}
+		a, rifiuto, err := h.salvaFile(part, part)
+		switch {
+		case err != nil:
+			return err
+		case rifiuto != "":
+			errori.Add(string(tipo), rifiuto)
+		default:
+			if old, ok := nuovi[tipo]; ok {
+				h.eliminaFile(old)
+			}
+			nuovi[tipo] = a
+		}
+		return nil
+	})
+	return nuovi, errori, err
+}
+
+// leggiParti reads a streamed multipart body part by part: the CSRF token
+// first (unless the middleware had it as a header), then each other part
+// handed to fn, which reads what it needs of it; the rest of the part is
+// discarded. The two upload forms (attachments, answer) read their bodies
+// with it.
+func (h *Handlers) leggiParti(c *fiber.Ctx, mr *multipart.Reader, fn func(*multipart.Part) error) error {
 	csrfOK := c.Get(csrfHeader) != "" // the middleware checked the header
 	for {
 		part, err := mr.NextPart()
@@ -119,50 +148,46 @@ func (h *Handlers) leggiAllegati(c *fiber.Ctx, mr *multipart.Reader) (map[domain
 			break
 		}
 		if err != nil {
-			return nuovi, nil, errors.Join(fiber.ErrBadRequest, err)
+			return errors.Join(fiber.ErrBadRequest, err)
 		}
-		name := part.FormName()
 		if !csrfOK {
 			token, _ := io.ReadAll(io.LimitReader(part, 256))
-			if name != csrfCampo {
+			if part.FormName() != csrfCampo {
 				token = nil
 			}
 			if err := h.verificaCSRF(c, string(token)); err != nil {
-				return nuovi, nil, err
+				return err
 			}
 			csrfOK = true
 			continue
 		}
-		tipo := domain.TipoAllegato(name)
-		if !slices.Contains(domain.TipiAllegato, tipo) || part.FileName() == "" {
-			if _, err := io.Copy(io.Discard, part); err != nil {
-				return nuovi, nil, err
-			}
-			continue
+		if err := fn(part); err != nil {
+			return err
 		}
-		meta, err := h.Archive.Salva(part.FileName(), part.Header.Get("Content-Type"), part)
-		var rifiuto *attach.Rifiuto
-		switch {
-		case errors.As(err, &rifiuto):
-			errori.Add(name, rifiuto.Messaggio)
-			if _, err := io.Copy(io.Discard, part); err != nil {
-				return nuovi, nil, err
-			}
-		case errors.Is(err, io.ErrUnexpectedEOF):
-			return nuovi, nil, errors.Join(fiber.ErrBadRequest, err)
-		case err != nil:
-			return nuovi, nil, err
-		default:
-			if old, ok := nuovi[tipo]; ok {
-				h.eliminaFile(old)
-			}
-			nuovi[tipo] = allegatoDi(meta, h.Now())
+		if _, err := io.Copy(io.Discard, part); err != nil {
+			return err
 		}
 	}
 	if !csrfOK {
-		return nuovi, nil, errCSRF
+		return errCSRF
 	}
-	return nuovi, errori, nil
+	return nil
+}
+
+// salvaFile streams the file of part, read from in, into the archive: the
+// stored file, or why it was refused.
+func (h *Handlers) salvaFile(part *multipart.Part, in io.Reader) (domain.Allegato, string, error) {
+	meta, err := h.Archive.Salva(part.FileName(), part.Header.Get("Content-Type"), in)
+	var rifiuto *attach.Rifiuto
+	switch {
+	case errors.As(err, &rifiuto):
+		return domain.Allegato{}, rifiuto.Messaggio, nil
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return domain.Allegato{}, "", errors.Join(fiber.ErrBadRequest, err)
+	case err != nil:
+		return domain.Allegato{}, "", err
+	}
+	return allegatoDi(meta, h.Now()), "", nil
 }
 
 // eliminaFile removes attachment files that no request refers to.

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"regexp"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -65,6 +66,8 @@ type Handlers struct {
 	limitiPrecompila limitiPrecompila
 	// Pages the same for every anonymous visitor, rendered once.
 	pagine pagineFisse
+	// The paths of the upload routes (see caricamento in routes.go).
+	caricamenti []*regexp.Regexp
 	// What /metrics exports.
 	metriche *metriche
 }

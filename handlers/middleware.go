@@ -5,6 +5,8 @@ import (
 	"io"
 	"net/netip"
 	"net/url"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -191,7 +193,7 @@ func utenteDi(c *fiber.Ctx) *domain.Utente {
 // FormLimit bytes; more is answered 413 and the connection closed, since the
 // rest of the body is left unread.
 func (h *Handlers) limitaCorpo(c *fiber.Ctx) error {
-	if c.Method() == fiber.MethodGet || c.Method() == fiber.MethodHead || rottaDiCaricamento(c) {
+	if c.Method() == fiber.MethodGet || c.Method() == fiber.MethodHead || h.rottaDiCaricamento(c) {
 		return c.Next()
 	}
 	max := h.cfg.FormLimit
@@ -217,12 +219,13 @@ func troppoGrande(c *fiber.Ctx) error {
 }
 
 // rottaDiCaricamento reports whether the request is an upload, the one kind
-// of request whose body is streamed and may be multipart.
-func rottaDiCaricamento(c *fiber.Ctx) bool {
-	p := c.Path()
-	return c.Method() == fiber.MethodPost && strings.HasPrefix(p, "/richieste/") &&
-		(strings.HasSuffix(p, "/allegati") || strings.HasSuffix(p, "/risposta")) &&
-		strings.HasPrefix(string(c.Request().Header.ContentType()), "multipart/")
+// of request whose body is streamed and may be multipart: a multipart POST
+// to a route registered with caricamento.
+func (h *Handlers) rottaDiCaricamento(c *fiber.Ctx) bool {
+	if c.Method() != fiber.MethodPost || !strings.HasPrefix(string(c.Request().Header.ContentType()), "multipart/") {
+		return false
+	}
+	return slices.ContainsFunc(h.caricamenti, func(r *regexp.Regexp) bool { return r.MatchString(c.Path()) })
 }
 
 // csrf gives every visitor a random token in a cookie and requires it back,
@@ -245,7 +248,7 @@ func (h *Handlers) csrf(c *fiber.Ctx) error {
 		return errCSRF
 	}
 	multipart := strings.HasPrefix(string(c.Request().Header.ContentType()), "multipart/")
-	if multipart && !rottaDiCaricamento(c) {
+	if multipart && !h.rottaDiCaricamento(c) {
 		return fiber.ErrUnsupportedMediaType
 	}
 	sent := c.Get(csrfHeader)
@@ -351,7 +354,7 @@ func (h *Handlers) errore(c *fiber.Ctx, err error) error {
 		h.Log.Error("request failed", "method", c.Method(), "path", c.Path(), "err", err)
 	}
 	c.Set("Cache-Control", "no-store")
-	if rottaDiCaricamento(c) {
+	if h.rottaDiCaricamento(c) {
 		// The streamed body may be left unread: on a kept-alive connection
 		// its rest would be parsed as the next request. What is left of an
 		// upload within the limit is read first, so that the browser, still

@@ -208,6 +208,10 @@ func TestRichiesteFalsificate(t *testing.T) {
 		{"caricamento con l'origine di un altro sito", allegati, tok, []string{"Origin", "https://evil.example"}, []parte{nuovo}, http.StatusForbidden, msgCSRF},
 		{"multipart a un passo", passo, tok, nil, []parte{nuovo}, http.StatusUnsupportedMediaType, msgFormato},
 		{"multipart alla registrazione", "/registrazione", tok, nil, []parte{nuovo}, http.StatusUnsupportedMediaType, msgFormato},
+		// Only the routes registered as uploads stream a multipart body: a
+		// path that merely ends like one does not.
+		{"multipart a un indirizzo che finisce come un caricamento", "/richieste/allegati", tok, nil, []parte{nuovo}, http.StatusUnsupportedMediaType, msgFormato},
+		{"multipart sotto un caricamento", allegati + "/altro", tok, nil, []parte{nuovo}, http.StatusUnsupportedMediaType, msgFormato},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

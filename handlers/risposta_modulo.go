@@ -11,7 +11,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"abilita/attach"
 	"abilita/domain"
 )
 
@@ -41,52 +40,26 @@ func (f *moduloRisposta) scarta(h *Handlers) {
 	}
 }
 
-// leggiRisposta reads the answer form part by part, as leggiAllegati does:
-// the CSRF token first (unless sent as a header), the file streamed to the
-// archive. A file part with nothing in it (no file chosen) is ignored.
+// leggiRisposta reads the answer form part by part (leggiParti): the file
+// streamed to the archive. A file part with nothing in it (no file chosen)
+// is ignored.
 func (h *Handlers) leggiRisposta(c *fiber.Ctx, mr *multipart.Reader) (*moduloRisposta, error) {
 	f := &moduloRisposta{Errori: domain.Errori{}}
-	csrfOK := c.Get(csrfHeader) != "" // the middleware checked the header
-	for {
-		part, err := mr.NextPart()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return f, errors.Join(fiber.ErrBadRequest, err)
-		}
-		name := part.FormName()
-		if !csrfOK {
-			token, _ := io.ReadAll(io.LimitReader(part, 256))
-			if name != csrfCampo {
-				token = nil
-			}
-			if err := h.verificaCSRF(c, string(token)); err != nil {
-				return f, err
-			}
-			csrfOK = true
-			continue
-		}
-		switch name {
+	err := h.leggiParti(c, mr, func(part *multipart.Part) error {
+		switch part.FormName() {
 		case campoRisposta:
-			err = f.leggiTesto(part)
+			return f.leggiTesto(part)
 		case campoTipo:
-			var v []byte
-			if v, err = io.ReadAll(io.LimitReader(part, 64)); err == nil {
-				f.Tipo = domain.TipoAllegato(strings.TrimSpace(string(v)))
-			}
+			v, err := io.ReadAll(io.LimitReader(part, 64))
+			f.Tipo = domain.TipoAllegato(strings.TrimSpace(string(v)))
+			return err
 		case campoFile:
-			err = h.leggiFileRisposta(f, part)
+			return h.leggiFileRisposta(f, part)
 		}
-		if err == nil {
-			_, err = io.Copy(io.Discard, part)
-		}
-		if err != nil {
-			return f, err
-		}
-	}
-	if !csrfOK {
-		return f, errCSRF
+		return nil
+	})
+	if err != nil {
+		return f, err
 	}
 	f.valida()
 	return f, nil
@@ -112,19 +85,15 @@ func (h *Handlers) leggiFileRisposta(f *moduloRisposta, part *multipart.Part) er
 	if _, err := in.Peek(1); errors.Is(err, io.EOF) {
 		return nil
 	}
-	meta, err := h.Archive.Salva(part.FileName(), part.Header.Get("Content-Type"), in)
-	var rifiuto *attach.Rifiuto
+	a, rifiuto, err := h.salvaFile(part, in)
 	switch {
-	case errors.As(err, &rifiuto):
-		f.Errori.Add(campoFile, rifiuto.Messaggio)
-		return nil
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		return errors.Join(fiber.ErrBadRequest, err)
 	case err != nil:
 		return err
+	case rifiuto != "":
+		f.Errori.Add(campoFile, rifiuto)
+		return nil
 	}
 	f.scarta(h) // a second file part replaces the first
-	a := allegatoDi(meta, h.Now())
 	f.Allegato = &a
 	return nil
 }

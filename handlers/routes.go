@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"regexp"
+
 	"github.com/gofiber/fiber/v2"
 
 	"abilita/domain"
@@ -56,14 +58,14 @@ func (h *Handlers) routes(app *fiber.App) {
 	app.Get("/richieste/:id/passo/:passo", compilatore, h.verificato, h.passoForm)
 	app.Post("/richieste/:id/passo/:passo", compilatore, h.verificato, h.salvaPasso)
 	app.Post("/richieste/:id/passo/:passo/verifica", compilatore, h.verificato, h.verificaPasso)
-	app.Post("/richieste/:id/allegati", compilatore, h.verificato, h.caricaAllegati)
+	h.caricamento(app, "/richieste/:id/allegati", compilatore, h.verificato, h.caricaAllegati)
 	app.Get("/richieste/:id/allegati/:tipo", richiedente, h.scaricaAllegato)
 	app.Get("/richieste/:id/modulo.pdf", compilatore, h.moduloRichiesta)
 	app.Post("/richieste/:id/invia", compilatore, h.verificato, h.inviaRichiesta)
 	app.Get("/richieste/:id/ricevuta", compilatore, h.ricevuta)
 	app.Get("/richieste/:id/ricevuta.pdf", compilatore, h.ricevutaPDF)
 	app.Post("/richieste/:id/annulla", richiedente, h.annullaRichiesta)
-	app.Post("/richieste/:id/risposta", richiedente, h.rispostaIntegrazione)
+	h.caricamento(app, "/richieste/:id/risposta", richiedente, h.rispostaIntegrazione)
 
 	app.Get("/precompila", h.precompilaForm)
 	app.Post("/precompila", h.precompila)
@@ -97,6 +99,8 @@ func (h *Handlers) routes(app *fiber.App) {
 	app.Post("/amministrazione/operatori/:uid/sospensione", admin, h.sospensioneOperatore)
 	app.Get("/amministrazione/sedi/:codice", admin, h.sedeForm)
 	app.Post("/amministrazione/sedi/:codice", admin, h.salvaSede)
+	app.Get("/amministrazione/privacy", admin, h.impostazioniPrivacyForm)
+	app.Post("/amministrazione/privacy", admin, h.salvaImpostazioniPrivacy)
 	app.Post("/amministrazione/richieste/:id/sede", admin, h.reinstrada)
 	app.Get("/amministrazione/audit", admin, h.registroAudit)
 	app.Post("/amministrazione/posta/riprova", admin, h.riprovaOra)
@@ -132,4 +136,14 @@ func (h *Handlers) routes(app *fiber.App) {
 	app.Post("/operatore/account/:uid/attivazione", operatore, h.riemettiAttivazione)
 
 	app.Use(h.nonTrovata)
+}
+
+// caricamento registers an upload: a POST whose multipart body is streamed
+// to its handler, past the form-size cap (limitaCorpo), with the CSRF token
+// as its first part (csrf). The middleware runs before any route matches,
+// so it asks h.caricamenti, filled here, whether a path is an upload.
+func (h *Handlers) caricamento(app *fiber.App, path string, handlers ...fiber.Handler) {
+	parametro := regexp.MustCompile(`/:[a-z]+`)
+	h.caricamenti = append(h.caricamenti, regexp.MustCompile("^"+parametro.ReplaceAllString(regexp.QuoteMeta(path), "/[^/]+")+"$"))
+	app.Post(path, handlers...)
 }
