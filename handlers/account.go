@@ -15,7 +15,7 @@ import (
 // The account pages of a logged-in user: its sessions and login history
 // (account_sessioni.go), its password (account_password.go) and its
 // authenticator (account_totp.go). The operators' actions on the accounts
-// of their sede are in account_operatore*.go.
+// of their sede are in operatore_account*.go.
 
 // fattoriAttuali is what a user types to prove, again, that it is the holder
 // before a change to its credentials: its password and, for accounts with an

@@ -64,7 +64,7 @@ const (
 	PaginaAccessi          Pagina = "accessi"
 	PaginaCambioPassword   Pagina = "cambio_password"
 	PaginaCambioTOTP       Pagina = "cambio_totp"
-	PaginaAccountOperatore Pagina = "account_operatore"
+	PaginaOperatoreAccount Pagina = "operatore_account"
 
 	PaginaPrecompila   Pagina = "precompila"
 	PaginaPrecompilata Pagina = "precompilata"
@@ -78,7 +78,7 @@ var Pagine = []Pagina{PaginaHome, PaginaGuida, PaginaPercorsoSportello, PaginaPe
 	PaginaMieRichieste, PaginaRichiesta, PaginaPasso, PaginaRicevuta, PaginaAmministrazione, PaginaErrore,
 	PaginaCoda, PaginaRevisione, PaginaPostaUscita, PaginaOperatori, PaginaAttivazione, PaginaSede, PaginaAudit,
 	PaginaStatistiche, PaginaPrecompila, PaginaPrecompilata, PaginaSportello,
-	PaginaAttivazionePasso, PaginaCodice, PaginaSessioni, PaginaAccessi, PaginaCambioPassword, PaginaCambioTOTP, PaginaAccountOperatore}
+	PaginaAttivazionePasso, PaginaCodice, PaginaSessioni, PaginaAccessi, PaginaCambioPassword, PaginaCambioTOTP, PaginaOperatoreAccount}
 
 // Documento is the template name of the whole page.
 func (p Pagina) Documento() string { return "pages/" + string(p) }

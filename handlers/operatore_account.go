@@ -14,7 +14,7 @@ import (
 // The operators' actions on the accounts of credential holders of their
 // sede: find one by codice fiscale, suspend or reactivate it, revoke it,
 // reset its authenticator after re-checking the holder's identity, and
-// issue a new activation code (account_operatore_codici.go).
+// issue a new activation code (operatore_account_codici.go).
 
 type accountOperatoreVM struct {
 	views.Base
@@ -47,11 +47,11 @@ var errNessunAccount = domain.NonTrovato("Nessun account di questa sede con ques
 func (h *Handlers) accountOperatore(c *fiber.Ctx) error {
 	vm := accountOperatoreVM{Base: h.personale(c, "Account dei titolari"), CF: domain.NormalizzaCodiceFiscale(c.Query("cf")), Errori: domain.Errori{}}
 	if vm.CF == "" {
-		return h.render(c, fiber.StatusOK, views.PaginaAccountOperatore, vm)
+		return h.render(c, fiber.StatusOK, views.PaginaOperatoreAccount, vm)
 	}
 	if msg := domain.ControllaTesto(vm.CF); msg != "" {
 		vm.CF, vm.CercaErrore = "", msg
-		return h.render(c, fiber.StatusUnprocessableEntity, views.PaginaAccountOperatore, vm)
+		return h.render(c, fiber.StatusUnprocessableEntity, views.PaginaOperatoreAccount, vm)
 	}
 	u, err := h.Store.UtentePerCF(vm.CF)
 	if err == nil && !domain.AbilitatoDallaSede(u, utenteDi(c).Sede) {
@@ -59,7 +59,7 @@ func (h *Handlers) accountOperatore(c *fiber.Ctx) error {
 	}
 	if domain.CodiceDi(err) == domain.ErrNonTrovato {
 		vm.NonTrovato = true
-		return h.render(c, fiber.StatusNotFound, views.PaginaAccountOperatore, vm)
+		return h.render(c, fiber.StatusNotFound, views.PaginaOperatoreAccount, vm)
 	}
 	if err != nil {
 		return err
@@ -67,7 +67,7 @@ func (h *Handlers) accountOperatore(c *fiber.Ctx) error {
 	if err := h.riempiAccount(&vm, u); err != nil {
 		return err
 	}
-	return h.render(c, fiber.StatusOK, views.PaginaAccountOperatore, vm)
+	return h.render(c, fiber.StatusOK, views.PaginaOperatoreAccount, vm)
 }
 
 // riempiAccount fills the page with what the operator needs to know of u.
@@ -150,7 +150,7 @@ func (h *Handlers) erroriAccount(c *fiber.Ctx, u *domain.Utente, modulo string, 
 	if err := h.riempiAccount(&vm, u); err != nil {
 		return err
 	}
-	return h.render(c, fiber.StatusUnprocessableEntity, views.PaginaAccountOperatore, vm)
+	return h.render(c, fiber.StatusUnprocessableEntity, views.PaginaOperatoreAccount, vm)
 }
 
 // tornaAllAccount goes back to the account's page with a message.

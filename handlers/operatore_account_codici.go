@@ -126,5 +126,5 @@ func (h *Handlers) codiceEmesso(c *fiber.Ctx, u *domain.Utente, parte2, pec, msg
 	if err := h.riempiAccount(&vm, aggiornato); err != nil {
 		return err
 	}
-	return h.render(c, fiber.StatusOK, views.PaginaAccountOperatore, vm)
+	return h.render(c, fiber.StatusOK, views.PaginaOperatoreAccount, vm)
 }
