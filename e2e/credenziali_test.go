@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/network"
+
 	"abilita/domain"
 	"abilita/internal/testapp"
 	"abilita/internal/testsmtp"
@@ -87,7 +89,34 @@ func TestAttivazioneCredenziali(t *testing.T) {
 	b.fill("#password", nuova)
 	b.fill("#conferma", nuova)
 	b.submit("form[action='/attivazione/passo'] button[type=submit]")
+	chiave := b.text("#chiave-totp")
+
+	// The doctor stops here (the browser closed, another device): the same
+	// code resumes the activation at the authenticator, with the same key.
+	b.run("closing the browser", network.ClearBrowserCookies())
+	b.open("/attivazione")
+	b.fill("#identificativo", mario.CF)
+	b.fill("#parte1", parte1)
+	b.fill("#parte2", parte2)
+	b.submit("form[action='/attivazione'] button[type=submit]")
+	if passo := b.text("main"); !strings.Contains(passo, "Passo 2 di 4") {
+		t.Fatalf("the activation typed again does not resume at the authenticator: %.300q", passo)
+	}
+	if ripresa := b.text("#chiave-totp"); ripresa != chiave {
+		t.Fatalf("resumed with another key: %q, the app holds %q", ripresa, chiave)
+	}
+	b.page("attivazione-ripresa")
 	b.attivaDallApp(ta, "titolare")
+
+	// The password of the registration now says what replaced it.
+	b.open("/accedi")
+	b.fill("#identificativo", mario.Email)
+	b.fill("#password", mario.Password)
+	b.submit("form[action='/accedi'] button[type=submit]")
+	if errore := b.text("main"); !strings.Contains(errore, "Questa era la password dell'account di registrazione") {
+		t.Fatalf("the old password after the activation: %.300q", errore)
+	}
+	b.page("accedi-password-sostituita")
 
 	if dove := b.accedi(ta, "titolare", mario.CF, nuova); dove != "/area" {
 		t.Fatalf("holder after login: at %s", dove)
