@@ -18,10 +18,12 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/fasthttp"
 
 	"abilita/attach"
 	"abilita/backup"
 	"abilita/domain"
+	"abilita/forte/cns"
 	"abilita/handlers"
 	"abilita/notify"
 	"abilita/posta"
@@ -41,6 +43,9 @@ type App struct {
 	Log    *slog.Logger
 	// Archivio holds the encrypted attachments.
 	Archivio *attach.Archivio
+	// CNS verifies the cards' certificates; nil when the CNS sign-in is
+	// not configured.
+	CNS *cns.Verificatore
 }
 
 // Open opens the data folder (creating it), the store, the master key and the
@@ -94,6 +99,11 @@ func (a *App) open(sender notify.Sender) error {
 	}
 	a.Worker.Componi = (&posta.Compositore{Archivio: a.Store, PublicURL: cfg.PublicURL, Now: cfg.Now}).Componi
 	a.Store.SetWaker(a.Worker.Wake)
+	if cfg.CNSCA != "" {
+		if a.CNS, err = cns.CaricaVerificatore(cfg.CNSCA, cfg.Now); err != nil {
+			return fmt.Errorf("accesso con CNS: %w", err)
+		}
+	}
 	a.Hasher = security.NewHasher(cfg.Argon, security.DefaultCeiling(), runtime.NumCPU())
 	a.Fiber, err = handlers.New(handlers.Config{
 		PublicURL:     cfg.PublicURL,
@@ -213,6 +223,10 @@ func (a *App) RiemettiPrimoAmministratore() (email, parte1, parte2 string, ok bo
 func (a *App) Serve(ctx context.Context) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	cnsSrv, cnsLn, err := a.ascoltaCNS()
+	if err != nil {
+		return err
+	}
 	workerDone := make(chan struct{})
 	go func() {
 		defer close(workerDone)
@@ -225,7 +239,11 @@ func (a *App) Serve(ctx context.Context) error {
 	} else {
 		defer chiudi()
 	}
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
+	if cnsSrv != nil {
+		a.Log.Info("accesso con CNS in ascolto", "addr", a.Config.CNSAddr, "url", a.Config.CNSURL)
+		go func() { errc <- cnsSrv.Serve(cnsLn) }()
+	}
 	go func() {
 		a.Log.Info("Abilita in ascolto", "addr", a.Config.Addr, "url", a.Config.PublicURL)
 		if a.Config.TLSCert != "" {
@@ -234,13 +252,13 @@ func (a *App) Serve(ctx context.Context) error {
 			errc <- a.Fiber.Listen(a.Config.Addr)
 		}
 	}()
-	var err error
 	select {
 	case err = <-errc:
 		stop()
+		_ = a.arresta(cnsSrv) // the other listener would go on serving
 	case <-ctx.Done():
 		a.Log.Info("arresto in corso: attendo le richieste in corso", "grazia", a.Config.Grazia)
-		if err = a.Fiber.ShutdownWithTimeout(a.Config.Grazia); errors.Is(err, context.DeadlineExceeded) {
+		if err = a.arresta(cnsSrv); errors.Is(err, context.DeadlineExceeded) {
 			// A stop asked for is a clean one: what was cut is logged, and
 			// the uploads it cut left only temporary files, removed later.
 			a.Log.Warn("arresto: richieste ancora in corso interrotte dopo la grazia", "grazia", a.Config.Grazia)
@@ -248,6 +266,23 @@ func (a *App) Serve(ctx context.Context) error {
 		}
 	}
 	<-workerDone
+	return err
+}
+
+// arresta stops the application's server and the CNS one, if any, waiting
+// for their requests in progress up to the grace.
+func (a *App) arresta(cnsSrv *fasthttp.Server) error {
+	ctx, cancel := context.WithTimeout(context.Background(), a.Config.Grazia)
+	defer cancel()
+	fatto := make(chan struct{})
+	go func() {
+		defer close(fatto)
+		if cnsSrv != nil {
+			_ = cnsSrv.ShutdownWithContext(ctx)
+		}
+	}()
+	err := a.Fiber.ShutdownWithContext(ctx)
+	<-fatto
 	return err
 }
 

@@ -46,6 +46,15 @@ type Config struct {
 	MetricheToken     string
 	// ProxyFidati: the reverse proxies whose X-Forwarded-For is believed.
 	ProxyFidati []netip.Prefix
+	// CNSCA is the PEM bundle of the authorities that issue the cards: set,
+	// it turns the CNS sign-in on (forte/cns). The certificate comes from
+	// the listener on CNSAddr, which asks the browser for it, or, behind a
+	// TLS-terminating proxy, in the header CNSHeader, read only from the
+	// trusted proxies. CNSURL is the address the sign-in page links to.
+	CNSCA     string
+	CNSAddr   string
+	CNSHeader string
+	CNSURL    string
 	// Grazia is how long a stop waits for the requests in progress
 	// (uploads above all) before it cuts them.
 	Grazia time.Duration
@@ -81,6 +90,13 @@ func ParseConfig(args []string, getenv func(string) string) (Config, error) {
 	fs.StringVar(&c.MasterKeyFile, "master-key-file", env("MASTER_KEY_FILE", ""), "file della chiave master degli allegati (ABILITA_MASTER_KEY_FILE)")
 	fs.StringVar(&c.TLSCert, "tls-cert", env("TLS_CERT", ""), "certificato TLS (ABILITA_TLS_CERT)")
 	fs.StringVar(&c.TLSKey, "tls-key", env("TLS_KEY", ""), "chiave TLS (ABILITA_TLS_KEY)")
+	fs.StringVar(&c.CNSCA, "cns-ca", env("CNS_CA", ""), "bundle PEM delle autorità che rilasciano le CNS: attiva l'accesso con CNS (ABILITA_CNS_CA)")
+	fs.StringVar(&c.CNSAddr, "cns-addr", env("CNS_ADDR", ""),
+		"indirizzo di ascolto, in TLS con --tls-cert e --tls-key, dell'accesso con CNS: solo qui il browser chiede il certificato della carta (ABILITA_CNS_ADDR)")
+	fs.StringVar(&c.CNSHeader, "cns-header", env("CNS_HEADER", ""),
+		"intestazione in cui il proxy inverso fidato passa il certificato della carta, per esempio X-Client-Cert con $ssl_client_escaped_cert di nginx (ABILITA_CNS_HEADER)")
+	fs.StringVar(&c.CNSURL, "cns-url", env("CNS_URL", ""),
+		"indirizzo pubblico dell'accesso con CNS; predefinito: l'host di --public-url con la porta di --cns-addr (ABILITA_CNS_URL)")
 	fs.StringVar(&c.MailFrom, "mail-from", env("MAIL_FROM", "Inail Abilita <noreply@abilita.local>"), "mittente delle e-mail (ABILITA_MAIL_FROM)")
 	smtpFlags(fs, &c.SMTP, "smtp", "SMTP", env)
 	smtpFlags(fs, &c.PEC, "pec", "PEC", env)
@@ -127,10 +143,16 @@ func ParseConfig(args []string, getenv func(string) string) (Config, error) {
 	if c.MasterKeyFile == "" {
 		c.MasterKeyFile = filepath.Join(c.DataDir, "chiave-master.key")
 	}
+	if (c.TLSCert == "") != (c.TLSKey == "") {
+		return c, fmt.Errorf("tls-cert e tls-key vanno indicati insieme")
+	}
 	if c.PublicURL == "" {
 		c.PublicURL = localURL(c.Addr, c.TLSCert != "")
 	}
 	c.PublicURL = strings.TrimRight(c.PublicURL, "/")
+	if err := c.configuraCNS(); err != nil {
+		return c, err
+	}
 	if c.MaxFileMB < 1 || c.MaxFileMB > 64 {
 		return c, fmt.Errorf("max-file-mb must be between 1 and 64")
 	}
