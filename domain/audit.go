@@ -15,7 +15,8 @@ const (
 	AuditCredenziali         = "credenziali" // issuing, re-issuing and activating credentials
 	AuditInvio               = "invio"
 	AuditRegistrazione       = "registrazione"
-	AuditPosta               = "posta" // a message sent again, its address corrected
+	AuditPosta               = "posta"        // a message sent again, its address corrected
+	AuditImpostazioni        = "impostazioni" // the contacts of the privacy notice
 )
 
 // EventoAudit is one entry of the append-only audit log. Each entry carries

@@ -203,6 +203,8 @@ func attese() map[string]rotta {
 		"POST /amministrazione/operatori/:uid/sospensione": {esiti: daAmministratore(false, stato(http.StatusUnprocessableEntity))},
 		"GET /amministrazione/sedi/:codice":                {esiti: daAmministratore(true, bene())},
 		"POST /amministrazione/sedi/:codice":               {esiti: daAmministratore(false, stato(http.StatusUnprocessableEntity))},
+		"GET /amministrazione/privacy":                     {esiti: daAmministratore(true, bene())},
+		"POST /amministrazione/privacy":                    {esiti: daAmministratore(false, vai("/amministrazione"))},
 		"POST /amministrazione/richieste/:id/sede":         {esiti: daAmministratore(false, stato(http.StatusUnprocessableEntity))},
 		"GET /amministrazione/audit":                       {esiti: daAmministratore(true, bene())},
 		"GET /operatore/richieste/:id/:azione":             {esiti: daOperatore(true, vai("/operatore/richieste/"), vai("/operatore/richieste/"), vai("/operatore/richieste/"))},

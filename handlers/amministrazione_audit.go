@@ -140,6 +140,8 @@ func etichettaAudit(azione string) string {
 		return "Gestione account"
 	case domain.AuditSede:
 		return "Dati della sede"
+	case domain.AuditImpostazioni:
+		return "Contatti dell'informativa privacy"
 	}
 	return azione
 }

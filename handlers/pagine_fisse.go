@@ -24,6 +24,7 @@ import (
 type pagineFisse struct {
 	statiche sync.Map // views.Pagina → *memo[paginaFissa]
 	sedi     memo[sediDelGiorno]
+	privacy  memo[privacyAttuale]
 }
 
 // paginaFissa is a page as an anonymous visitor gets it, whole and as its

@@ -55,10 +55,6 @@ func (h *Handlers) percorsoOnline(c *fiber.Ctx) error {
 	return h.statica(c, views.PaginaPercorsoOnline, "Domanda online")
 }
 
-func (h *Handlers) privacy(c *fiber.Ctx) error {
-	return h.statica(c, views.PaginaPrivacy, "Informativa sul trattamento dei dati personali")
-}
-
 func (h *Handlers) regoleRiservatezza(c *fiber.Ctx) error {
 	return h.statica(c, views.PaginaRegole, "Regole di riservatezza delle credenziali")
 }

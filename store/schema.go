@@ -27,6 +27,7 @@ var (
 	bucketInAttivazione        = []byte("attivazioni_in_corso")      // hash of an activation session token → its progress
 	bucketAccessi              = []byte("accessi")                   // user id | time | seq → login attempt
 	bucketDispositivi          = []byte("dispositivi")               // user id | device fingerprint → last successful login
+	bucketImpostazioni         = []byte("impostazioni")              // name → settings an administrator edits (impostazioni.go)
 	bucketAggregati            = []byte("aggregati")                 // derived counters (derivati.go)
 	bucketUtentiEmail          = []byte("idx_utenti_email")          // e-mail → user id
 	bucketUtentiCF             = []byte("idx_utenti_cf")             // codice fiscale → user id
@@ -52,7 +53,7 @@ var (
 // bucketRecord are the buckets of records, kept by every migration.
 var bucketRecord = [][]byte{bucketMeta, bucketUtenti, bucketSessioni, bucketToken, bucketRichieste, bucketContatori,
 	bucketOutbox, bucketSedi, bucketAudit, bucketPrecompilate, bucketAttivazioni, bucketInAttivazione, bucketAccessi,
-	bucketDispositivi}
+	bucketDispositivi, bucketImpostazioni}
 
 // bucketDerivati are the buckets rebuilt from the records.
 var bucketDerivati = [][]byte{bucketAggregati, bucketUtentiEmail, bucketUtentiCF, bucketUtentiSede, bucketUtentiRuolo,

@@ -58,6 +58,8 @@ const (
 	PaginaAudit       Pagina = "audit"
 	PaginaStatistiche Pagina = "statistiche"
 
+	PaginaImpostazioniPrivacy Pagina = "impostazioni_privacy"
+
 	PaginaAttivazionePasso Pagina = "attivazione_passo"
 	PaginaCodice           Pagina = "codice"
 	PaginaSessioni         Pagina = "sessioni"
@@ -77,7 +79,7 @@ var Pagine = []Pagina{PaginaHome, PaginaGuida, PaginaPercorsoSportello, PaginaPe
 	PaginaAccedi, PaginaPasswordDimenticata, PaginaReimpostaPassword, PaginaConfigurazione, PaginaArea,
 	PaginaMieRichieste, PaginaRichiesta, PaginaPasso, PaginaRicevuta, PaginaAmministrazione, PaginaErrore,
 	PaginaCoda, PaginaRevisione, PaginaPostaUscita, PaginaOperatori, PaginaAttivazione, PaginaSede, PaginaAudit,
-	PaginaStatistiche, PaginaPrecompila, PaginaPrecompilata, PaginaSportello,
+	PaginaStatistiche, PaginaImpostazioniPrivacy, PaginaPrecompila, PaginaPrecompilata, PaginaSportello,
 	PaginaAttivazionePasso, PaginaCodice, PaginaSessioni, PaginaAccessi, PaginaCambioPassword, PaginaCambioTOTP, PaginaOperatoreAccount}
 
 // Documento is the template name of the whole page.
