@@ -21,6 +21,9 @@ type Attivazione struct {
 	Scade         time.Time `json:"scade"`
 	Motivo        string    `json:"motivo,omitempty"` // why it was issued, for the operator
 	RichiestaID   uint64    `json:"richiesta_id,omitempty"`
+	// Struttura is the code of the hospital structure whose referente
+	// issued it to one of its doctors, and hands part 2 over.
+	Struttura string `json:"struttura,omitempty"`
 }
 
 // Valida reports whether the code can still be used at now.

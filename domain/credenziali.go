@@ -24,6 +24,15 @@ type Abilitazione struct {
 	// Attivata is when the holder completed the activation that followed
 	// the approval; zero while the activation is pending.
 	Attivata time.Time `json:"attivata,omitzero"`
+
+	// Medici ospedalieri (struttura.go): the structure's name and the
+	// referente who enabled the doctor; Sede is that of the referente's
+	// approval. Sospesa and Revocata concern this enablement alone, not
+	// the account, which may hold others.
+	Struttura string         `json:"struttura,omitempty"`
+	Referente uint64         `json:"referente,omitempty"`
+	Sospesa   *Provvedimento `json:"sospesa,omitempty"`
+	Revocata  *Provvedimento `json:"revocata,omitempty"`
 }
 
 // TOTP is an account's enrolled authenticator.

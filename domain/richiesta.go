@@ -71,6 +71,8 @@ func (p Profilo) Etichetta() string {
 		return "Referente di presidio ospedaliero"
 	case ProfiloMedicoPatronato:
 		return "Medico di patronato"
+	case ProfiloMedicoOspedaliero:
+		return "Medico ospedaliero"
 	}
 	return string(p)
 }

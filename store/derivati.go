@@ -222,6 +222,12 @@ func derivaUtente(u *domain.Utente) derivato {
 		// The name, for the pages that show who holds a request.
 		d.voci = append(d.voci, voce{bucketUtentiSede, key([]byte(u.Sede), id), []byte(u.NomeCompleto())})
 	}
+	for _, a := range u.Abilitazioni {
+		if a.CodiceStruttura != "" {
+			// The structure's referenti and doctors, for their pages.
+			d.voci = append(d.voci, voce{bucketUtentiStruttura, key([]byte(a.CodiceStruttura), id), []byte(a.Profilo)})
+		}
+	}
 	return d
 }
 

@@ -48,6 +48,7 @@ var (
 	bucketAuditRichiesta       = []byte("idx_audit_richiesta")       // request id | entry id
 	bucketAuditChi             = []byte("idx_audit_chi")             // user id | entry id
 	bucketAllegati             = []byte("idx_allegati")              // attachment file id | request id
+	bucketUtentiStruttura      = []byte("idx_utenti_struttura")      // structure code | user id → profile: referenti and medici ospedalieri
 )
 
 // bucketRecord are the buckets of records, kept by every migration.
@@ -59,11 +60,11 @@ var bucketRecord = [][]byte{bucketMeta, bucketUtenti, bucketSessioni, bucketToke
 var bucketDerivati = [][]byte{bucketAggregati, bucketUtentiEmail, bucketUtentiCF, bucketUtentiSede, bucketUtentiRuolo,
 	bucketUtentiNonConfermati, bucketSessioniUtente, bucketRichiesteUtente, bucketRichiesteCF, bucketRichiesteNome, bucketCoda, bucketProtocolli,
 	bucketOutboxScadenze, bucketOutboxIndice, bucketTokenUtente, bucketTokenScadenze, bucketPrecompilateScadenze,
-	bucketAuditRichiesta, bucketAuditChi, bucketAllegati}
+	bucketAuditRichiesta, bucketAuditChi, bucketAllegati, bucketUtentiStruttura}
 
 // VersioneSchema is the version of the data this code writes. A database
 // without a version in meta was written before versions existed: 1.
-const VersioneSchema = 6
+const VersioneSchema = 7
 
 var chiaveVersione = []byte("versione_schema")
 
@@ -87,6 +88,7 @@ var migrazioni = []migrazione{
 	{Da: 3, Descr: "nomi degli operatori nell'indice per sede", Derivati: true},
 	{Da: 4, Descr: "il codice fiscale appartiene solo agli account con l'identità verificata; scadenze delle registrazioni non confermate", Derivati: true},
 	{Da: 5, Descr: "indice dei file degli allegati, per riconoscere all'avvio quelli che nessuna richiesta nomina", Derivati: true},
+	{Da: 6, Descr: "indice degli account per struttura ospedaliera: referenti e medici ospedalieri", Derivati: true},
 }
 
 // versione reads the schema version of a database; 0 when it is new.
