@@ -24,6 +24,7 @@ import (
 	"abilita/backup"
 	"abilita/domain"
 	"abilita/forte/cns"
+	"abilita/forte/oidc"
 	"abilita/handlers"
 	"abilita/notify"
 	"abilita/posta"
@@ -99,6 +100,12 @@ func (a *App) open(sender notify.Sender) error {
 	}
 	a.Worker.Componi = (&posta.Compositore{Archivio: a.Store, PublicURL: cfg.PublicURL, Now: cfg.Now}).Componi
 	a.Store.SetWaker(a.Worker.Wake)
+	var fornitori []oidc.Provider
+	if cfg.OIDCProvider != "" {
+		if fornitori, err = oidc.CaricaProvider(cfg.OIDCProvider); err != nil {
+			return fmt.Errorf("accesso con SPID e CIE: %w", err)
+		}
+	}
 	if cfg.CNSCA != "" {
 		if a.CNS, err = cns.CaricaVerificatore(cfg.CNSCA, cfg.Now); err != nil {
 			return fmt.Errorf("accesso con CNS: %w", err)
@@ -120,7 +127,11 @@ func (a *App) open(sender notify.Sender) error {
 		MetricheIndirizzi:      cfg.MetricheIndirizzi,
 		MetricheToken:          cfg.MetricheToken,
 		ProxyFidati:            cfg.ProxyFidati,
-	}, handlers.Deps{Store: a.Store, Archive: archive, Hasher: a.Hasher, Keys: keys, Log: a.Log, Now: cfg.Now})
+		CNSURL:                 cfg.CNSURL,
+		CNSHeader:              cfg.CNSHeader,
+		InailRispondeURL:       cfg.InailRispondeURL,
+	}, handlers.Deps{Store: a.Store, Archive: archive, Hasher: a.Hasher, Keys: keys, Log: a.Log, Now: cfg.Now,
+		CNS: a.CNS, OIDC: fornitori, ClientOIDC: cfg.ClientOIDC})
 	return err
 }
 

@@ -143,10 +143,14 @@ func TestServeConAccessoCNS(t *testing.T) {
 	if len(accesso.chiesto) != 1 || accesso.chiesto[0] != string(ca.Cert.RawSubject) {
 		t.Errorf("the CNS listener asked for a certificate of %d authorities, want the bundle's", len(accesso.chiesto))
 	}
-	for _, p := range []string{cns.Percorso, "/static/nessuno.css"} {
-		if res := accesso.get(t, cnsBase+p); res.StatusCode == http.StatusSeeOther {
-			t.Errorf("%s on the CNS listener was redirected", p)
-		}
+	// The sign-in itself runs there: the card is read and, its holder
+	// having no account yet, the browser goes on to the public address to
+	// give an e-mail address.
+	if res := accesso.get(t, cnsBase+cns.Percorso); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != a.Config.PublicURL+"/accedi/forte" {
+		t.Errorf("the sign-in on the CNS listener: %d to %q", res.StatusCode, res.Header.Get("Location"))
+	}
+	if res := accesso.get(t, cnsBase+"/static/nessuno.css"); res.StatusCode == http.StatusSeeOther {
+		t.Error("a static file on the CNS listener was redirected")
 	}
 
 	cancel()

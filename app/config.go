@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	"net/http"
 	"net/netip"
 	"net/url"
 	"os"
@@ -40,6 +41,9 @@ type Config struct {
 	// ServizioCertificatiURL is the online service for medical certificates
 	// that the reserved area sends enabled holders to.
 	ServizioCertificatiURL string
+	// InailRispondeURL is the Institute's help desk (InailRisponde), for
+	// the requests Abilita does not handle.
+	InailRispondeURL string
 	// Metriche: who may read /metrics, by client address (IPs and CIDR
 	// prefixes) or by bearer token; with neither, /metrics is off.
 	MetricheIndirizzi []netip.Prefix
@@ -55,12 +59,18 @@ type Config struct {
 	CNSAddr   string
 	CNSHeader string
 	CNSURL    string
+	// OIDCProvider is the JSON file of the SPID/CIE OpenID Connect
+	// providers (forte/oidc.CaricaProvider): set, it turns that sign-in on.
+	OIDCProvider string
 	// Grazia is how long a stop waits for the requests in progress
 	// (uploads above all) before it cuts them.
 	Grazia time.Duration
 	// Now is the clock of the pages and the mail worker; nil is time.Now.
 	// Tests set it to move time on without waiting.
 	Now func() time.Time
+	// ClientOIDC reaches the OpenID Connect providers (nil: the default
+	// client); tests point it at their own provider.
+	ClientOIDC *http.Client
 }
 
 // DBPath is the bbolt file.
@@ -95,6 +105,8 @@ func ParseConfig(args []string, getenv func(string) string) (Config, error) {
 		"indirizzo di ascolto, in TLS con --tls-cert e --tls-key, dell'accesso con CNS: solo qui il browser chiede il certificato della carta (ABILITA_CNS_ADDR)")
 	fs.StringVar(&c.CNSHeader, "cns-header", env("CNS_HEADER", ""),
 		"intestazione in cui il proxy inverso fidato passa il certificato della carta, per esempio X-Client-Cert con $ssl_client_escaped_cert di nginx (ABILITA_CNS_HEADER)")
+	fs.StringVar(&c.OIDCProvider, "oidc-providers", env("OIDC_PROVIDERS", ""),
+		"file JSON dei fornitori OpenID Connect di SPID e CIE: attiva l'accesso con SPID e CIE (ABILITA_OIDC_PROVIDERS)")
 	fs.StringVar(&c.CNSURL, "cns-url", env("CNS_URL", ""),
 		"indirizzo pubblico dell'accesso con CNS; predefinito: l'host di --public-url con la porta di --cns-addr (ABILITA_CNS_URL)")
 	fs.StringVar(&c.MailFrom, "mail-from", env("MAIL_FROM", "Inail Abilita <noreply@abilita.local>"), "mittente delle e-mail (ABILITA_MAIL_FROM)")
@@ -118,6 +130,8 @@ func ParseConfig(args []string, getenv func(string) string) (Config, error) {
 		return c, fmt.Errorf("ABILITA_ATTIVAZIONE_TTL: %w", err)
 	}
 	fs.DurationVar(&c.AttivazioneTTL, "attivazione-ttl", attTTL, "validità dei codici di attivazione delle credenziali (ABILITA_ATTIVAZIONE_TTL)")
+	fs.StringVar(&c.InailRispondeURL, "inailrisponde-url", env("INAILRISPONDE_URL", "https://www.inail.it"),
+		"indirizzo del servizio InailRisponde dell'Istituto, per le richieste che Abilita non tratta (ABILITA_INAILRISPONDE_URL)")
 	fs.StringVar(&c.ServizioCertificatiURL, "servizio-certificati-url", env("SERVIZIO_CERTIFICATI_URL", "https://servizionline.inail.it"),
 		"indirizzo del servizio online dei certificati medici, aperto dall'area riservata (ABILITA_SERVIZIO_CERTIFICATI_URL)")
 	indirizzi := fs.String("metrics-addrs", env("METRICS_ADDRS", ""), "indirizzi (IP o CIDR, separati da virgola) che possono leggere /metrics (ABILITA_METRICS_ADDRS)")

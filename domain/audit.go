@@ -15,8 +15,9 @@ const (
 	AuditCredenziali         = "credenziali" // issuing, re-issuing and activating credentials
 	AuditInvio               = "invio"
 	AuditRegistrazione       = "registrazione"
-	AuditPosta               = "posta"        // a message sent again, its address corrected
-	AuditImpostazioni        = "impostazioni" // the contacts of the privacy notice
+	AuditPosta               = "posta"         // a message sent again, its address corrected
+	AuditImpostazioni        = "impostazioni"  // the contacts of the privacy notice
+	AuditAccessoForte        = "accesso_forte" // an account found or created by a strong sign-in (CNS, SPID, CIE)
 )
 
 // EventoAudit is one entry of the append-only audit log. Each entry carries

@@ -76,8 +76,10 @@ func (u *Utente) RichiedeTOTP() bool {
 func (u *Utente) DeveAttivare() bool { return u.RichiedeTOTP() && u.TOTP == nil }
 
 // Attivo reports whether the account may log in at all: it has a password
-// and is neither suspended nor revoked.
-func (u *Utente) Attivo() bool { return !u.Sospeso && !u.Revocato && u.PasswordHash != "" }
+// or signs in with a strong credential, and is neither suspended nor revoked.
+func (u *Utente) Attivo() bool {
+	return !u.Sospeso && !u.Revocato && (u.PasswordHash != "" || u.Forte != nil)
+}
 
 // ContestoSegretoTOTP is the additional data a user's TOTP secret is sealed
 // with, so that a sealed secret moved onto another record does not open.
@@ -120,6 +122,10 @@ func (m MetodoAccesso) Etichetta() string {
 		return "Password e codice dell'app di autenticazione"
 	case MetodoRecupero:
 		return "Password e codice di recupero"
+	case MetodoCNS:
+		return "Carta nazionale dei servizi"
+	case MetodoOIDC:
+		return "SPID o CIE"
 	}
 	return string(m)
 }

@@ -17,7 +17,6 @@ const (
 	PercorsoOnline        Percorso = "online"        // C: online with generic credentials
 )
 
-// Etichetta is the Italian label of the path.
 // AlloSportello reports whether the request was registered at a sede's
 // counter (path A).
 func (p Percorso) AlloSportello() bool { return p == PercorsoSportello }
@@ -37,6 +36,15 @@ func EtichettaSesso(s string) string {
 // EtichettaSesso is the sex as a page writes it.
 func (a Anagrafica) EtichettaSesso() string { return EtichettaSesso(a.Sesso) }
 
+// DaUnAccount reports whether the request was filed by its applicant from
+// an account in Abilita (paths B and C), which then receives the credentials.
+func (p Percorso) DaUnAccount() bool { return p == PercorsoOnline || p == PercorsoInailRisponde }
+
+// InailRisponde reports whether the request was filed with a strong
+// credential (path B).
+func (p Percorso) InailRisponde() bool { return p == PercorsoInailRisponde }
+
+// Etichetta is the Italian label of the path.
 func (p Percorso) Etichetta() string {
 	switch p {
 	case PercorsoSportello:

@@ -60,6 +60,10 @@ type Utente struct {
 	// that the activation of the credentials replaced: a holder who types it
 	// is told why it no longer works (see PasswordSostituitaValida).
 	PasswordSostituita string `json:"password_sostituita,omitempty"`
+	// Forte is the strong credential (CNS, SPID, CIE) that verified the
+	// identity behind CodiceFiscale, as of its last sign-in; nil for
+	// accounts never signed in so.
+	Forte *IdentitaForte `json:"forte,omitempty"`
 }
 
 // DurataPasswordSostituita is how long after the activation a holder who
@@ -96,11 +100,12 @@ func (u *Utente) Scaduto(now time.Time) bool {
 	return u.NonConfermato() && !now.Before(u.Creato.Add(DurataNonConfermato))
 }
 
-// IdentitaVerificata reports whether an operator checked the identity behind
-// u's codice fiscale: an approval issued it credentials (or revoked them).
+// IdentitaVerificata reports whether the identity behind u's codice fiscale
+// was checked: by an operator, whose approval issued it credentials (or
+// revoked them), or by a strong credential (CNS, SPID, CIE).
 // Only such an account holds its codice fiscale, logs in with it, and
 // receives credentials issued for it; the codice fiscale typed at
 // registration claims nothing.
 func (u *Utente) IdentitaVerificata() bool {
-	return u.CodiceFiscale != "" && (len(u.Abilitazioni) > 0 || u.Revocato)
+	return u.CodiceFiscale != "" && (len(u.Abilitazioni) > 0 || u.Revocato || u.Forte != nil)
 }

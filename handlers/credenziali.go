@@ -153,7 +153,7 @@ func (h *Handlers) codiceApprovazione(r *domain.Richiesta, sd sedi.Sede) (*codic
 	}
 	t := titolare{Nome: r.Anagrafica.Nome, Identificativo: chi.CodiceFiscale, Email: chi.Email}
 	dove := doveParte2{PEC: r.Contatti.PEC, Sede: sd.Nome}
-	dove.Area = dove.PEC == "" && r.Percorso == domain.PercorsoOnline
+	dove.Area = dove.PEC == "" && r.Percorso.DaUnAccount()
 	e, err := h.nuovoCodice(t, dove, "Approvazione della richiesta "+r.Protocollo)
 	if err != nil {
 		return nil, "", err

@@ -19,13 +19,14 @@ type accediVM struct {
 	views.Base
 	Identificativo, Dopo, Errore string
 	DaAttivare                   bool // the password was right, but the account must be activated first
+	Forti                        []metodoForte
 }
 
 func (h *Handlers) accediForm(c *fiber.Ctx) error {
 	if utenteDi(c) != nil {
 		return h.redirect(c, "/area")
 	}
-	return h.render(c, fiber.StatusOK, views.PaginaAccedi, accediVM{Base: h.base(c, "Accedi"), Dopo: destinazioneSicura(c.Query("dopo"))})
+	return h.render(c, fiber.StatusOK, views.PaginaAccedi, accediVM{Base: h.base(c, "Accedi"), Dopo: destinazioneSicura(c.Query("dopo")), Forti: h.metodiForti()})
 }
 
 // errCredenziali is the one answer to a failed login, whatever failed.
@@ -36,7 +37,7 @@ const errCredenziali = "Nome utente o password non corretti."
 // without a session; the others are logged in. An unknown name costs the
 // same hash computation as a wrong password and gets the same answer.
 func (h *Handlers) accedi(c *fiber.Ctx) error {
-	vm := accediVM{Base: h.base(c, "Accedi"), Identificativo: normalizzaIdentificativo(c.FormValue("identificativo")), Dopo: destinazioneSicura(c.FormValue("dopo"))}
+	vm := accediVM{Base: h.base(c, "Accedi"), Identificativo: normalizzaIdentificativo(c.FormValue("identificativo")), Dopo: destinazioneSicura(c.FormValue("dopo")), Forti: h.metodiForti()}
 	password := c.FormValue("password")
 	if vm.Identificativo == "" || password == "" {
 		vm.Errore = "Indica il nome utente (codice fiscale o indirizzo e-mail) e la password."

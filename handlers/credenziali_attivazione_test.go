@@ -128,7 +128,14 @@ func TestCredenzialiOnlineSenzaPECParte2NellArea(t *testing.T) {
 	controlla(t, nuovoVisitatore(t, app).iniziaAttivazione(p.CF, p1, p2), http.StatusUnprocessableEntity, "",
 		[]string{"Codice fiscale o codici di attivazione non validi o scaduti."}, nil)
 	a.accedi(p.CF, passwordTitolare)
-	controlla(t, a.get("/area"), http.StatusOK, "", []string{"Vai al servizio dei certificati medici"}, []string{p2, `id="parte2"`})
+	controlla(t, a.get("/area"), http.StatusOK, "", []string{"Vai al servizio dei certificati medici", `href="/assistenza"`}, []string{p2, `id="parte2"`})
+	// The dispositive credentials lead straight to path B: a new request
+	// carries the identity the sede verified.
+	nuova := a.post("/richieste", nil)
+	vuole(t, nuova, http.StatusSeeOther, "/richieste/")
+	if r := mustRichiesta(t, app, idDaURL(t, nuova.Location())); r.Percorso != domain.PercorsoInailRisponde || r.Anagrafica.CodiceFiscale != p.CF {
+		t.Errorf("a holder's new request: %s, %+v", r.Percorso, r.Anagrafica)
+	}
 
 	// The password of the registration no longer works, and says why; any
 	// other wrong password gets the usual answer. After a password change,
@@ -144,7 +151,6 @@ func TestCredenzialiOnlineSenzaPECParte2NellArea(t *testing.T) {
 		t.Fatalf("the replaced password's hash: %v", err)
 	}
 }
-
 
 func TestCredenzialiSportelloLettera(t *testing.T) {
 	t.Parallel()

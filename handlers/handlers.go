@@ -13,6 +13,8 @@ import (
 	"github.com/gofiber/template/html/v2"
 
 	"abilita/attach"
+	"abilita/forte/cns"
+	"abilita/forte/oidc"
 	"abilita/security"
 	"abilita/store"
 	"abilita/views"
@@ -41,6 +43,14 @@ type Config struct {
 	// X-Forwarded-For says who the client is. Empty: the connecting address
 	// is the client, and forwarded headers are ignored.
 	ProxyFidati []netip.Prefix
+
+	// Strong sign-in: the address of the CNS sign-in (its own TLS listener
+	// asks for the card) and the header in which a trusted proxy passes the
+	// card's certificate instead.
+	CNSURL, CNSHeader string
+	// InailRispondeURL is the Institute's help desk, where the requests
+	// Abilita does not handle go.
+	InailRispondeURL string
 }
 
 // Deps are the services the handlers use.
@@ -51,6 +61,13 @@ type Deps struct {
 	Keys    *security.Keyring // seals TOTP secrets and the second parts of activation codes
 	Log     *slog.Logger
 	Now     func() time.Time
+
+	// Strong sign-in: the verifier of CNS cards (nil: not configured), the
+	// SPID/CIE OpenID Connect providers, and the HTTP client that reaches
+	// them (nil: the default).
+	CNS        *cns.Verificatore
+	OIDC       []oidc.Provider
+	ClientOIDC *http.Client
 }
 
 // Handlers carries the dependencies of every route.
@@ -66,6 +83,8 @@ type Handlers struct {
 	limitiPrecompila limitiPrecompila
 	// Pages the same for every anonymous visitor, rendered once.
 	pagine pagineFisse
+	// The SPID/CIE providers, each connected at its first use.
+	fornitori []*fornitoreOIDC
 	// The paths of the upload routes (see caricamento in routes.go).
 	caricamenti []*regexp.Regexp
 	// What /metrics exports.
@@ -89,6 +108,9 @@ func New(cfg Config, d Deps) (*fiber.App, error) {
 		limitiPrecompila: nuoviLimitiPrecompila(),
 	}
 	h.limiteAccount.Now, h.limiteIP.Now, h.limiteTOTP.Now = d.Now, d.Now, d.Now
+	for _, p := range d.OIDC {
+		h.fornitori = append(h.fornitori, &fornitoreOIDC{provider: p})
+	}
 	h.metriche = nuoveMetriche(h)
 	app := fiber.New(fiber.Config{
 		Views:                        engine,

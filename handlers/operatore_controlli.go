@@ -49,6 +49,9 @@ func (h *Handlers) controlliAutomatici(r *domain.Richiesta) []controlloVM {
 		h.controlloEmail(r),
 		controlloPasso(r, domain.PassoAllegati, il, "Allegati", "Fronte e retro del documento e modulo firmato sono presenti."),
 	}
+	if r.Percorso.InailRisponde() {
+		cs = append(cs, h.controlloIdentitaDigitale(r))
+	}
 	if r.Tipo != domain.TipoRevoca && r.Stato.Aperta() {
 		cs = append(cs, h.controlloTitolare(r))
 	}
@@ -68,7 +71,7 @@ func (h *Handlers) controlloTitolare(r *domain.Richiesta) controlloVM {
 		c.Esito, c.Sintesi = controlloAttenzione, "Non è stato possibile verificare il destinatario: riprova più tardi."
 	case t.Utente == nil:
 		c.Esito, c.Sintesi = controlloOK, "L'approvazione crea un account per "+t.CodiceFiscale+" con l'indirizzo del modulo, "+t.Email+"."
-	case r.Percorso == domain.PercorsoOnline:
+	case r.Percorso.DaUnAccount():
 		c.Esito, c.Sintesi = controlloOK, "Le credenziali vanno all'account che ha presentato la richiesta, con l'indirizzo confermato "+t.Email+"."
 	default:
 		c.Esito, c.Sintesi = controlloOK, "Le credenziali vanno all'account con l'indirizzo del modulo, "+t.Email+"."
@@ -146,7 +149,7 @@ func (h *Handlers) controlloEmail(r *domain.Richiesta) controlloVM {
 	case domain.PercorsoSportello:
 		c.Esito, c.Sintesi = controlloOK, "Verificato allo sportello."
 		return c
-	case domain.PercorsoOnline:
+	case domain.PercorsoOnline, domain.PercorsoInailRisponde:
 		u, err := h.Store.Utente(r.Richiedente)
 		switch {
 		case err != nil || !u.Verificato():
@@ -160,6 +163,29 @@ func (h *Handlers) controlloEmail(r *domain.Richiesta) controlloVM {
 		return c
 	}
 	c.Esito, c.Sintesi = controlloAttenzione, "Richiesta giunta tramite "+r.Percorso.Etichetta()+": l'indirizzo e-mail non è stato verificato da Abilita."
+	return c
+}
+
+// controlloIdentitaDigitale says, for a request of path B, which strong
+// credential verified the applicant's identity, at what level, and that
+// its codice fiscale is the one of the request.
+func (h *Handlers) controlloIdentitaDigitale(r *domain.Richiesta) controlloVM {
+	c := controlloVM{Titolo: "Identità digitale"}
+	u, err := h.Store.Utente(r.Richiedente)
+	switch {
+	case err != nil || u.VerificataCon() == "":
+		c.Esito, c.Sintesi = controlloErrore, "L'account del richiedente non risulta verificato con una credenziale forte."
+	case u.CodiceFiscale != r.Anagrafica.CodiceFiscale:
+		c.Esito, c.Sintesi = controlloErrore, "Il codice fiscale della richiesta non è quello verificato con la credenziale."
+		c.Dettagli = []string{"Nella richiesta: " + r.Anagrafica.CodiceFiscale, "Verificato con " + u.VerificataCon() + ": " + u.CodiceFiscale}
+	case u.Forte != nil:
+		c.Esito, c.Sintesi = controlloOK, "Identità verificata con "+u.Forte.Etichetta()+" il "+u.Forte.Quando.In(domain.Roma).Format("02/01/2006")+": codice fiscale "+u.CodiceFiscale+"."
+		if u.Forte.Cognome != "" {
+			c.Dettagli = []string{"Dalla credenziale: " + u.Forte.Cognome + " " + u.Forte.Nome}
+		}
+	default:
+		c.Esito, c.Sintesi = controlloOK, "Richiesta presentata con "+u.VerificataCon()+": codice fiscale "+u.CodiceFiscale+"."
+	}
 	return c
 }
 

@@ -47,8 +47,19 @@ func (h *Handlers) percorsoSportello(c *fiber.Ctx) error {
 	return h.statica(c, views.PaginaPercorsoSportello, "Domanda allo sportello di una sede")
 }
 
+// percorsoInailRispondeVM is the path-B page: the strong sign-ins this
+// installation offers (or why not), and the Institute's help desk.
+type percorsoInailRispondeVM struct {
+	views.Base
+	Forti    []metodoForte
+	InailURL string
+}
+
 func (h *Handlers) percorsoInailRisponde(c *fiber.Ctx) error {
-	return h.statica(c, views.PaginaPercorsoInailRisponde, "Domanda con InailRisponde")
+	p := views.PaginaPercorsoInailRisponde
+	return h.fissa(c, h.pagine.di(p), p, "Domanda con InailRisponde", func(b views.Base) any {
+		return percorsoInailRispondeVM{Base: b, Forti: h.metodiForti(), InailURL: h.cfg.InailRispondeURL}
+	})
 }
 
 func (h *Handlers) percorsoOnline(c *fiber.Ctx) error {

@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"abilita/domain"
+	"abilita/forte/cns"
 	"abilita/static"
 )
 
@@ -53,6 +54,7 @@ func (h *Handlers) routes(app *fiber.App) {
 	// request at the counter (path A): each may only touch the drafts it created.
 	compilatore := h.ruolo(domain.RuoloRichiedente, domain.RuoloOperatore)
 	app.Get("/richieste", richiedente, h.mieRichieste)
+	app.Get("/assistenza", richiedente, h.assistenza)
 	app.Post("/richieste", richiedente, h.verificato, h.nuovaRichiesta)
 	app.Get("/richieste/:id", richiedente, h.dettaglioRichiesta)
 	app.Get("/richieste/:id/passo/:passo", compilatore, h.verificato, h.passoForm)
@@ -114,6 +116,13 @@ func (h *Handlers) routes(app *fiber.App) {
 	app.Post("/attivazione", h.attivazione)
 	app.Get("/attivazione/passo", h.attivazionePassoForm)
 	app.Post("/attivazione/passo", h.attivazionePasso)
+	// Strong sign-in (path B): SPID and CIE, the CNS card, and the address
+	// asked of a person signing in the first time.
+	app.Get("/accedi/oidc/:nome", h.accessoOIDC)
+	app.Get("/accedi/oidc/:nome/ritorno", h.ritornoOIDC)
+	app.Get(cns.Percorso, h.accessoCNS)
+	app.Get("/accedi/forte", h.identitaForteForm)
+	app.Post("/accedi/forte", h.identitaForte)
 	app.Get("/accedi/codice", h.codiceForm)
 	app.Post("/accedi/codice", h.codice)
 	app.Get("/operatore/richieste/:id/lettera.pdf", operatore, h.letteraAttivazione)

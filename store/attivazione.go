@@ -195,7 +195,7 @@ func titolareDi(tx *bolt.Tx, r *domain.Richiesta) (Titolare, error) {
 		return t, err
 	}
 	var u *domain.Utente
-	if r.Percorso == domain.PercorsoOnline {
+	if r.Percorso.DaUnAccount() {
 		if u, err = leggiUtente(tx, r.Richiedente); err != nil {
 			return t, err
 		}

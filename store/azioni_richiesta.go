@@ -25,8 +25,9 @@ func (s *Store) CreaBozza(a Atto, r *domain.Richiesta) error {
 		}
 		// Only the data of the form: the rest belongs to the life of the
 		// request, which starts here.
-		x := domain.Richiesta{Percorso: domain.PercorsoOnline, Stato: domain.StatoBozza, Richiedente: u.ID, Creata: a.Quando, Aggiornata: a.Quando}
+		x := domain.Richiesta{Percorso: domain.PercorsoDi(u), Stato: domain.StatoBozza, Richiedente: u.ID, Creata: a.Quando, Aggiornata: a.Quando}
 		x.CopiaDati(&dati)
+		x.FissaIdentita(u)
 		if err := nuovaRichiesta(tx, &x); err != nil {
 			return err
 		}
@@ -56,8 +57,9 @@ func (s *Store) Ripresenta(a Atto, da uint64, allegati map[domain.TipoAllegato]d
 		if prec.Stato != domain.StatoRespinta || prec.Richiedente != u.ID {
 			return errNonRespinta
 		}
-		x := domain.Richiesta{Percorso: domain.PercorsoOnline, Stato: domain.StatoBozza, Richiedente: u.ID, Creata: a.Quando, Aggiornata: a.Quando, Precedente: prec.ID}
+		x := domain.Richiesta{Percorso: domain.PercorsoDi(u), Stato: domain.StatoBozza, Richiedente: u.ID, Creata: a.Quando, Aggiornata: a.Quando, Precedente: prec.ID}
 		x.CopiaDati(prec)
+		x.FissaIdentita(u)
 		for t, al := range allegati {
 			if _, ok := prec.Allegati[t]; !ok || al.SHA256 != prec.Allegati[t].SHA256 {
 				return domain.Conflitto("Gli allegati non sono quelli della richiesta respinta.")
@@ -116,9 +118,10 @@ func (s *Store) ApriSportello(a Atto, codiceHash string) (*domain.Richiesta, err
 // SalvaBozza saves the data of a step of the form (dati's data fields,
 // domain.Richiesta.CopiaDati) into the draft id of a.Chi.
 func (s *Store) SalvaBozza(a Atto, id uint64, dati *domain.Richiesta) (*domain.Richiesta, error) {
-	return s.modifica(a, id, domain.OpCompila, func(_ *bolt.Tx, _ *domain.Utente, r *domain.Richiesta) error {
+	return s.modifica(a, id, domain.OpCompila, func(_ *bolt.Tx, u *domain.Utente, r *domain.Richiesta) error {
 		r.CopiaDati(dati)
 		r.Anagrafica.CodiceFiscale = domain.NormalizzaCodiceFiscale(r.Anagrafica.CodiceFiscale)
+		r.FissaIdentita(u)
 		return nil
 	})
 }

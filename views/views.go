@@ -67,6 +67,8 @@ const (
 	PaginaCambioPassword   Pagina = "cambio_password"
 	PaginaCambioTOTP       Pagina = "cambio_totp"
 	PaginaOperatoreAccount Pagina = "operatore_account"
+	PaginaIdentitaForte    Pagina = "identita_forte"
+	PaginaAssistenza       Pagina = "assistenza"
 
 	PaginaPrecompila   Pagina = "precompila"
 	PaginaPrecompilata Pagina = "precompilata"
@@ -80,7 +82,8 @@ var Pagine = []Pagina{PaginaHome, PaginaGuida, PaginaPercorsoSportello, PaginaPe
 	PaginaMieRichieste, PaginaRichiesta, PaginaPasso, PaginaRicevuta, PaginaAmministrazione, PaginaErrore,
 	PaginaCoda, PaginaRevisione, PaginaPostaUscita, PaginaOperatori, PaginaAttivazione, PaginaSede, PaginaAudit,
 	PaginaStatistiche, PaginaImpostazioniPrivacy, PaginaPrecompila, PaginaPrecompilata, PaginaSportello,
-	PaginaAttivazionePasso, PaginaCodice, PaginaSessioni, PaginaAccessi, PaginaCambioPassword, PaginaCambioTOTP, PaginaOperatoreAccount}
+	PaginaAttivazionePasso, PaginaCodice, PaginaSessioni, PaginaAccessi, PaginaCambioPassword, PaginaCambioTOTP, PaginaOperatoreAccount,
+	PaginaIdentitaForte, PaginaAssistenza}
 
 // Documento is the template name of the whole page.
 func (p Pagina) Documento() string { return "pages/" + string(p) }
@@ -108,10 +111,12 @@ type Campo struct {
 	Tipo, Autocomplete, Aiuto       string
 	Lista, Modo, Max                string
 	Richiesto                       bool
+	SolaLettura                     bool // shown, not to be changed (path B: what the credential verified)
 }
 
 // Con returns the field with options set, each "key=value": tipo, auto,
-// aiuto, lista, modo (inputmode), max (maxlength); "richiesto" alone marks it required.
+// aiuto, lista, modo (inputmode), max (maxlength); "richiesto" alone marks it
+// required, "sola" read-only.
 func (c Campo) Con(opts ...string) Campo {
 	for _, o := range opts {
 		k, v, _ := strings.Cut(o, "=")
@@ -130,6 +135,8 @@ func (c Campo) Con(opts ...string) Campo {
 			c.Max = v
 		case "richiesto":
 			c.Richiesto = true
+		case "sola":
+			c.SolaLettura = true
 		default:
 			panic(fmt.Sprintf("views: unknown field option %q", o))
 		}

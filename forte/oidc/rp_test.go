@@ -115,9 +115,9 @@ func TestAccessoConUserInfo(t *testing.T) {
 	m := avviaFornitore(t)
 	claim := "https://attributes.eid.gov.it/fiscal_number"
 	m.QueueUser(&utente{
-		sub:     "cie-bianchi",
-		idToken: map[string]any{"acr": LivelliSPID[2]},
-		userInfo: map[string]any{
+		Sub:     "cie-bianchi",
+		IDToken: map[string]any{"acr": LivelliSPID[2]},
+		UserInfo: map[string]any{
 			claim:         "BNCLRA85M41F205C",
 			"given_name":  "Laura",
 			"family_name": "Bianchi",
@@ -150,7 +150,7 @@ func TestAccessoConUserInfo(t *testing.T) {
 func TestAccessoSenzaLivelloMinimo(t *testing.T) {
 	m := avviaFornitore(t)
 	u := rossi()
-	delete(u.idToken, "acr")
+	delete(u.IDToken, "acr")
 	m.QueueUser(u)
 	p := providerDi(m)
 	p.AcrMinimo = ""
@@ -286,19 +286,19 @@ func TestAccessoRifiutato(t *testing.T) {
 		},
 		{
 			nome:      "nonce di un'altra richiesta",
-			utente:    func(u *utente) { u.nonce = security.NewToken() },
+			utente:    func(u *utente) { u.Nonce = security.NewToken() },
 			motivo:    MotivoNonce,
 			messaggio: "La risposta del fornitore di identità non corrisponde alla richiesta di accesso (nonce non valido): riprova ad accedere.",
 		},
 		{
 			nome:      "token di un altro issuer",
-			utente:    func(u *utente) { u.issuer = "https://idp.altro.example.it" },
+			utente:    func(u *utente) { u.Issuer = "https://idp.altro.example.it" },
 			motivo:    MotivoIssuer,
 			messaggio: "Il token di identità non è stato emesso dal fornitore configurato.",
 		},
 		{
 			nome:      "token per un altro client",
-			utente:    func(u *utente) { u.audience = "un-altro-servizio" },
+			utente:    func(u *utente) { u.Audience = "un-altro-servizio" },
 			motivo:    MotivoToken,
 			messaggio: "Il token di identità non è valido: riprova ad accedere.",
 		},
@@ -311,33 +311,33 @@ func TestAccessoRifiutato(t *testing.T) {
 		{
 			nome: "UserInfo di un'altra persona",
 			utente: func(u *utente) {
-				delete(u.idToken, "fiscalNumber")
-				u.userInfo = map[string]any{"fiscalNumber": "BNCLRA85M41F205C"}
-				u.subUserInfo = "spid-bianchi"
+				delete(u.IDToken, "fiscalNumber")
+				u.UserInfo = map[string]any{"fiscalNumber": "BNCLRA85M41F205C"}
+				u.SubUserInfo = "spid-bianchi"
 			},
 			motivo: MotivoToken,
 		},
 		{
 			nome:      "codice fiscale assente",
-			utente:    func(u *utente) { delete(u.idToken, "fiscalNumber") },
+			utente:    func(u *utente) { delete(u.IDToken, "fiscalNumber") },
 			motivo:    MotivoCodiceFiscaleAssente,
 			messaggio: "Il fornitore di identità non ha comunicato il codice fiscale.",
 		},
 		{
 			nome:      "codice fiscale malformato",
-			utente:    func(u *utente) { u.idToken["fiscalNumber"] = "TINIT-RSSMRA80A01H501A" },
+			utente:    func(u *utente) { u.IDToken["fiscalNumber"] = "TINIT-RSSMRA80A01H501A" },
 			motivo:    MotivoCodiceFiscale,
 			messaggio: "Il fornitore di identità ha comunicato un codice fiscale non valido. Il carattere di controllo del codice fiscale non è corretto.",
 		},
 		{
 			nome:      "codice fiscale non testuale",
-			utente:    func(u *utente) { u.idToken["fiscalNumber"] = 12345 },
+			utente:    func(u *utente) { u.IDToken["fiscalNumber"] = 12345 },
 			motivo:    MotivoCodiceFiscale,
 			messaggio: "Il fornitore di identità ha comunicato un codice fiscale non valido. Il codice fiscale deve avere 16 caratteri.",
 		},
 		{
 			nome:      "livello inferiore al minimo",
-			utente:    func(u *utente) { u.idToken["acr"] = LivelliSPID[0] },
+			utente:    func(u *utente) { u.IDToken["acr"] = LivelliSPID[0] },
 			motivo:    MotivoLivello,
 			messaggio: "Il livello di sicurezza dell'accesso (SPID livello 1) è inferiore a quello richiesto (livello 2).",
 		},
@@ -349,13 +349,13 @@ func TestAccessoRifiutato(t *testing.T) {
 		},
 		{
 			nome:      "livello non comunicato",
-			utente:    func(u *utente) { delete(u.idToken, "acr") },
+			utente:    func(u *utente) { delete(u.IDToken, "acr") },
 			motivo:    MotivoLivello,
 			messaggio: "Il fornitore di identità non ha comunicato il livello di sicurezza dell'accesso, che deve essere almeno il livello 2.",
 		},
 		{
 			nome:      "livello sconosciuto",
-			utente:    func(u *utente) { u.idToken["acr"] = "urn:example:forte" },
+			utente:    func(u *utente) { u.IDToken["acr"] = "urn:example:forte" },
 			motivo:    MotivoLivello,
 			messaggio: "Il livello di sicurezza dell'accesso (urn:example:forte) non è tra quelli riconosciuti: serve almeno il livello 2.",
 		},
