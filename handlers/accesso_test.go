@@ -32,7 +32,7 @@ const (
 
 // ruoli in the order they run: the operator of the sede and the owner
 // last, since their calls change the requests.
-var ruoli = []string{anonimo, altro, opAltra, admin, opSede, titolare}
+var ruoli = []string{anonimo, altro, refStruttura, refAltra, opAltra, admin, opSede, titolare}
 
 // Which of the owner's requests a route's :id is.
 const (
@@ -269,6 +269,7 @@ type matrice struct {
 	utenti    map[string]*visitatore
 	operatore uint64 // the operator of the other sede, whom the administrator may suspend
 	notifica  uint64 // a message of sede PI's outbox
+	medico    uint64 // a doctor of the referente's structure (accesso_struttura_test.go)
 }
 
 func TestAccessoOgniRottaOgniRuolo(t *testing.T) {
@@ -291,6 +292,7 @@ func TestAccessoOgniRottaOgniRuolo(t *testing.T) {
 	var altra *domain.Utente
 	m.utenti[opAltra], altra = nuovoOperatore(t, app, "Marco", "Milanesi", "MI")
 	m.operatore = altra.ID
+	m.conStrutture()
 	m.utenti[opSede].prendi(m.richieste[lavorazione])
 	prot := mustRichiesta(t, app, m.richieste[inviata]).Protocollo
 	if pag, err := app.App.Store.Posta(store.QueryPosta{Sede: "PI", PerPag: 1}); err != nil || len(pag.Notifiche) != 1 {
@@ -300,6 +302,7 @@ func TestAccessoOgniRottaOgniRuolo(t *testing.T) {
 	}
 
 	tabella := attese()
+	conStruttureAttese(tabella)
 	var chiavi []string
 	registrate := map[string]bool{}
 	for _, r := range app.App.Fiber.GetRoutes(true) {
@@ -358,7 +361,7 @@ func TestAccessoOgniRottaOgniRuolo(t *testing.T) {
 						if want.dove != "" && !strings.HasPrefix(r.Location(), want.dove) {
 							t.Errorf("%s %s as %s: Location %q, want %q…", metodo, m.url(k, rt), ruolo, r.Location(), want.dove)
 						}
-						if ruolo == altro || ruolo == anonimo || ruolo == opAltra {
+						if ruolo == altro || ruolo == anonimo || ruolo == opAltra || ruolo == refStruttura || ruolo == refAltra {
 							for _, s := range segreti {
 								if strings.Contains(r.Body, s) {
 									t.Errorf("%s %s as %s: the body shows the owner's %q", metodo, m.url(k, rt), ruolo, s)
@@ -399,6 +402,7 @@ func (m *matrice) url(k string, rt rotta) string {
 		":codice", "PI",
 		":uid", strconv.FormatUint(m.operatore, 10),
 		":nid", strconv.FormatUint(m.notifica, 10),
+		":mid", strconv.FormatUint(m.medico, 10),
 		":nome", "spid",
 	).Replace(path)
 	if strings.HasSuffix(path, "/*") {

@@ -142,6 +142,8 @@ func etichettaAudit(azione string) string {
 		return "Dati della sede"
 	case domain.AuditImpostazioni:
 		return "Contatti dell'informativa privacy"
+	case domain.AuditStruttura:
+		return "Medici di una struttura ospedaliera"
 	}
 	return azione
 }

@@ -54,7 +54,7 @@ func (h *Handlers) area(c *fiber.Ctx) error {
 		return err
 	}
 	for _, ab := range vm.Abilitazioni {
-		if !ab.Attivata.IsZero() {
+		if ab.InVigore() {
 			vm.Servizio = h.cfg.ServizioCertificatiURL
 		}
 	}

@@ -23,6 +23,7 @@ type doveParte2 struct {
 	PEC            string // sent to this PEC address
 	Area           bool   // shown in the applicant's own area
 	Amministratore bool   // printed on a letter the administrator hands over (staff)
+	Struttura      string // handed over by the referente of this hospital structure (medici ospedalieri)
 	Sede           string // otherwise printed on a letter the sede hands over
 }
 

@@ -144,6 +144,17 @@ func (h *Handlers) routes(app *fiber.App) {
 	app.Post("/operatore/account/:uid/totp", operatore, h.resetTOTPAccount)
 	app.Post("/operatore/account/:uid/attivazione", operatore, h.riemettiAttivazione)
 
+	// Hospital structures: the referente's area with its medici
+	// ospedalieri, and the sede's view of a structure.
+	app.Get("/struttura", h.referente, h.struttura)
+	app.Post("/struttura/medici", h.referente, h.abilitaMedico)
+	app.Post("/struttura/medici/:mid/sospendi", h.referente, h.sospendiMedico)
+	app.Post("/struttura/medici/:mid/revoca", h.referente, h.revocaMedico)
+	app.Post("/struttura/medici/:mid/attivazione", h.referente, h.nuovoCodiceMedico)
+	app.Get("/struttura/medici/:mid/lettera.pdf", h.referente, h.letteraMedico)
+	app.Get("/operatore/struttura", sede, h.strutturaSede)
+	app.Post("/operatore/struttura/medici/:mid/sospendi", operatore, h.sospendiMedicoSede)
+
 	app.Use(h.nonTrovata)
 }
 

@@ -75,11 +75,18 @@ const (
 	PaginaSportello    Pagina = "sportello"
 )
 
+// The pages of hospital structures: the referente's, and the sede's view.
+const (
+	PaginaStruttura          Pagina = "struttura"
+	PaginaOperatoreStruttura Pagina = "operatore_struttura"
+)
+
 // Pagine lists every page, so that a test can render each one.
 var Pagine = []Pagina{PaginaHome, PaginaGuida, PaginaPercorsoSportello, PaginaPercorsoInailRisponde, PaginaPercorsoOnline,
 	PaginaSedi, PaginaPrivacy, PaginaRegole, PaginaRegistrazione, PaginaRegistrazioneInviata, PaginaVerificaEmail,
 	PaginaAccedi, PaginaPasswordDimenticata, PaginaReimpostaPassword, PaginaConfigurazione, PaginaArea,
 	PaginaMieRichieste, PaginaRichiesta, PaginaPasso, PaginaRicevuta, PaginaAmministrazione, PaginaErrore,
+	PaginaStruttura, PaginaOperatoreStruttura,
 	PaginaCoda, PaginaRevisione, PaginaPostaUscita, PaginaOperatori, PaginaAttivazione, PaginaSede, PaginaAudit,
 	PaginaStatistiche, PaginaImpostazioniPrivacy, PaginaPrecompila, PaginaPrecompilata, PaginaSportello,
 	PaginaAttivazionePasso, PaginaCodice, PaginaSessioni, PaginaAccessi, PaginaCambioPassword, PaginaCambioTOTP, PaginaOperatoreAccount,
