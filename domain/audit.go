@@ -18,6 +18,7 @@ const (
 	AuditPosta               = "posta"         // a message sent again, its address corrected
 	AuditImpostazioni        = "impostazioni"  // the contacts of the privacy notice
 	AuditAccessoForte        = "accesso_forte" // an account found or created by a strong sign-in (CNS, SPID, CIE)
+	AuditComunicazione       = "comunicazione" // a message on a ticket of path B
 )
 
 // EventoAudit is one entry of the append-only audit log. Each entry carries

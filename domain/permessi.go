@@ -18,6 +18,7 @@ const (
 	OpPrendiInCarico Operazione = "prendi_in_carico" // an operator of its sede
 	OpLavora         Operazione = "lavora"           // checklist and decisions: the operator who has it
 	OpRispondi       Operazione = "rispondi"         // answer a request for more information: its author
+	OpScrivi         Operazione = "scrivi"           // a message on a ticket of path B: its author, the operators of its sede
 	OpReinstrada     Operazione = "reinstrada"       // move it to another sede: an administrator
 )
 
@@ -26,9 +27,10 @@ const (
 var ErrRichiestaNonTrovata = NonTrovato("Richiesta non trovata.")
 
 var (
-	errNonInCarico = &Errore{Codice: ErrNonAmmesso, Messaggio: "Solo l'operatore che ha preso in carico la richiesta può lavorarla."}
-	errGiaInviata  = Conflitto("La richiesta è già stata inviata e non può più essere modificata.")
-	errNonAttesa   = Conflitto("La sede non attende una tua risposta su questa richiesta: forse l'hai già inviata.")
+	errNonInCarico         = &Errore{Codice: ErrNonAmmesso, Messaggio: "Solo l'operatore che ha preso in carico la richiesta può lavorarla."}
+	errGiaInviata          = Conflitto("La richiesta è già stata inviata e non può più essere modificata.")
+	errConversazioneChiusa = Conflitto("La conversazione è chiusa: la richiesta è stata decisa o annullata.")
+	errNonAttesa           = Conflitto("La sede non attende una tua risposta su questa richiesta: forse l'hai già inviata.")
 )
 
 // GiaInCarico refuses to take in charge a request another operator (or the
@@ -77,6 +79,14 @@ func Consenti(u *Utente, op Operazione, r *Richiesta) error {
 		}
 		if i := r.UltimaIntegrazione(); r.Stato != StatoIntegrazioneRichiesta || i == nil || !i.Risposto.IsZero() {
 			return errNonAttesa
+		}
+		return nil
+	case OpScrivi:
+		if !autore && (u.Ruolo != RuoloOperatore || !dellaSede(u, r)) {
+			return ErrRichiestaNonTrovata
+		}
+		if !r.Conversazione() {
+			return errConversazioneChiusa
 		}
 		return nil
 	case OpPrendiInCarico:

@@ -277,6 +277,8 @@ type Richiesta struct {
 	Checklist    Checklist      `json:"checklist"`
 	Esito        *Esito         `json:"esito,omitempty"`
 	Integrazioni []Integrazione `json:"integrazioni,omitempty"`
+	// Comunicazioni is the conversation of a request of path B.
+	Comunicazioni []Comunicazione `json:"comunicazioni,omitempty"`
 
 	Creata     time.Time `json:"creata"`
 	Aggiornata time.Time `json:"aggiornata"`

@@ -176,6 +176,12 @@ func attese() map[string]rotta {
 		"POST /richieste/:id/annulla":     {richiesta: annullabile, esiti: privataPost(vai("/richieste"))},
 		// A request not waiting for an answer refuses one.
 		"POST /richieste/:id/risposta": {esiti: privataPost(stato(http.StatusConflict))},
+		// The conversation of path B: the owner's request is of path C, so
+		// it has none (conversazione_test.go covers path B).
+		"POST /richieste/:id/messaggi":                  {esiti: privataPost(stato(http.StatusConflict))},
+		"GET /richieste/:id/messaggi/:n/file":           {esiti: conTitolare(privataGet(), assente)},
+		"POST /operatore/richieste/:id/messaggi":        {esiti: daOperatore(false, stato(http.StatusConflict), assente, proibito)},
+		"GET /operatore/richieste/:id/messaggi/:n/file": {esiti: daOperatore(true, assente, assente, assente)},
 
 		"GET /precompila":  {esiti: tutti(bene())},
 		"POST /precompila": {esiti: tutti(stato(http.StatusUnprocessableEntity))},
@@ -404,6 +410,7 @@ func (m *matrice) url(k string, rt rotta) string {
 		":nid", strconv.FormatUint(m.notifica, 10),
 		":mid", strconv.FormatUint(m.medico, 10),
 		":nome", "spid",
+		":n", "1",
 	).Replace(path)
 	if strings.HasSuffix(path, "/*") {
 		path = static.URL("css/app.css")

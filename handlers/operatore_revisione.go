@@ -75,6 +75,8 @@ type revisioneVM struct {
 	Decisore     string
 	Reinstrada   *reinstradaVM // for administrators, while the request waits in the queue
 	Conferma     *confermaVM   // a decision checked by the server, to be confirmed (page posted without script)
+	// Conversazione: path B, the thread with the applicant.
+	Conversazione *conversazioneVM
 }
 
 func (h *Handlers) revisione(c *fiber.Ctx) error {
@@ -101,6 +103,7 @@ func (h *Handlers) revisioneVM(c *fiber.Ctx, r *domain.Richiesta, motivi []domai
 		PuoDecidere: u.Ruolo == domain.RuoloOperatore && r.Stato == domain.StatoInLavorazione && r.Operatore == u.ID,
 	}
 	vm.Checklist = h.checklistVM(c, r)
+	vm.Conversazione = h.conversazione(c, r, true)
 	if l, ok := cf.LuogoPerCodice(r.Anagrafica.CodiceLuogo, h.dataNascita(r)); ok {
 		vm.Luogo = l.Display() + " (" + l.Provincia + ")"
 	}

@@ -112,13 +112,14 @@ func urlRichiesta(id uint64) string { return "/richieste/" + strconv.FormatUint(
 
 type richiestaVM struct {
 	views.Base
-	R        *domain.Richiesta
-	Luogo    string
-	SedeNome string
-	Allegati []allegatoVM
-	Completa bool
-	Errori   domain.Errori
-	PassoErr domain.Passo
+	R             *domain.Richiesta
+	Conversazione *conversazioneVM // path B: the thread with the sede
+	Luogo         string
+	SedeNome      string
+	Allegati      []allegatoVM
+	Completa      bool
+	Errori        domain.Errori
+	PassoErr      domain.Passo
 }
 
 type allegatoVM struct {
@@ -142,7 +143,7 @@ func allegatiVM(r *domain.Richiesta) []allegatoVM {
 }
 
 func (h *Handlers) richiestaVM(c *fiber.Ctx, titolo string, r *domain.Richiesta) richiestaVM {
-	vm := richiestaVM{Base: h.personale(c, titolo), R: r, Allegati: allegatiVM(r), Errori: domain.Errori{}}
+	vm := richiestaVM{Base: h.personale(c, titolo), R: r, Allegati: allegatiVM(r), Errori: domain.Errori{}, Conversazione: h.conversazione(c, r, false)}
 	if l, ok := cf.LuogoPerCodice(r.Anagrafica.CodiceLuogo, h.dataNascita(r)); ok {
 		vm.Luogo = l.Display() + " (" + l.Provincia + ")"
 	}

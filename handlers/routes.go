@@ -68,6 +68,9 @@ func (h *Handlers) routes(app *fiber.App) {
 	app.Get("/richieste/:id/ricevuta.pdf", compilatore, h.ricevutaPDF)
 	app.Post("/richieste/:id/annulla", richiedente, h.annullaRichiesta)
 	h.caricamento(app, "/richieste/:id/risposta", richiedente, h.rispostaIntegrazione)
+	// Path B: the conversation of the ticket, each message with a file.
+	h.caricamento(app, "/richieste/:id/messaggi", richiedente, h.scriviRichiedente)
+	app.Get("/richieste/:id/messaggi/:n/file", richiedente, h.fileComunicazioneRichiedente)
 
 	app.Get("/precompila", h.precompilaForm)
 	app.Post("/precompila", h.precompila)
@@ -89,6 +92,8 @@ func (h *Handlers) routes(app *fiber.App) {
 	app.Post("/operatore/richieste/:id/approva", operatore, h.approva)
 	app.Post("/operatore/richieste/:id/respingi", operatore, h.respingi)
 	app.Post("/operatore/richieste/:id/integrazione", operatore, h.chiediIntegrazione)
+	h.caricamento(app, "/operatore/richieste/:id/messaggi", operatore, h.scriviOperatore)
+	app.Get("/operatore/richieste/:id/messaggi/:n/file", sede, h.fileComunicazioneSede)
 	app.Get("/operatore/sportello", operatore, h.sportello)
 	app.Post("/operatore/sportello", operatore, h.nuovaRichiestaSportello)
 	app.Get("/statistiche", sede, h.statistiche)

@@ -428,3 +428,34 @@ func accodaEsito(tx *bolt.Tx, r *domain.Richiesta, modello, oggetto string, a At
 	}
 	return nil
 }
+
+// Scrivi adds a message to the conversation on request id, a ticket of
+// path B, and queues avvisi, the e-mails that tell the other side, in one
+// transaction with its audit entry. Its author is the applicant or an
+// operator of the sede (domain.OpScrivi).
+func (s *Store) Scrivi(a Atto, id uint64, testo string, allegato *domain.Allegato, avvisi []domain.Messaggio) (*domain.Richiesta, error) {
+	if e := domain.ValidaComunicazione(testo); len(e) > 0 {
+		return nil, &domain.Errore{Codice: domain.ErrNonValido, Messaggio: e.Primo()}
+	}
+	r, err := s.modifica(a, id, domain.OpScrivi, func(tx *bolt.Tx, u *domain.Utente, r *domain.Richiesta) error {
+		c := domain.Comunicazione{Quando: a.Quando, Chi: u.ID, DallaSede: u.Ruolo == domain.RuoloOperatore, Testo: testo, Allegato: allegato}
+		r.Comunicazioni = append(r.Comunicazioni, c)
+		for _, m := range avvisi {
+			if err := accoda(tx, m, r, a.Quando); err != nil {
+				return err
+			}
+		}
+		chi := "dal richiedente"
+		if c.DallaSede {
+			chi = "dalla sede"
+		}
+		if allegato != nil {
+			chi += ", con un file"
+		}
+		return a.registra(tx, domain.AuditComunicazione, r.ID, "messaggio "+chi)
+	})
+	if err == nil && len(avvisi) > 0 {
+		s.sveglia()
+	}
+	return r, err
+}

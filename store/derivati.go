@@ -137,6 +137,11 @@ func derivaRichiesta(r *domain.Richiesta) derivato {
 		// Which files a request names: the others are orphans (Orfani).
 		d.voci = append(d.voci, voce{bucketAllegati, key([]byte(a.ID), id), nil})
 	}
+	for _, c := range r.Comunicazioni {
+		if c.Allegato != nil {
+			d.voci = append(d.voci, voce{bucketAllegati, key([]byte(c.Allegato.ID), id), nil})
+		}
+	}
 	if cf := domain.NormalizzaCodiceFiscale(r.Anagrafica.CodiceFiscale); cf != "" {
 		d.voci = append(d.voci, voce{bucketRichiesteCF, key([]byte(cf), id), nil})
 	}

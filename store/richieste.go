@@ -164,6 +164,7 @@ func copia(r *domain.Richiesta) *domain.Richiesta {
 	c := *r
 	c.Storia = slices.Clone(r.Storia)
 	c.Integrazioni = slices.Clone(r.Integrazioni)
+	c.Comunicazioni = slices.Clone(r.Comunicazioni)
 	if r.Allegati != nil {
 		c.Allegati = make(map[domain.TipoAllegato]domain.Allegato, len(r.Allegati))
 		for k, v := range r.Allegati {
