@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"cmp"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -32,6 +33,9 @@ type codiceInSospeso struct {
 	Scade   time.Time
 	Scaduto bool
 	PerPEC  bool // part 2 went by PEC; otherwise, unless shown, it is on the letter
+	// Struttura is the hospital structure whose referente issued the code
+	// and hands part 2 over, for a medico ospedaliero.
+	Struttura string
 }
 
 // area is the page after login: each role lands where its work is. An
@@ -90,6 +94,10 @@ func (h *Handlers) codiceInSospeso(u *domain.Utente) (*codiceInSospeso, error) {
 		return nil, err
 	}
 	cs := &codiceInSospeso{Scade: a.Scade, Scaduto: !a.Valida(h.Now()), PerPEC: a.Parte2Cifrata == nil}
+	if ab := u.MedicoDi(a.Struttura); a.Struttura != "" && ab != nil {
+		cs.Struttura = cmp.Or(ab.Struttura, a.Struttura)
+		return cs, nil
+	}
 	if cs.Scaduto || cs.PerPEC || !h.parte2NellArea(u, a.RichiestaID) {
 		return cs, nil
 	}

@@ -61,7 +61,7 @@ func piero() persona {
 
 func giulia() persona {
 	return persona{CF: codiceFiscale("Ferri", "Giulia", "F", "1988-11-02", "G702"), Cognome: "Ferri", Nome: "Giulia", Sesso: "F",
-		Nascita: "1988-11-02", Email: "giulia.ferri@example.it"}
+		Nascita: "1988-11-02", Email: "giulia.ferri@example.it", Password: "ambulatorio finestra lanterna blu"}
 }
 
 // moduloMedico is the enabling form for p at the structure codice.

@@ -58,6 +58,27 @@ func TestStrutturaReferenteAbilitaUnMedico(t *testing.T) {
 	vuole(t, ref.get(urlMedico(u, "lettera.pdf")+"?struttura="+ospedalePisa), http.StatusConflict)
 }
 
+// A doctor registered with the address the referente types gets the
+// enablement on that account; its area says who hands part 2 over, and
+// never shows it.
+func TestStrutturaMedicoGiaRegistrato(t *testing.T) {
+	t.Parallel()
+	app := testapp.Start(t)
+	ref := nuovoReferente(t, app, laura(), ospedalePisa, "PI")
+	g := giulia()
+	medico := nuovoRichiedente(t, app, g)
+	registrato, err := app.App.Store.UtentePerEmail(g.Email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, parte2 := ref.abilita(g)
+	if u.ID != registrato.ID {
+		t.Fatalf("the enablement went to account %d, not to the registered %d", u.ID, registrato.ID)
+	}
+	controlla(t, medico.get("/area"), http.StatusOK, "", []string{"Il referente della struttura Ospedale " + ospedalePisa + " ti ha abilitato",
+		"Medico ospedaliero", "Da attivare"}, []string{parte2, `id="parte2"`, "Vai al servizio dei certificati medici"})
+}
+
 // Bad input and refusals are said in Italian, next to the field or above
 // the form, and enable nobody.
 func TestStrutturaAbilitazioneRifiutata(t *testing.T) {
