@@ -253,6 +253,9 @@ func TestStrutturaVistaDallaSede(t *testing.T) {
 		t.Error("the sede's suspension is not audited")
 	}
 	controlla(t, ref.get("/struttura"), http.StatusOK, "", []string{"Sospesa dalla sede", "solo la sede può riattivarla"}, nil)
+	// The holder's account page names the structure and the suspension.
+	controlla(t, opPI.get("/operatore/account?cf="+g.CF), http.StatusOK, "", []string{"Medico ospedaliero", "Sospesa dalla sede",
+		`href="/operatore/struttura?struttura=` + ospedalePisa + `"`}, nil)
 	controlla(t, ref.post(urlMedico(u, "sospendi"), url.Values{"struttura": {ospedalePisa}, "azione": {"riattiva"}}), http.StatusUnprocessableEntity, "",
 		[]string{"solo la sede può riattivarla"}, nil)
 	vuole(t, opPI.post(azione, url.Values{"struttura": {ospedalePisa}, "azione": {"riattiva"}, "motivo": {"verificato"}}), http.StatusSeeOther, pagina)
