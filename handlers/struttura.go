@@ -50,11 +50,12 @@ type strutturaVM struct {
 	Medici    []medicoVista
 	Durata    string // how long a code lasts
 	// The enabling form's values and errors, and the doctor whose action
-	// failed (its errors are keyed "azione_id_campo"), shown open.
-	Valori url.Values
-	Errori domain.Errori
-	Aperto uint64
-	Emesso *codiceMedicoVista // a code just issued, part 2 shown this once
+	// failed, shown open with its errors (keyed "azione_id_campo").
+	Valori       url.Values
+	Errori       domain.Errori
+	Aperto       uint64
+	ErroriAzione domain.Errori
+	Emesso       *codiceMedicoVista // a code just issued, part 2 shown this once
 }
 
 // medicoVista is a doctor of the structure as the pages list it.
@@ -115,7 +116,7 @@ func (h *Handlers) strutturaScelta(u *domain.Utente, codice string) (domain.Stru
 // paginaStruttura fills the page of the structure codice for the referente.
 func (h *Handlers) paginaStruttura(c *fiber.Ctx, codice string) (strutturaVM, error) {
 	u := utenteDi(c)
-	vm := strutturaVM{Base: h.personale(c, "Medici della struttura"), Durata: posta.Durata(h.cfg.AttivazioneTTL), Valori: url.Values{}, Errori: domain.Errori{}}
+	vm := strutturaVM{Base: h.personale(c, "Medici della struttura"), Durata: posta.Durata(h.cfg.AttivazioneTTL), Valori: url.Values{}, Errori: domain.Errori{}, ErroriAzione: domain.Errori{}}
 	var err error
 	if vm.Struttura, err = h.strutturaScelta(u, codice); err != nil {
 		return vm, err

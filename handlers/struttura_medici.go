@@ -113,7 +113,7 @@ func (h *Handlers) erroriMedico(c *fiber.Ctx, codice string, id uint64, azione s
 	}
 	vm.Aperto = id
 	for k, msg := range e {
-		vm.Errori[azione+"_"+itoa(id)+"_"+k] = msg
+		vm.ErroriAzione[azione+"_"+itoa(id)+"_"+k] = msg
 	}
 	return h.render(c, fiber.StatusUnprocessableEntity, views.PaginaStruttura, vm)
 }

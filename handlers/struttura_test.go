@@ -262,4 +262,8 @@ func TestStrutturaVistaDallaSede(t *testing.T) {
 	if v, _ := app.App.Store.Utente(u.ID); v.MedicoDi(ospedalePisa).Sospesa != nil {
 		t.Error("the sede did not lift its suspension")
 	}
+	// A refusal is said even when the row shows no form.
+	vuole(t, ref.post(urlMedico(u, "sospendi"), url.Values{"struttura": {ospedalePisa}, "azione": {"sospendi"}}), http.StatusSeeOther)
+	controlla(t, opPI.post(azione, url.Values{"struttura": {ospedalePisa}, "azione": {"sospendi"}, "motivo": {"di nuovo"}}), http.StatusUnprocessableEntity, "",
+		[]string{"L&#39;abilitazione del medico è già sospesa."}, nil)
 }
