@@ -202,6 +202,7 @@ type doveParte2 struct {
 	PEC                  string
 	Area, Amministratore bool
 	Sede                 string
+	Struttura            string // the hospital structure whose referente hands part 2 over
 }
 
 type datiAttivazione struct {
