@@ -3,48 +3,13 @@ package e2e
 import (
 	"strconv"
 	"strings"
-	"sync"
 
-	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"abilita/internal/testapp"
 )
 
 // The steps the sede's tests share in the browser.
-
-// conferme answers yes to every confirmation the page asks (the forms with
-// data-confirm) and remembers the questions, for the test to check them.
-type conferme struct {
-	mu      sync.Mutex
-	domande []string
-}
-
-// accettaConferme makes the browser answer yes to window.confirm. The page
-// is blocked while the dialog is open, so the answer goes from another
-// goroutine.
-func (b *browser) accettaConferme() *conferme {
-	k := &conferme{}
-	chromedp.ListenTarget(b.ctx, func(ev any) {
-		if d, ok := ev.(*page.EventJavascriptDialogOpening); ok {
-			k.mu.Lock()
-			k.domande = append(k.domande, d.Message)
-			k.mu.Unlock()
-			go func() { _ = chromedp.Run(b.ctx, page.HandleJavaScriptDialog(true)) }()
-		}
-	})
-	return k
-}
-
-// ultima is the last question asked.
-func (k *conferme) ultima() string {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if len(k.domande) == 0 {
-		return ""
-	}
-	return k.domande[len(k.domande)-1]
-}
 
 // aggiorna clicks sel and waits until htmx has swapped in a new target
 // element for which cond holds (see aggiornato).
