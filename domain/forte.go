@@ -103,8 +103,21 @@ func (u *Utente) VerificataCon() string {
 	switch {
 	case u.Forte != nil:
 		return u.Forte.Etichetta()
+	case u.Dispositive() && u.soloDaStruttura():
+		return "le credenziali dispositive Inail (identità verificata dal referente della struttura)"
 	case u.Dispositive():
 		return "le credenziali dispositive Inail (identità verificata dalla sede)"
 	}
 	return ""
+}
+
+// soloDaStruttura reports whether every enablement of u was given by the
+// referente of a hospital structure.
+func (u *Utente) soloDaStruttura() bool {
+	for _, a := range u.Abilitazioni {
+		if a.Profilo != ProfiloMedicoOspedaliero {
+			return false
+		}
+	}
+	return len(u.Abilitazioni) > 0
 }
