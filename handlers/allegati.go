@@ -220,24 +220,32 @@ func (h *Handlers) scaricaAllegato(c *fiber.Ctx) error {
 	if !ok {
 		return domain.NonTrovato("Allegato non trovato.")
 	}
+	disposizione := "attachment"
+	if c.Query("vedi") == "si" {
+		disposizione = "inline"
+	}
+	return h.inviaAllegato(c, a, disposizione, c.Params("tipo"))
+}
+
+// inviaAllegato streams the decrypted file a as nome (its extension added),
+// inline or as a download, under the policy of attachments: no script, no
+// plugin, and for images a sandbox. Chromium refuses to run its PDF viewer
+// in a sandbox, so PDFs get none and may be framed by our pages only.
+func (h *Handlers) inviaAllegato(c *fiber.Ctx, a domain.Allegato, disposizione, nome string) error {
 	rc, err := h.Archive.Apri(metaDi(a))
 	if err != nil {
 		return err
 	}
-	disposizione := "attachment"
-	if c.Query("vedi") == "si" {
-		disposizione = "inline"
-		if strings.HasPrefix(a.Tipo, "image/") {
-			c.Set("Content-Security-Policy", cspImmagine)
-		} else {
-			c.Set("Content-Security-Policy", cspPDF)
-			c.Set("X-Frame-Options", "SAMEORIGIN")
-		}
-	}
 	c.Set(fiber.HeaderContentType, a.Tipo)
-	c.Set(fiber.HeaderContentDisposition, disposizione+`; filename="`+c.Params("tipo")+estensione(a.Tipo)+`"`)
+	c.Set(fiber.HeaderContentDisposition, disposizione+`; filename="`+nome+estensione(a.Tipo)+`"`)
 	c.Set("X-Content-Type-Options", "nosniff")
 	c.Set("Cache-Control", "no-store")
+	if strings.HasPrefix(a.Tipo, "image/") {
+		c.Set("Content-Security-Policy", cspImmagine)
+	} else {
+		c.Set("Content-Security-Policy", cspPDF)
+		c.Set("X-Frame-Options", "SAMEORIGIN")
+	}
 	return c.SendStream(rc, int(a.Byte))
 }
 

@@ -243,21 +243,7 @@ func (h *Handlers) fileComunicazione(c *fiber.Ctx, r *domain.Richiesta, sede boo
 		}
 		disposizione = "inline"
 	}
-	rc, err := h.Archive.Apri(metaDi(a))
-	if err != nil {
-		return err
-	}
-	c.Set(fiber.HeaderContentType, a.Tipo)
-	c.Set(fiber.HeaderContentDisposition, disposizione+`; filename="messaggio-`+strconv.Itoa(n)+estensione(a.Tipo)+`"`)
-	c.Set("X-Content-Type-Options", "nosniff")
-	c.Set("Cache-Control", "no-store")
-	if strings.HasPrefix(a.Tipo, "image/") {
-		c.Set("Content-Security-Policy", cspImmagine)
-	} else {
-		c.Set("Content-Security-Policy", cspPDF)
-		c.Set("X-Frame-Options", "SAMEORIGIN")
-	}
-	return c.SendStream(rc, int(a.Byte))
+	return h.inviaAllegato(c, a, disposizione, "messaggio-"+strconv.Itoa(n))
 }
 
 func (h *Handlers) fileComunicazioneRichiedente(c *fiber.Ctx) error {

@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"slices"
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -241,21 +240,7 @@ func (h *Handlers) documentoOperatore(c *fiber.Ctx) error {
 	if err := h.Store.RegistraVisione(h.atto(c), r.ID, azione, string(tipo)); err != nil {
 		return err
 	}
-	rc, err := h.Archive.Apri(metaDi(a))
-	if err != nil {
-		return err
-	}
-	c.Set(fiber.HeaderContentType, a.Tipo)
-	c.Set(fiber.HeaderContentDisposition, disposizione+`; filename="`+string(tipo)+estensione(a.Tipo)+`"`)
-	c.Set("X-Content-Type-Options", "nosniff")
-	c.Set("Cache-Control", "no-store")
-	if strings.HasPrefix(a.Tipo, "image/") {
-		c.Set("Content-Security-Policy", cspImmagine)
-	} else {
-		c.Set("Content-Security-Policy", cspPDF)
-		c.Set("X-Frame-Options", "SAMEORIGIN")
-	}
-	return c.SendStream(rc, int(a.Byte))
+	return h.inviaAllegato(c, a, disposizione, string(tipo))
 }
 
 func urlRevisione(id uint64) string { return "/operatore/richieste/" + itoa(id) }
