@@ -16,15 +16,18 @@ import (
 // computed once, in the background, when it is first asked for (a process
 // pays only for the files its pages use: the tests' servers rarely serve
 // any), never per request; until they are ready the file goes out as it is.
+//
+// They hang off the asset itself, made when the assets are loaded, rather
+// than in a table keyed by the name a request asked for: that name lives in
+// Fiber's request buffer, which the next request overwrites.
 
 // compressi holds the compressed versions of an asset; pronto is closed
 // once they are set.
 type compressi struct {
+	avvio  sync.Once
 	br, gz []byte
 	pronto chan struct{}
 }
-
-var versioni sync.Map // asset name → *compressi
 
 // comprimibile says whether compressing name is worth it: fonts and images
 // other than SVG are compressed already.
@@ -36,38 +39,43 @@ func comprimibile(name string) bool {
 	return strings.HasSuffix(name, "LICENSE") || strings.HasSuffix(name, ".md")
 }
 
-// comprimi computes the versions of the asset a into c.
-func comprimi(a asset, c *compressi) {
+// nuoviCompressi returns the empty versions of the file name with content
+// body, or nil for a file not worth compressing.
+func nuoviCompressi(name string, body []byte) *compressi {
+	if !comprimibile(name) || len(body) < 512 {
+		return nil
+	}
+	return &compressi{pronto: make(chan struct{})}
+}
+
+// comprimi computes the versions of body into c.
+func comprimi(body []byte, c *compressi) {
 	defer close(c.pronto)
 	var gz bytes.Buffer
 	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
-	zw.Write(a.body)
+	zw.Write(body)
 	zw.Close()
 	var br bytes.Buffer
 	bw := brotli.NewWriterLevel(&br, brotli.BestCompression)
-	bw.Write(a.body)
+	bw.Write(body)
 	bw.Close()
-	if gz.Len() < len(a.body) {
+	if gz.Len() < len(body) {
 		c.gz = gz.Bytes()
 	}
-	if br.Len() < len(a.body) {
+	if br.Len() < len(body) {
 		c.br = br.Bytes()
 	}
 }
 
-// versione returns the compressed versions of name once they are ready,
+// versione returns the compressed versions of a once they are ready,
 // starting their computation the first time; nil until then, and for files
 // not worth compressing.
-func versione(name string, a asset) *compressi {
-	if !comprimibile(name) || len(a.body) < 512 {
+func versione(a asset) *compressi {
+	c := a.compressi
+	if c == nil {
 		return nil
 	}
-	nuovo := &compressi{pronto: make(chan struct{})}
-	v, esiste := versioni.LoadOrStore(name, nuovo)
-	if !esiste {
-		go comprimi(a, nuovo)
-	}
-	c := v.(*compressi)
+	c.avvio.Do(func() { go comprimi(a.body, c) })
 	select {
 	case <-c.pronto:
 		return c
@@ -76,11 +84,11 @@ func versione(name string, a asset) *compressi {
 	}
 }
 
-// codifica chooses the version of name to send for the request's
+// codifica chooses the version of a to send for the request's
 // Accept-Encoding: the body, its Content-Encoding ("" for none) and the
 // suffix of its ETag.
-func codifica(c *fiber.Ctx, name string, a asset) (body []byte, encoding, etag string) {
-	cv := versione(name, a)
+func codifica(c *fiber.Ctx, a asset) (body []byte, encoding, etag string) {
+	cv := versione(a)
 	if cv == nil {
 		return a.body, "", a.etag
 	}

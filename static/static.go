@@ -41,6 +41,7 @@ type asset struct {
 	hash        string
 	etag        string
 	contentType string
+	compressi   *compressi // nil for files sent as they are
 }
 
 var (
@@ -80,7 +81,7 @@ func Handler() fiber.Handler {
 		if !ok {
 			return fiber.ErrNotFound
 		}
-		body, encoding, etag := codifica(c, name, a)
+		body, encoding, etag := codifica(c, a)
 		c.Set(fiber.HeaderContentType, a.contentType)
 		c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
 		c.Set(fiber.HeaderETag, etag)
@@ -136,6 +137,7 @@ func loadAssets() map[string]asset {
 			hash:        hex.EncodeToString(sum[:])[:hashLen],
 			etag:        `"` + hex.EncodeToString(sum[:16]) + `"`,
 			contentType: contentType(name),
+			compressi:   nuoviCompressi(name, body),
 		}
 	}
 	return loaded

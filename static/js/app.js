@@ -2,9 +2,10 @@
  * Abilita — the application's only script. No framework, no inline script anywhere:
  * the Content-Security-Policy is script-src 'self' and style-src 'self'.
  *
- * The layout must load, in this order, all with "defer":
- *   1. this file           (it sets VIDEOJS_NO_DYNAMIC_STYLE before the bundle runs)
- *   2. vendor/bootstrap-italia/js/bootstrap-italia.bundle.min.js
+ * The layout must load, all with "defer" (none may block the first paint):
+ *   1. this file
+ *   2. vendor/bootstrap-italia/js/bootstrap-italia.abilita.min.js (built by
+ *      static/bundle/genera.sh: only the components the pages use)
  *   3. vendor/htmx/htmx.min.js
  * and must NOT call bootstrap.loadFonts(): the fonts come from css/fonts.css.
  *
@@ -29,10 +30,6 @@
  * The layout must also hold the live region for errors, outside any swap target:
  *   <div id="htmx-errore" aria-live="polite"></div>
  */
-
-// Bootstrap Italia's bundle contains video.js, which otherwise injects a <style>
-// element when it loads; the CSP would block it and report a violation on every page.
-window.VIDEOJS_NO_DYNAMIC_STYLE = true;
 
 (function () {
   "use strict";

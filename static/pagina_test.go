@@ -1,0 +1,152 @@
+package static_test
+
+import (
+	"io"
+	"io/fs"
+	"net/http/httptest"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/gofiber/fiber/v2"
+
+	"abilita/static"
+	"abilita/views"
+)
+
+// What a page may load at most, in bytes as they are: on a phone each byte
+// of script is parsed and run after the first paint, each byte of style
+// before it. With the whole of Bootstrap Italia the pages loaded 1 058 KB of
+// script and 612 KB of style, and Lighthouse's mobile profile scored them
+// about 60 (BENCHMARKS.md); with only the components they use, about 125 KB
+// and 410 KB.
+const (
+	budgetScript = 160 << 10
+	budgetStile  = 480 << 10
+)
+
+var (
+	tagScript      = regexp.MustCompile(`<script\b[^>]*>`)
+	tagFoglio      = regexp.MustCompile(`<link\b[^>]*\srel="stylesheet"[^>]*>`)
+	attributoAsset = regexp.MustCompile(`\s(?:src|href)="\{\{asset "([^"]+)"\}\}"`)
+	attributoDefer = regexp.MustCompile(`\sdefer[\s>]`)
+)
+
+// modelli calls fn with the name and text of every template.
+func modelli(t *testing.T, fn func(nome, testo string)) {
+	t.Helper()
+	err := fs.WalkDir(views.FS, ".", func(nome string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(nome, ".html") {
+			return err
+		}
+		testo, err := fs.ReadFile(views.FS, nome)
+		fn(nome, string(testo))
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// pesoDeiFile adds up the size of the embedded files that the tags matching
+// tag load in any template, and hands each tag to controlla; a tag that
+// loads no embedded file fails the test.
+func pesoDeiFile(t *testing.T, tag *regexp.Regexp, controlla func(nome, tag string)) (totale int) {
+	t.Helper()
+	app := fiber.New()
+	app.Get("/static/*", static.Handler())
+	visti := map[string]bool{}
+	modelli(t, func(nome, testo string) {
+		for _, tag := range tag.FindAllString(testo, -1) {
+			controlla(nome, tag)
+			m := attributoAsset.FindStringSubmatch(tag)
+			if m == nil {
+				t.Errorf("%s: %s is not an embedded file ({{asset …}})", nome, tag)
+				continue
+			}
+			if visti[m[1]] {
+				continue
+			}
+			visti[m[1]] = true
+			resp, err := app.Test(httptest.NewRequest(fiber.MethodGet, static.URL(m[1]), nil), -1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			corpo, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			t.Logf("%s: %d bytes", m[1], len(corpo))
+			totale += len(corpo)
+		}
+	})
+	if len(visti) == 0 {
+		t.Fatalf("no %s in the templates: the layout has changed, change this test too", tag)
+	}
+	return totale
+}
+
+// No template loads a script that holds up the first paint: every <script>
+// is an embedded file loaded with defer, and together they stay within the
+// budget.
+func TestScriptDifferitiEntroIlBudget(t *testing.T) {
+	totale := pesoDeiFile(t, tagScript, func(nome, tag string) {
+		if !attributoDefer.MatchString(tag) {
+			t.Errorf("%s: %s blocks rendering: load it with defer", nome, tag)
+		}
+	})
+	if totale > budgetScript {
+		t.Errorf("the templates load %d KB of script, over the budget of %d KB", totale>>10, budgetScript>>10)
+	}
+}
+
+// The stylesheets hold up the first paint until they are loaded and parsed:
+// together they stay within their budget.
+func TestFogliEntroIlBudget(t *testing.T) {
+	totale := pesoDeiFile(t, tagFoglio, func(string, string) {})
+	if totale > budgetStile {
+		t.Errorf("the templates load %d KB of stylesheets, over the budget of %d KB", totale>>10, budgetStile>>10)
+	}
+}
+
+var (
+	attributoClass = regexp.MustCompile(`\sclass="([^"]*)"`)
+	azione         = regexp.MustCompile(`\{\{.*?\}\}`)
+	classiScript   = regexp.MustCompile(`(?:className\s*=\s*|classList\.(?:add|remove|toggle)\()((?:"[^"]*"\s*,?\s*)+)`)
+	stringa        = regexp.MustCompile(`"([^"]*)"`)
+)
+
+// Our Bootstrap Italia stylesheet leaves out the components no page uses
+// (bundle/bootstrap-italia.scss). A class that only one of them defines
+// would leave its element unstyled, silently: no template and no script of
+// ours may use one until its component is compiled in again.
+func TestClassiDelFoglio(t *testing.T) {
+	elenco, err := os.ReadFile("bundle/classi-escluse.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	escluse := map[string]bool{}
+	for _, c := range strings.Fields(string(elenco)) {
+		escluse[c] = true
+	}
+	controlla := func(dove, classi string) {
+		for _, c := range strings.Fields(classi) {
+			if escluse[c] {
+				t.Errorf("%s uses the class %q, which only a component left out of bundle/bootstrap-italia.scss defines: compile it in (bundle/genera.sh)", dove, c)
+			}
+		}
+	}
+	modelli(t, func(nome, testo string) {
+		for _, m := range attributoClass.FindAllStringSubmatch(testo, -1) {
+			controlla(nome, azione.ReplaceAllString(m[1], " "))
+		}
+	})
+	script, err := os.ReadFile("js/app.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range classiScript.FindAllStringSubmatch(string(script), -1) {
+		for _, s := range stringa.FindAllStringSubmatch(m[1], -1) {
+			controlla("js/app.js", s[1])
+		}
+	}
+}
