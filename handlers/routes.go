@@ -2,8 +2,10 @@ package handlers
 
 import (
 	"regexp"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/compress"
 
 	"abilita/domain"
 	"abilita/forte/cns"
@@ -19,6 +21,10 @@ func (h *Handlers) routes(app *fiber.App) {
 	app.Get("/static/*", static.Handler())
 	app.Get("/metrics", h.metriche.servi())
 
+	// Pages go compressed when the browser accepts it (brotli or gzip at their
+	// fastest: pages are small and made per visitor). The static files have
+	// theirs made once (static.Handler); documents are sent as they are.
+	app.Use(compress.New(compress.Config{Level: compress.LevelBestSpeed, Next: nonComprimere}))
 	app.Use(h.registro, h.sicurezza, h.sessione, h.limitaCorpo, h.csrf)
 
 	app.Get("/", h.home)
@@ -171,4 +177,13 @@ func (h *Handlers) caricamento(app *fiber.App, path string, handlers ...fiber.Ha
 	parametro := regexp.MustCompile(`/:[a-z]+`)
 	h.caricamenti = append(h.caricamenti, regexp.MustCompile("^"+parametro.ReplaceAllString(regexp.QuoteMeta(path), "/[^/]+")+"$"))
 	app.Post(path, handlers...)
+}
+
+// nonComprimere picks the responses that gain nothing from compression:
+// the attachments (images and PDFs, compressed already), the PDFs Abilita
+// makes, and the backup archive, which is streamed.
+func nonComprimere(c *fiber.Ctx) bool {
+	p := c.Path()
+	return strings.Contains(p, "/allegati/") || strings.Contains(p, "/messaggi/") ||
+		strings.HasSuffix(p, ".pdf") || strings.HasSuffix(p, ".tar")
 }
