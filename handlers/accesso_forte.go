@@ -138,7 +138,7 @@ func (h *Handlers) accessoOIDC(c *fiber.Ctx) error {
 	if f == nil {
 		return domain.NonTrovato("Questo modo di accesso non esiste.")
 	}
-	rp, err := f.relyingParty(c.Context(), h.opzioniOIDC(f.provider), h.Now())
+	rp, err := f.relyingParty(c.UserContext(), h.opzioniOIDC(f.provider), h.Now())
 	if err != nil {
 		h.Log.Warn("OpenID Connect provider unavailable", "provider", f.provider.Nome, "err", err)
 		return h.accessoForteFallito(c, errFornitoreAssente.Messaggio)
@@ -167,13 +167,13 @@ func (h *Handlers) ritornoOIDC(c *fiber.Ctx) error {
 	if !aperto {
 		return h.accessoForteFallito(c, "La richiesta di accesso è scaduta o è stata aperta in un altro browser: riprova ad accedere.")
 	}
-	rp, err := f.relyingParty(c.Context(), h.opzioniOIDC(f.provider), h.Now())
+	rp, err := f.relyingParty(c.UserContext(), h.opzioniOIDC(f.provider), h.Now())
 	if err != nil {
 		return h.accessoForteFallito(c, errFornitoreAssente.Messaggio)
 	}
 	query := map[string][]string{}
 	c.Context().QueryArgs().VisitAll(func(k, v []byte) { query[string(k)] = append(query[string(k)], string(v)) })
-	id, err := rp.Completa(c.Context(), attesa, query)
+	id, err := rp.Completa(c.UserContext(), attesa, query)
 	var e *oidc.Errore
 	if errors.As(err, &e) {
 		h.Log.Warn("OpenID Connect sign-in refused", "provider", f.provider.Nome, "motivo", e.Motivo, "err", e.Causa)

@@ -227,7 +227,7 @@ func controllaDopoIlCrash(t *testing.T, path string, confermate map[string]bool)
 		}
 		decisa := false
 		for _, e := range eventi {
-			decisa = decisa || (e.Azione == domain.AuditDecisione && (e.Dettaglio == "approvata" || strings.HasPrefix(e.Dettaglio, "respinta")))
+			decisa = decisa || (e.Azione == domain.AuditDecisione && (strings.HasPrefix(e.Dettaglio, "approvata") || strings.HasPrefix(e.Dettaglio, "respinta")))
 		}
 		if !decisa {
 			t.Errorf("request %d is %s without the audit entry of the decision", id, r.Stato)
