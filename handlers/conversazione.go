@@ -1,13 +1,9 @@
 package handlers
 
 import (
-	"bufio"
-	"errors"
 	"fmt"
-	"io"
 	"mime/multipart"
 	"strconv"
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -93,32 +89,14 @@ func (h *Handlers) leggiMessaggio(c *fiber.Ctx) (*messaggioLetto, error) {
 	err = h.leggiParti(c, corpo.parti, func(part *multipart.Part) error {
 		switch part.FormName() {
 		case "testo":
-			v, err := io.ReadAll(io.LimitReader(part, maxByteRisposta+1))
-			if err != nil {
-				return err
-			}
-			if len(v) > maxByteRisposta {
+			testo, troppo, err := leggiTestoLungo(part)
+			if troppo {
 				m.Errori.Add("testo", fmt.Sprintf("Il messaggio è troppo lungo: al massimo %d caratteri.", domain.MaxTestoLungo))
-				return nil
 			}
-			m.Testo = strings.TrimSpace(strings.ReplaceAll(string(v), "\r\n", "\n"))
+			m.Testo = testo
+			return err
 		case "file":
-			in := bufio.NewReader(part)
-			if _, err := in.Peek(1); errors.Is(err, io.EOF) {
-				return nil // no file chosen
-			}
-			a, rifiuto, err := h.salvaFile(part, in)
-			switch {
-			case err != nil:
-				return err
-			case rifiuto != "":
-				m.Errori.Add("file", rifiuto)
-			default:
-				if m.Allegato != nil {
-					h.eliminaFile(*m.Allegato)
-				}
-				m.Allegato = &a
-			}
+			return h.fileFacoltativo(part, &m.Allegato, m.Errori, "file")
 		}
 		return nil
 	})
@@ -141,7 +119,14 @@ func (h *Handlers) leggiMessaggio(c *fiber.Ctx) (*messaggioLetto, error) {
 }
 
 // scriviRichiedente is the applicant's message to the sede.
-func (h *Handlers) scriviRichiedente(c *fiber.Ctx) error {
+func (h *Handlers) scriviRichiedente(c *fiber.Ctx) error { return h.scrivi(c, false) }
+
+// scriviOperatore is an operator's message to the applicant.
+func (h *Handlers) scriviOperatore(c *fiber.Ctx) error { return h.scrivi(c, true) }
+
+// scrivi reads a message of the conversation and stores it with the e-mail
+// that tells the other side; a refused one comes back on the writer's page.
+func (h *Handlers) scrivi(c *fiber.Ctx, dallaSede bool) error {
 	r, err := h.richiestaPer(c, domain.OpScrivi)
 	if err != nil {
 		return err
@@ -151,13 +136,22 @@ func (h *Handlers) scriviRichiedente(c *fiber.Ctx) error {
 		return uploadFallito(c, err)
 	}
 	if len(m.Errori) > 0 {
+		if dallaSede {
+			vm := h.revisioneVM(c, r, nil)
+			vm.Conversazione.Testo, vm.Conversazione.Errori = m.Testo, m.Errori
+			return h.render(c, fiber.StatusUnprocessableEntity, views.PaginaRevisione, vm)
+		}
 		vm := h.richiestaVM(c, "Richiesta "+etichettaRichiesta(r), r)
 		vm.Conversazione.Testo, vm.Conversazione.Errori = m.Testo, m.Errori
 		return h.render(c, fiber.StatusUnprocessableEntity, views.PaginaRichiesta, vm)
 	}
-	avvisi, err := h.avvisiDallaRichiesta(r, m)
+	avvisi, pagina, fatto := h.avvisiDallaRichiesta, urlRichiesta(r.ID), "Messaggio inviato alla sede."
+	if dallaSede {
+		avvisi, pagina, fatto = h.avvisoAlRichiedente, urlRevisione(r.ID), "Messaggio inviato al richiedente."
+	}
+	msgs, err := avvisi(r, m)
 	if err == nil {
-		_, err = h.Store.Scrivi(h.atto(c), r.ID, m.Testo, m.Allegato, avvisi)
+		_, err = h.Store.Scrivi(h.atto(c), r.ID, m.Testo, m.Allegato, msgs)
 	}
 	if err != nil {
 		if m.Allegato != nil {
@@ -165,35 +159,7 @@ func (h *Handlers) scriviRichiedente(c *fiber.Ctx) error {
 		}
 		return err
 	}
-	return h.avviso(c, urlRichiesta(r.ID)+"#conversazione", "Messaggio inviato alla sede.")
-}
-
-// scriviOperatore is an operator's message to the applicant.
-func (h *Handlers) scriviOperatore(c *fiber.Ctx) error {
-	r, err := h.richiestaPer(c, domain.OpScrivi)
-	if err != nil {
-		return err
-	}
-	m, err := h.leggiMessaggio(c)
-	if err != nil {
-		return uploadFallito(c, err)
-	}
-	if len(m.Errori) > 0 {
-		vm := h.revisioneVM(c, r, nil)
-		vm.Conversazione.Testo, vm.Conversazione.Errori = m.Testo, m.Errori
-		return h.render(c, fiber.StatusUnprocessableEntity, views.PaginaRevisione, vm)
-	}
-	avviso, err := h.avvisoAlRichiedente(r, m)
-	if err == nil {
-		_, err = h.Store.Scrivi(h.atto(c), r.ID, m.Testo, m.Allegato, avviso)
-	}
-	if err != nil {
-		if m.Allegato != nil {
-			h.eliminaFile(*m.Allegato)
-		}
-		return err
-	}
-	return h.avviso(c, urlRevisione(r.ID)+"#conversazione", "Messaggio inviato al richiedente.")
+	return h.avviso(c, pagina+"#conversazione", fatto)
 }
 
 // avvisoAlRichiedente is the e-mail that brings the sede's message to the

@@ -66,21 +66,35 @@ func (h *Handlers) leggiRisposta(c *fiber.Ctx, mr *multipart.Reader) (*moduloRis
 }
 
 func (f *moduloRisposta) leggiTesto(part io.Reader) error {
-	v, err := io.ReadAll(io.LimitReader(part, maxByteRisposta+1))
-	if err != nil {
-		return err
-	}
-	if len(v) > maxByteRisposta {
+	testo, troppo, err := leggiTestoLungo(part)
+	if troppo {
 		f.Errori.Add(campoRisposta, fmt.Sprintf("La risposta è troppo lunga: al massimo %d caratteri.", domain.MaxTestoLungo))
-		return nil
 	}
-	// Browsers send line ends as CRLF; the limit counts characters as typed.
-	f.Testo = strings.TrimSpace(strings.ReplaceAll(string(v), "\r\n", "\n"))
-	return nil
+	f.Testo = testo
+	return err
+}
+
+// leggiTestoLungo reads a long text field of a streamed form, reading at
+// most maxByteRisposta+1 bytes: troppo when it is longer. Browsers send line
+// ends as CRLF; the limit counts characters as typed.
+func leggiTestoLungo(part io.Reader) (testo string, troppo bool, err error) {
+	v, err := io.ReadAll(io.LimitReader(part, maxByteRisposta+1))
+	if err != nil || len(v) > maxByteRisposta {
+		return "", err == nil, err
+	}
+	return strings.TrimSpace(strings.ReplaceAll(string(v), "\r\n", "\n")), false, nil
 }
 
 // leggiFileRisposta streams the replacement file into the archive.
 func (h *Handlers) leggiFileRisposta(f *moduloRisposta, part *multipart.Part) error {
+	return h.fileFacoltativo(part, &f.Allegato, f.Errori, campoFile)
+}
+
+// fileFacoltativo streams the file of an optional file field into the
+// archive, into *dove: a part with nothing in it (no file chosen) is
+// ignored, a refused file is an error of campo, and a second file replaces
+// the first, whose stored copy is removed.
+func (h *Handlers) fileFacoltativo(part *multipart.Part, dove **domain.Allegato, e domain.Errori, campo string) error {
 	in := bufio.NewReader(part)
 	if _, err := in.Peek(1); errors.Is(err, io.EOF) {
 		return nil
@@ -90,11 +104,13 @@ func (h *Handlers) leggiFileRisposta(f *moduloRisposta, part *multipart.Part) er
 	case err != nil:
 		return err
 	case rifiuto != "":
-		f.Errori.Add(campoFile, rifiuto)
+		e.Add(campo, rifiuto)
 		return nil
 	}
-	f.scarta(h) // a second file part replaces the first
-	f.Allegato = &a
+	if *dove != nil {
+		h.eliminaFile(**dove)
+	}
+	*dove = &a
 	return nil
 }
 
