@@ -226,7 +226,7 @@ func (h *Handlers) accessoCNS(c *fiber.Ctx) error {
 // or asks the person, the first time, for an e-mail address; base is put
 // before the paths it sends the browser to.
 func (h *Handlers) accessoForte(c *fiber.Ctx, base string, id domain.IdentitaForte) error {
-	token, in := h.ingressoForte(c, id.Metodo)
+	token, in := h.nuovaSessione(c, id.Metodo)
 	_, _, err := h.Store.AccediConIdentitaForte(in, id)
 	if errors.Is(err, store.ErrSenzaAccountForte) {
 		if err := h.sigilla(c, cookieIdentita, contestoIdentita, id, durataIdentita); err != nil {
@@ -242,22 +242,6 @@ func (h *Handlers) accessoForte(c *fiber.Ctx, base string, id domain.IdentitaFor
 	}
 	h.impostaSessione(c, token)
 	return h.avviso(c, base+"/area", "Hai effettuato l'accesso con "+id.Etichetta()+".")
-}
-
-// ingressoForte is the session a strong sign-in opens; the store names its
-// account.
-func (h *Handlers) ingressoForte(c *fiber.Ctx, metodo domain.MetodoAccesso) (string, store.Ingresso) {
-	token := security.NewToken()
-	a := h.tentativo(c, metodo)
-	ua := a.UserAgent
-	if len(ua) > 200 {
-		ua = ua[:200]
-	}
-	in := store.Ingresso{Sessione: domain.Sessione{Hash: security.HashToken(token), Creata: a.Quando, UltimoUso: a.Quando, IP: a.IP, UserAgent: ua}, Accesso: a}
-	if old := c.Cookies(h.cookieName("sessione")); old != "" {
-		in.Vecchia = security.HashToken(old)
-	}
-	return token, in
 }
 
 func (h *Handlers) accessoForteFallito(c *fiber.Ctx, msg string) error {
@@ -294,7 +278,7 @@ func (h *Handlers) identitaForte(c *fiber.Ctx) error {
 		vm.Errori.Add("email", "L'indirizzo e-mail non è valido (esempio: nome@dominio.it).")
 		return h.render(c, fiber.StatusUnprocessableEntity, views.PaginaIdentitaForte, vm)
 	}
-	token, in := h.ingressoForte(c, id.Metodo)
+	token, in := h.nuovaSessione(c, id.Metodo)
 	verifica := security.NewToken()
 	m, err := h.messaggioVerifica(vm.Email, id.Nome, verifica)
 	if err != nil {

@@ -113,9 +113,9 @@ func identificativo(u *domain.Utente) string {
 // have been given a password by whoever reads its mailbox, which also
 // receives part 1.
 func (h *Handlers) parte2NellArea(u *domain.Utente, richiestaID uint64) bool {
-	// After a TOTP reset the holder cannot log in to read it; an account
-	// that signs in with SPID, CIE or CNS can, password or not.
-	if u.Ruolo != domain.RuoloRichiedente || (u.PasswordHash == "" && u.Forte == nil) || u.DeveAttivare() {
+	// Only where the holder can log in to read it: not after a TOTP reset,
+	// nor on an account that has neither a password nor a strong credential.
+	if u.Ruolo != domain.RuoloRichiedente || !u.Attivo() || u.DeveAttivare() {
 		return false
 	}
 	if richiestaID == 0 && len(u.Abilitazioni) > 0 {

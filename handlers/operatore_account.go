@@ -169,6 +169,19 @@ func motivo(c *fiber.Ctx, e domain.Errori, richiesto bool) string {
 	return m
 }
 
+// sceltaSospensione reads the form's choice: true to suspend, false to
+// reactivate; anything else is an error of the field, naming cosa.
+func sceltaSospensione(c *fiber.Ctx, e domain.Errori, cosa string) bool {
+	switch c.FormValue("azione") {
+	case "sospendi":
+		return true
+	case "riattiva":
+		return false
+	}
+	e.Add("azione", "Scegli se sospendere o riattivare "+cosa+".")
+	return false
+}
+
 // sospendiAccount suspends an account, ending its sessions at once, or
 // reactivates it.
 func (h *Handlers) sospendiAccount(c *fiber.Ctx) error {
@@ -178,10 +191,7 @@ func (h *Handlers) sospendiAccount(c *fiber.Ctx) error {
 	}
 	e := domain.Errori{}
 	m := motivo(c, e, false)
-	sospendi := c.FormValue("azione") == "sospendi"
-	if !sospendi && c.FormValue("azione") != "riattiva" {
-		e.Add("azione", "Scegli se sospendere o riattivare l'account.")
-	}
+	sospendi := sceltaSospensione(c, e, "l'account")
 	if len(e) == 0 {
 		_, err = h.Store.Sospendi(h.atto(c), u.ID, sospendi, m)
 		if err = rifiutoNelModulo(err, e, "azione"); err != nil {

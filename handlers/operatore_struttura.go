@@ -119,10 +119,7 @@ func (h *Handlers) sospendiMedicoSede(c *fiber.Ctx) error {
 	}
 	e := domain.Errori{}
 	m := motivo(c, e, true)
-	sospendi := c.FormValue("azione") == "sospendi"
-	if !sospendi && c.FormValue("azione") != "riattiva" {
-		e.Add("azione", "Scegli se sospendere o riattivare l'abilitazione.")
-	}
+	sospendi := sceltaSospensione(c, e, "l'abilitazione")
 	if len(e) == 0 {
 		st := domain.Struttura{Codice: codice, Denominazione: u.MedicoDi(codice).Struttura}
 		msgs, err := h.avvisiMedico(u, st, sospendi, false, m, true)

@@ -42,19 +42,9 @@ func (h *Handlers) fallito(c *fiber.Ctx, u *domain.Utente, metodo domain.MetodoA
 // The caller passes it to the store with the second factor, then calls
 // impostaSessione with the token.
 func (h *Handlers) ingresso(c *fiber.Ctx, u *domain.Utente, metodo domain.MetodoAccesso) (string, store.Ingresso, error) {
-	token := security.NewToken()
-	a := h.tentativo(c, metodo)
-	ua := a.UserAgent
-	if len(ua) > 200 {
-		ua = ua[:200]
-	}
-	in := store.Ingresso{
-		Sessione: domain.Sessione{Hash: security.HashToken(token), UtenteID: u.ID, Creata: a.Quando, UltimoUso: a.Quando, IP: a.IP, UserAgent: ua},
-		Accesso:  a,
-	}
-	if old := c.Cookies(h.cookieName("sessione")); old != "" {
-		in.Vecchia = security.HashToken(old)
-	}
+	token, in := h.nuovaSessione(c, metodo)
+	in.Sessione.UtenteID = u.ID
+	a := in.Accesso
 	if u.Email != "" {
 		m, err := posta.Messaggio("nuovo_dispositivo", u.Email, map[string]string{
 			"Nome": u.Nome, "Quando": posta.Quando(a.Quando), "Dispositivo": domain.DispositivoDa(a.UserAgent).Nome, "IP": a.IP,
@@ -66,6 +56,25 @@ func (h *Handlers) ingresso(c *fiber.Ctx, u *domain.Utente, metodo domain.Metodo
 		in.Avviso = m
 	}
 	return token, in, nil
+}
+
+// nuovaSessione is the session a login opens, its token, and the attempt
+// to record; the caller names the account.
+func (h *Handlers) nuovaSessione(c *fiber.Ctx, metodo domain.MetodoAccesso) (string, store.Ingresso) {
+	token := security.NewToken()
+	a := h.tentativo(c, metodo)
+	ua := a.UserAgent
+	if len(ua) > 200 {
+		ua = ua[:200]
+	}
+	in := store.Ingresso{
+		Sessione: domain.Sessione{Hash: security.HashToken(token), Creata: a.Quando, UltimoUso: a.Quando, IP: a.IP, UserAgent: ua},
+		Accesso:  a,
+	}
+	if old := c.Cookies(h.cookieName("sessione")); old != "" {
+		in.Vecchia = security.HashToken(old)
+	}
+	return token, in
 }
 
 // impostaSessione gives this browser the new session's token and a new

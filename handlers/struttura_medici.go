@@ -132,10 +132,7 @@ func (h *Handlers) sospendiMedico(c *fiber.Ctx) error {
 	}
 	e := domain.Errori{}
 	m := motivo(c, e, false)
-	sospendi := c.FormValue("azione") == "sospendi"
-	if !sospendi && c.FormValue("azione") != "riattiva" {
-		e.Add("azione", "Scegli se sospendere o riattivare l'abilitazione.")
-	}
+	sospendi := sceltaSospensione(c, e, "l'abilitazione")
 	if len(e) == 0 {
 		msgs, err := h.avvisiMedico(u, st, sospendi, false, m, false)
 		if err != nil {

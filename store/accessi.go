@@ -171,16 +171,7 @@ func (s *Store) entra(in Ingresso, fattore func(*bolt.Tx, *domain.Utente) error)
 		if err != nil {
 			return err
 		}
-		if in.Vecchia != "" {
-			if err := eliminaSessione(tx, in.Vecchia); err != nil {
-				return err
-			}
-		}
-		if err := creaSessione(tx, in.Sessione); err != nil {
-			return err
-		}
-		in.Accesso.Riuscito = true
-		if nuovo, err = registraAccesso(tx, in.Sessione.UtenteID, in.Accesso); err != nil {
+		if nuovo, err = apriSessione(tx, in); err != nil {
 			return err
 		}
 		if nuovo && len(in.Avviso.To) > 0 {
@@ -192,6 +183,21 @@ func (s *Store) entra(in Ingresso, fattore func(*bolt.Tx, *domain.Utente) error)
 		s.sveglia()
 	}
 	return nuovo, err
+}
+
+// apriSessione opens the session of in, ending the one the browser had,
+// and records the successful attempt; it reports whether the device is new.
+func apriSessione(tx *bolt.Tx, in Ingresso) (bool, error) {
+	if in.Vecchia != "" {
+		if err := eliminaSessione(tx, in.Vecchia); err != nil {
+			return false, err
+		}
+	}
+	if err := creaSessione(tx, in.Sessione); err != nil {
+		return false, err
+	}
+	in.Accesso.Riuscito = true
+	return registraAccesso(tx, in.Sessione.UtenteID, in.Accesso)
 }
 
 // usaPasso records passo as the account's last TOTP step, refusing it

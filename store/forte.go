@@ -105,16 +105,7 @@ func entraForte(tx *bolt.Tx, uid uint64, in Ingresso, id domain.IdentitaForte) (
 		return nil, false, err
 	}
 	in.Sessione.UtenteID, in.Accesso.Metodo = uid, id.Metodo
-	if in.Vecchia != "" {
-		if err := eliminaSessione(tx, in.Vecchia); err != nil {
-			return nil, false, err
-		}
-	}
-	if err := creaSessione(tx, in.Sessione); err != nil {
-		return nil, false, err
-	}
-	in.Accesso.Riuscito = true
 	// No warning of a new device: the credential itself proved who came.
-	nuovo, err := registraAccesso(tx, uid, in.Accesso)
+	nuovo, err := apriSessione(tx, in)
 	return u, nuovo, err
 }
