@@ -33,7 +33,7 @@ const (
 	hashLen         = 10
 	cacheImmutable  = "public, max-age=31536000, immutable"
 	cacheRevalidate = "no-cache"
-	spriteSheet     = "vendor/bootstrap-italia/svg/sprites.svg"
+	spriteSheet     = "vendor/bootstrap-italia/svg/sprites.abilita.svg"
 )
 
 type asset struct {
@@ -61,11 +61,13 @@ func URL(name string) string {
 }
 
 // Sprite returns the URL of an icon of the Bootstrap Italia sprite sheet, for
-// <svg class="icon"><use href="..."></use></svg>. It panics if the sheet has no
-// such icon ("it-check", "it-user", …).
+// <svg class="icon"><use href="..."></use></svg>. The sheet holds only the
+// icons the templates draw (bundle/icone.mjs): it panics on any other
+// ("it-check", "it-user", …), so that a template drawing a new icon fails the
+// render tests until bundle/genera.sh has run.
 func Sprite(icon string) string {
 	if _, ok := symbols[icon]; !ok {
-		panic(fmt.Sprintf("static: no icon %q in %s", icon, spriteSheet))
+		panic(fmt.Sprintf("static: no icon %q in %s: run static/bundle/genera.sh after drawing a new icon", icon, spriteSheet))
 	}
 	return URL(spriteSheet) + "#" + icon
 }

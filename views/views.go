@@ -222,6 +222,11 @@ type DatiDichiarati struct {
 // one, as the pages size their groups of data.
 func Titolo(livello int, testo string) template.HTML {
 	livello = min(max(livello, 2), 6)
-	classe := fmt.Sprintf("h%d mt-3", min(livello+3, 6))
+	// Whole class names, so that the stylesheet's build (static/bundle/purga.mjs)
+	// finds them in this file: h5 for a level-2 heading, h6 below.
+	classe := "h6 mt-3"
+	if livello == 2 {
+		classe = "h5 mt-3"
+	}
 	return template.HTML(fmt.Sprintf(`<h%d class="%s">%s</h%d>`, livello, classe, template.HTMLEscapeString(testo), livello))
 }
