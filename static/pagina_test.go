@@ -228,3 +228,29 @@ func TestAnelloDiFocusNelFoglio(t *testing.T) {
 		t.Error("the stylesheet lost Bootstrap Italia's focus ring, :focus:not([data-focus-mouse=true])")
 	}
 }
+
+var elementoAperto = regexp.MustCompile(`<([a-zA-Z][a-zA-Z0-9]*)[\s>/]`)
+
+// The stylesheet's build leaves out, with the classes, the rules of the
+// elements no file of ours wrote (bundle/elementi-esclusi.txt: pre, kbd, …):
+// a template that starts writing one would show it unstyled.
+func TestElementiDelFoglio(t *testing.T) {
+	elenco, err := os.ReadFile("bundle/elementi-esclusi.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	esclusi := map[string]bool{}
+	for _, e := range strings.Fields(string(elenco)) {
+		esclusi[e] = true
+	}
+	if len(esclusi) == 0 {
+		t.Fatal("bundle/elementi-esclusi.txt is empty: genera.sh did not write it")
+	}
+	modelli(t, func(nome, testo string) {
+		for _, m := range elementoAperto.FindAllStringSubmatch(testo, -1) {
+			if e := strings.ToLower(m[1]); esclusi[e] {
+				t.Errorf("%s writes <%s>, whose rules our stylesheet leaves out: run bundle/genera.sh", nome, e)
+			}
+		}
+	})
+}

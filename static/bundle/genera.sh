@@ -36,7 +36,7 @@ cp node_modules/@popperjs/core/LICENSE.md "$vendor/popperjs/LICENSE.md"
 	"$qui/bootstrap-italia.scss" "$tmp/compilato.css"
 cp "$qui/purga.mjs" purga.mjs
 node purga.mjs "$tmp/compilato.css" node_modules/bootstrap-italia/dist/css/bootstrap-italia.min.css \
-	"$qui/../.." "$qui/classi-composte.txt" "$css" "$qui/classi-escluse.txt"
+	"$qui/../.." "$qui/classi-composte.txt" "$css" "$qui/classi-escluse.txt" "$qui/elementi-esclusi.txt"
 
 node "$qui/icone.mjs" node_modules/bootstrap-italia/dist/svg/sprites.svg "$qui/../.." > "$svg"
 

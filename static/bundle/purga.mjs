@@ -1,4 +1,4 @@
-// node purga.mjs COMPILED.css FULL.css ROOT COMPOSED.txt OUT.css EXCLUDED.txt
+// node purga.mjs COMPILED.css FULL.css ROOT COMPOSED.txt OUT.css EXCLUDED.txt ELEMENTS.txt
 //
 // Writes to OUT.css the rules of the stylesheet Sass compiled (COMPILED.css)
 // whose selectors only name classes, ids, elements and attributes that appear
@@ -13,7 +13,9 @@
 // (FULL.css) that ours cannot style: those of the components
 // bootstrap-italia.scss leaves out, and those no file of ours wrote when the
 // stylesheet was built. TestClassiDelFoglio fails when a template or our
-// script uses one of them.
+// script uses one of them. Writes to ELEMENTS.txt the elements the compiled
+// stylesheet styles that no file of ours wrote (pre, kbd, …): their rules are
+// left out too, and TestElementiDelFoglio fails when a template writes one.
 //
 // PurgeCSS 8 drops every selector that begins with a pseudo-class, such as
 // Bootstrap Italia's focus ring ":focus:not([data-focus-mouse=true])", whatever
@@ -24,7 +26,7 @@ import postcss from 'postcss'
 import parser from 'postcss-selector-parser'
 import { PurgeCSS } from 'purgecss'
 
-const [compilato, completo, radice, composte, uscita, escluse] = process.argv.slice(2)
+const [compilato, completo, radice, composte, uscita, escluse, elementi] = process.argv.slice(2)
 const sorgenti = [
   radice + '/views/**/*.html',
   radice + '/static/js/*.js',
@@ -65,3 +67,13 @@ const nostre = classi(fs.readFileSync(compilato, 'utf8'))
 const fuori = [...classi(fs.readFileSync(completo, 'utf8'))]
   .filter((c) => !nostre.has(c) || !(scritte.hasClass(c) || tenute.includes(c)))
 fs.writeFileSync(escluse, fuori.sort().join('\n') + '\n')
+
+const stilati = new Set()
+const etichette = parser((selettori) => selettori.walkTags((e) => {
+  const dentro = e.parent && e.parent.parent
+  if (!(dentro && dentro.type === 'pseudo' && /^:nth-/.test(dentro.value))) stilati.add(e.value.toLowerCase()) // not "odd" in :nth-child(odd)
+}))
+albero.walkRules((r) => {
+  if (r.parent.type !== 'atrule' || !/keyframes$/.test(r.parent.name)) etichette.processSync(r.selector)
+})
+fs.writeFileSync(elementi, [...stilati].filter((e) => /^[a-z][a-z0-9]*$/.test(e) && !scritte.hasTag(e)).sort().join('\n') + '\n')
