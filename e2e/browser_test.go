@@ -203,12 +203,18 @@ func (b *browser) waitFor(what, cond string) {
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		var ok bool
-		if err := chromedp.Run(b.ctx, chromedp.Evaluate(`!!(`+cond+`)`, &ok)); err == nil && ok {
+		err := chromedp.Run(b.ctx, chromedp.Evaluate(`!!(`+cond+`)`, &ok))
+		if err == nil && ok {
 			return
+		}
+		if b.ctx.Err() != nil {
+			// The browser is gone (crashed, or the test's time is up):
+			// polling on would only hide why.
+			b.t.Fatalf("waiting for %s: the browser's context ended: %v (last evaluation: %v)", what, context.Cause(b.ctx), err)
 		}
 		if time.Now().After(deadline) {
 			b.shot("timeout")
-			b.t.Fatalf("waiting for %s: %s is still false", what, cond)
+			b.t.Fatalf("waiting for %s: %s is still false (last evaluation error: %v)", what, cond, err)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
