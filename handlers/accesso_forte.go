@@ -12,6 +12,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"abilita/domain"
+	"abilita/forte"
 	"abilita/forte/cns"
 	"abilita/forte/oidc"
 	"abilita/security"
@@ -174,14 +175,8 @@ func (h *Handlers) ritornoOIDC(c *fiber.Ctx) error {
 	query := map[string][]string{}
 	c.Context().QueryArgs().VisitAll(func(k, v []byte) { query[string(k)] = append(query[string(k)], string(v)) })
 	id, err := rp.Completa(c.UserContext(), attesa, query)
-	var e *oidc.Errore
-	if errors.As(err, &e) {
-		h.Log.Warn("OpenID Connect sign-in refused", "provider", f.provider.Nome, "motivo", e.Motivo, "err", e.Causa)
-		h.fallito(c, nil, domain.MetodoOIDC)
-		return h.accessoForteFallito(c, e.Messaggio)
-	}
 	if err != nil {
-		return err
+		return h.identitaRifiutata(c, err, domain.MetodoOIDC, "provider", f.provider.Nome)
 	}
 	return h.accessoForte(c, "", domain.IdentitaForte{
 		Metodo: domain.MetodoOIDC, Fornitore: f.provider.Etichetta, Livello: id.Livello, Descrizione: f.provider.DescriviLivello(id.Livello),
@@ -205,14 +200,8 @@ func (h *Handlers) accessoCNS(c *fiber.Ctx) error {
 	if err == nil {
 		id, err = h.CNS.Verifica(catena)
 	}
-	var e *cns.Errore
-	if errors.As(err, &e) {
-		h.Log.Warn("CNS sign-in refused", "motivo", e.Motivo, "err", e.Causa)
-		h.fallito(c, nil, domain.MetodoCNS)
-		return h.accessoForteFallito(c, e.Messaggio)
-	}
 	if err != nil {
-		return err
+		return h.identitaRifiutata(c, err, domain.MetodoCNS)
 	}
 	// The card is read on a listener of its own, which serves nothing
 	// else: the pages after it are on the public address.
@@ -242,6 +231,20 @@ func (h *Handlers) accessoForte(c *fiber.Ctx, base string, id domain.IdentitaFor
 	}
 	h.impostaSessione(c, token)
 	return h.avviso(c, base+"/area", "Hai effettuato l'accesso con "+id.Etichetta()+".")
+}
+
+// identitaRifiutata answers a strong sign-in that did not give an identity:
+// a refusal (forte.Rifiuto) is logged with its reason and cause, counted as a
+// failed access, and its message shown on the login page; any other error is
+// returned as it is.
+func (h *Handlers) identitaRifiutata(c *fiber.Ctx, err error, metodo domain.MetodoAccesso, attributi ...any) error {
+	var e *forte.Rifiuto
+	if !errors.As(err, &e) {
+		return err
+	}
+	h.Log.Warn("strong sign-in refused", append(attributi, "metodo", metodo, "motivo", e.Motivo, "err", e.Causa)...)
+	h.fallito(c, nil, metodo)
+	return h.accessoForteFallito(c, e.Messaggio)
 }
 
 func (h *Handlers) accessoForteFallito(c *fiber.Ctx, msg string) error {

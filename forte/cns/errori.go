@@ -4,10 +4,11 @@ import (
 	"time"
 
 	"abilita/domain"
+	"abilita/forte"
 )
 
 // Motivo tells why a certificate is refused.
-type Motivo string
+type Motivo = forte.Motivo
 
 // Reasons of refusal.
 const (
@@ -20,26 +21,9 @@ const (
 	MotivoCodiceFiscale     Motivo = "codice_fiscale"
 )
 
-// Errore is a refused certificate. Messaggio is an Italian sentence for the
-// user; Causa, when there is one, is what crypto/x509 or cf said, for the
-// log only.
-type Errore struct {
-	Motivo    Motivo
-	Messaggio string
-	Causa     error
-}
-
-func (e *Errore) Error() string { return e.Messaggio }
-
-// Unwrap returns the cause.
-func (e *Errore) Unwrap() error { return e.Causa }
-
-// Is matches any *Errore with the same Motivo, so that errors.Is(err,
-// ErrScaduto) holds whatever the date in the message.
-func (e *Errore) Is(target error) bool {
-	t, ok := target.(*Errore)
-	return ok && t.Motivo == e.Motivo
-}
+// Errore is a refused certificate (forte.Rifiuto): Causa, when there is
+// one, is what crypto/x509 or cf said, for the log only.
+type Errore = forte.Rifiuto
 
 // The refusals, to compare with errors.Is. Verifica returns copies that
 // may say more (the expiry date) and carry the cause.
@@ -60,23 +44,16 @@ var (
 		Messaggio: "Il certificato non contiene un codice fiscale valido."}
 )
 
-// con returns a copy of e with the cause.
-func (e *Errore) con(causa error) *Errore {
-	c := *e
-	c.Causa = causa
-	return &c
-}
-
 // scaduto says on which day, in Italy, the certificate expired.
 func scaduto(il time.Time) *Errore {
-	e := ErrScaduto.con(nil)
+	e := ErrScaduto.Con(nil)
 	e.Messaggio = "Il certificato della carta è scaduto il " + il.In(domain.Roma).Format("02/01/2006") + "."
 	return e
 }
 
 // nonAncoraValido says from which day the certificate is valid.
 func nonAncoraValido(dal time.Time) *Errore {
-	e := ErrNonAncoraValido.con(nil)
+	e := ErrNonAncoraValido.Con(nil)
 	e.Messaggio = "Il certificato della carta sarà valido dal " + dal.In(domain.Roma).Format("02/01/2006") + "."
 	return e
 }

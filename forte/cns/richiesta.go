@@ -67,12 +67,12 @@ func DaIntestazione(valore string) ([]*x509.Certificate, error) {
 		return nil, ErrNessunCertificato
 	}
 	if len(valore) > massimoIntestazione {
-		return nil, ErrIntestazione.con(fmt.Errorf("intestazione di %d byte", len(valore)))
+		return nil, ErrIntestazione.Con(fmt.Errorf("intestazione di %d byte", len(valore)))
 	}
 	if strings.Contains(valore, "%") {
 		s, err := url.QueryUnescape(valore)
 		if err != nil {
-			return nil, ErrIntestazione.con(err)
+			return nil, ErrIntestazione.Con(err)
 		}
 		valore = strings.TrimSpace(s)
 	}
@@ -80,23 +80,23 @@ func DaIntestazione(valore string) ([]*x509.Certificate, error) {
 	if strings.Contains(valore, inizioPEM) {
 		var err error
 		if blocchi, err = blocchiPEM(valore); err != nil {
-			return nil, ErrIntestazione.con(err)
+			return nil, ErrIntestazione.Con(err)
 		}
 	} else {
 		blocchi = strings.Split(valore, ",")
 	}
 	if len(blocchi) > massimoCertificati {
-		return nil, ErrIntestazione.con(fmt.Errorf("%d certificati", len(blocchi)))
+		return nil, ErrIntestazione.Con(fmt.Errorf("%d certificati", len(blocchi)))
 	}
 	catena := make([]*x509.Certificate, 0, len(blocchi))
 	for _, b := range blocchi {
 		der, err := base64.StdEncoding.DecodeString(senzaSpazi(b))
 		if err != nil {
-			return nil, ErrIntestazione.con(err)
+			return nil, ErrIntestazione.Con(err)
 		}
 		c, err := x509.ParseCertificate(der)
 		if err != nil {
-			return nil, ErrIntestazione.con(err)
+			return nil, ErrIntestazione.Con(err)
 		}
 		catena = append(catena, c)
 	}

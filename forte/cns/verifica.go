@@ -105,15 +105,15 @@ func (v *Verificatore) Verifica(catena []*x509.Certificate) (Identita, error) {
 	var invalido x509.CertificateInvalidError
 	switch {
 	case errors.As(err, &invalido) && invalido.Reason == x509.IncompatibleUsage:
-		return Identita{}, ErrUsoChiave.con(err)
+		return Identita{}, ErrUsoChiave.Con(err)
 	case err != nil:
-		return Identita{}, ErrNonFidato.con(err)
+		return Identita{}, ErrNonFidato.Con(err)
 	case foglia.KeyUsage&x509.KeyUsageDigitalSignature == 0:
-		return Identita{}, ErrUsoChiave.con(errors.New("key usage senza digitalSignature"))
+		return Identita{}, ErrUsoChiave.Con(errors.New("key usage senza digitalSignature"))
 	}
 	codice, err := codiceFiscale(foglia.Subject)
 	if err != nil {
-		return Identita{}, ErrCodiceFiscale.con(err)
+		return Identita{}, ErrCodiceFiscale.Con(err)
 	}
 	return Identita{
 		CodiceFiscale: codice,

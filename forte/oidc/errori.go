@@ -1,7 +1,9 @@
 package oidc
 
+import "abilita/forte"
+
 // Motivo tells why Completa refused a sign-in.
-type Motivo string
+type Motivo = forte.Motivo
 
 // Reasons a sign-in is refused.
 const (
@@ -51,19 +53,9 @@ var messaggi = map[Motivo]string{
 	MotivoCodiceFiscaleAssente: "Il fornitore di identità non ha comunicato il codice fiscale.",
 }
 
-// Errore is the error Completa returns. Messaggio is in Italian and can be
-// shown to the person as it is; Causa, when set, is the technical detail
-// for the logs, never for the page.
-type Errore struct {
-	Motivo    Motivo
-	Messaggio string
-	Causa     error
-}
-
-func (e *Errore) Error() string { return e.Messaggio }
-
-// Unwrap gives the technical cause to errors.Is and errors.As.
-func (e *Errore) Unwrap() error { return e.Causa }
+// Errore is the error Completa returns (forte.Rifiuto): its Messaggio can be
+// shown to the person as it is; Causa is for the logs, never for the page.
+type Errore = forte.Rifiuto
 
 func errore(m Motivo, causa error) *Errore {
 	return &Errore{Motivo: m, Messaggio: messaggi[m], Causa: causa}
