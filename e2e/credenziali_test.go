@@ -73,32 +73,18 @@ func TestAttivazioneCredenziali(t *testing.T) {
 	}
 	b.page("area-codice")
 	parte2 := b.text("#parte2")
-	m := ta.SMTP.WaitFor(t, 10*time.Second, func(m testsmtp.Message) bool {
-		return strings.Contains(strings.Join(m.To, ","), mario.Email) && strings.Contains(m.Subject(), "(prima parte)")
-	})
-	parte1 := regexp.MustCompile(`[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{2}`).FindString(m.Text())
+	parte1 := primaParte(t, ta, mario.Email)
 
 	b.open("/attivazione")
 	b.page("attivazione")
-	b.fill("#identificativo", mario.CF)
-	b.fill("#parte1", parte1)
-	b.fill("#parte2", parte2)
-	b.submit("form[action='/attivazione'] button[type=submit]")
-	b.page("attivazione-password")
 	const nuova = "orologio pianoforte girasole"
-	b.fill("#password", nuova)
-	b.fill("#conferma", nuova)
-	b.submit("form[action='/attivazione/passo'] button[type=submit]")
+	b.iniziaAttivazione(mario.CF, parte1, parte2, nuova)
 	chiave := b.text("#chiave-totp")
 
 	// The doctor stops here (the browser closed, another device): the same
 	// code resumes the activation at the authenticator, with the same key.
 	b.run("closing the browser", network.ClearBrowserCookies())
-	b.open("/attivazione")
-	b.fill("#identificativo", mario.CF)
-	b.fill("#parte1", parte1)
-	b.fill("#parte2", parte2)
-	b.submit("form[action='/attivazione'] button[type=submit]")
+	b.apriAttivazione(mario.CF, parte1, parte2)
 	if passo := b.text("main"); !strings.Contains(passo, "Passo 2 di 4") {
 		t.Fatalf("the activation typed again does not resume at the authenticator: %.300q", passo)
 	}
@@ -128,6 +114,43 @@ func TestAttivazioneCredenziali(t *testing.T) {
 			t.Errorf("the reserved area lacks %q: %q", want, area)
 		}
 	}
+}
+
+// metaCodice is one half of an activation code, as e-mails, letters and
+// pages write it.
+var metaCodice = regexp.MustCompile(`[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{2}`)
+
+// primaParte waits for the e-mail that sends email part 1 of its activation
+// code, and returns that part.
+func primaParte(t *testing.T, ta *testapp.T, email string) string {
+	t.Helper()
+	m := ta.SMTP.WaitFor(t, 10*time.Second, func(m testsmtp.Message) bool {
+		return strings.Contains(strings.Join(m.To, ","), email) && strings.Contains(m.Subject(), "(prima parte)")
+	})
+	return metaCodice.FindString(m.Text())
+}
+
+// iniziaAttivazione types the holder's codice fiscale and the two parts of
+// the code at /attivazione, then the new password, and stops at the
+// authenticator (attivaDallApp goes on from there).
+func (b *browser) iniziaAttivazione(cf, parte1, parte2, password string) {
+	b.t.Helper()
+	b.apriAttivazione(cf, parte1, parte2)
+	b.page("attivazione-password")
+	b.fill("#password", password)
+	b.fill("#conferma", password)
+	b.submit("form[action='/attivazione/passo'] button[type=submit]")
+}
+
+// apriAttivazione types the codice fiscale and the two parts of the code at
+// /attivazione.
+func (b *browser) apriAttivazione(cf, parte1, parte2 string) {
+	b.t.Helper()
+	b.open("/attivazione")
+	b.fill("#identificativo", cf)
+	b.fill("#parte1", parte1)
+	b.fill("#parte2", parte2)
+	b.submit("form[action='/attivazione'] button[type=submit]")
 }
 
 // attivaDallApp goes through the steps after the password: it reads the

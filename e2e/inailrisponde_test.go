@@ -146,19 +146,8 @@ func TestPercorsoInailRisponde(t *testing.T) {
 	b.submit("main a[href='/accedi/oidc/spid']")
 	b.open("/area")
 	parte2 := b.text("#parte2")
-	posta := ta.SMTP.WaitFor(t, 10*time.Second, func(m testsmtp.Message) bool {
-		return strings.Contains(strings.Join(m.To, ","), mario.Email) && strings.Contains(m.Subject(), "(prima parte)")
-	})
-	parte1 := regexp.MustCompile(`[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{2}`).FindString(posta.Text())
-	b.open("/attivazione")
-	b.fill("#identificativo", mario.CF)
-	b.fill("#parte1", parte1)
-	b.fill("#parte2", parte2)
-	b.submit("form[action='/attivazione'] button[type=submit]")
 	const nuova = "orologio pianoforte girasole"
-	b.fill("#password", nuova)
-	b.fill("#conferma", nuova)
-	b.submit("form[action='/attivazione/passo'] button[type=submit]")
+	b.iniziaAttivazione(mario.CF, primaParte(t, ta, mario.Email), parte2, nuova)
 	b.attivaDallApp(ta, "spid")
 	if dove := b.accedi(ta, "titolare-spid", mario.CF, nuova); dove != "/area" {
 		t.Fatalf("the holder after login: at %s", dove)

@@ -10,11 +10,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"abilita/domain"
 	"abilita/internal/testapp"
-	"abilita/internal/testsmtp"
 )
 
 // TestAttivazioneConLettera is the counter path of the credentials: an
@@ -50,26 +48,16 @@ func TestAttivazioneConLettera(t *testing.T) {
 	}
 	lettera, _ := io.ReadAll(res.Body)
 	res.Body.Close()
-	parte2 := regexp.MustCompile(`[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{2}`).FindString(testoPDF(t, lettera))
+	parte2 := metaCodice.FindString(testoPDF(t, lettera))
 	if parte2 == "" {
 		t.Fatal("no code on the activation letter")
 	}
-	posta := ta.SMTP.WaitFor(t, 10*time.Second, func(m testsmtp.Message) bool {
-		return strings.Contains(strings.Join(m.To, ","), elena.Email) && strings.Contains(m.Subject(), "(prima parte)")
-	})
-	parte1 := regexp.MustCompile(`[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{2}`).FindString(posta.Text())
+	parte1 := primaParte(t, ta, elena.Email)
 
 	b.open("/attivazione")
 	b.page("attivazione")
-	b.fill("#identificativo", elena.CF)
-	b.fill("#parte1", parte1)
-	b.fill("#parte2", parte2)
-	b.submit("form[action='/attivazione'] button[type=submit]")
-	b.page("attivazione-password")
 	const nuova = "girasole orologio pianoforte"
-	b.fill("#password", nuova)
-	b.fill("#conferma", nuova)
-	b.submit("form[action='/attivazione/passo'] button[type=submit]")
+	b.iniziaAttivazione(elena.CF, parte1, parte2, nuova)
 	b.attivaDallApp(ta, "titolare")
 
 	if dove := b.accedi(ta, "titolare", elena.CF, nuova); dove != "/area" {

@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -85,16 +84,8 @@ func TestStrutturaMedicoOspedaliero(t *testing.T) {
 	if !strings.Contains(m.Text(), "referente della struttura che ti ha abilitato, Ospedale Santa Chiara") {
 		t.Errorf("part 1's e-mail does not say who hands part 2 over:\n%s", m.Text())
 	}
-	parte1 := regexp.MustCompile(`[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{2}`).FindString(m.Text())
-	b.open("/attivazione")
-	b.fill("#identificativo", giulia.CF)
-	b.fill("#parte1", parte1)
-	b.fill("#parte2", parte2)
-	b.submit("form[action='/attivazione'] button[type=submit]")
 	const nuova = "stetoscopio ambulatorio girasole"
-	b.fill("#password", nuova)
-	b.fill("#conferma", nuova)
-	b.submit("form[action='/attivazione/passo'] button[type=submit]")
+	b.iniziaAttivazione(giulia.CF, metaCodice.FindString(m.Text()), parte2, nuova)
 	b.attivaDallApp(ta, "medico")
 	if dove := b.accedi(ta, "medico", giulia.CF, nuova); dove != "/area" {
 		t.Fatalf("doctor after login: at %s", dove)
