@@ -180,10 +180,15 @@ func (h *Handlers) avvisoAlRichiedente(r *domain.Richiesta, m *messaggioLetto) (
 // address; none when neither is known (the review page shows it).
 func (h *Handlers) avvisiDallaRichiesta(r *domain.Richiesta, m *messaggioLetto) ([]domain.Messaggio, error) {
 	var email string
-	if u, err := h.Store.Utente(r.Operatore); r.Operatore != 0 && err == nil && u.Attivo() {
-		email = u.Email
-	} else if sd, err := h.Store.Sede(r.Sede); err == nil {
-		email = sd.Email
+	if r.Operatore != 0 {
+		if u, err := h.Store.Utente(r.Operatore); err == nil && u.Attivo() {
+			email = u.Email
+		}
+	}
+	if email == "" {
+		if sd, err := h.Store.Sede(r.Sede); err == nil {
+			email = sd.Email
+		}
 	}
 	if email == "" {
 		return nil, nil

@@ -7,6 +7,7 @@ import (
 	"abilita/posta"
 	"abilita/security"
 	"abilita/sedi"
+	"abilita/store"
 	"abilita/views"
 )
 
@@ -142,16 +143,12 @@ func (h *Handlers) apriParte2(a *domain.Attivazione) (string, error) {
 }
 
 // codiceApprovazione makes the code an approval of r, decided at sede sd,
-// issues to the person whose identity was checked (store.TitolareDi). A
-// revocation issues nothing (nil). The holder is found here, before the
-// approval's transaction, which checks that it is still the same.
-func (h *Handlers) codiceApprovazione(r *domain.Richiesta, sd sedi.Sede) (*codicePronto, string, error) {
+// issues to chi, the person whose identity was checked (store.TitolareDi,
+// read before the approval's transaction, which checks that it is still the
+// same). A revocation issues nothing (nil).
+func (h *Handlers) codiceApprovazione(r *domain.Richiesta, chi store.Titolare, sd sedi.Sede) (*codicePronto, string, error) {
 	if r.Tipo == domain.TipoRevoca {
 		return nil, "", nil
-	}
-	chi, err := h.Store.TitolareDi(r)
-	if err != nil {
-		return nil, "", err
 	}
 	t := titolare{Nome: r.Anagrafica.Nome, Identificativo: chi.CodiceFiscale, Email: chi.Email}
 	dove := doveParte2{PEC: r.Contatti.PEC, Sede: sd.Nome}

@@ -41,16 +41,25 @@ func (h *Handlers) controlliAutomatici(r *domain.Richiesta) []controlloVM {
 	if il.IsZero() {
 		il = now
 	}
+	// The account that filed the request, read once for the checks that
+	// look at it (nil when there is none, or it cannot be read: the checks
+	// then say it is not verified).
+	var richiedente *domain.Utente
+	if r.Percorso == domain.PercorsoOnline || r.Percorso.InailRisponde() {
+		if u, err := h.Store.Utente(r.Richiedente); err == nil {
+			richiedente = u
+		}
+	}
 	cs := []controlloVM{
 		controlloPasso(r, domain.PassoAnagrafica, il, "Codice fiscale e dati anagrafici",
 			"Il codice fiscale è corretto e coerente con cognome, nome, sesso, data e luogo di nascita."),
 		controlloDocumento(r, il, now),
 		h.controlloDuplicati(r),
-		h.controlloEmail(r),
+		controlloEmail(r, richiedente),
 		controlloPasso(r, domain.PassoAllegati, il, "Allegati", "Fronte e retro del documento e modulo firmato sono presenti."),
 	}
 	if r.Percorso.InailRisponde() {
-		cs = append(cs, h.controlloIdentitaDigitale(r))
+		cs = append(cs, controlloIdentitaDigitale(r, richiedente))
 	}
 	if r.Tipo != domain.TipoRevoca && r.Stato.Aperta() {
 		cs = append(cs, h.controlloTitolare(r))
@@ -142,17 +151,17 @@ func (h *Handlers) controlloDuplicati(r *domain.Richiesta) controlloVM {
 }
 
 // controlloEmail says whether the applicant's address was verified: by the
-// account's link for online requests, by the operator at the counter.
-func (h *Handlers) controlloEmail(r *domain.Richiesta) controlloVM {
+// account's link (u, the filing account) for online requests, by the
+// operator at the counter.
+func controlloEmail(r *domain.Richiesta, u *domain.Utente) controlloVM {
 	c := controlloVM{Titolo: "Indirizzo e-mail"}
 	switch r.Percorso {
 	case domain.PercorsoSportello:
 		c.Esito, c.Sintesi = controlloOK, "Verificato allo sportello."
 		return c
 	case domain.PercorsoOnline, domain.PercorsoInailRisponde:
-		u, err := h.Store.Utente(r.Richiedente)
 		switch {
-		case err != nil || !u.Verificato():
+		case u == nil || !u.Verificato():
 			c.Esito, c.Sintesi = controlloErrore, "L'account del richiedente non ha confermato l'indirizzo e-mail."
 		case !strings.EqualFold(u.Email, r.Contatti.Email):
 			c.Esito, c.Sintesi = controlloAttenzione, "L'indirizzo indicato nella richiesta non è quello verificato dell'account."
@@ -168,12 +177,11 @@ func (h *Handlers) controlloEmail(r *domain.Richiesta) controlloVM {
 
 // controlloIdentitaDigitale says, for a request of path B, which strong
 // credential verified the applicant's identity, at what level, and that
-// its codice fiscale is the one of the request.
-func (h *Handlers) controlloIdentitaDigitale(r *domain.Richiesta) controlloVM {
+// its codice fiscale is the one of the request; u is the filing account.
+func controlloIdentitaDigitale(r *domain.Richiesta, u *domain.Utente) controlloVM {
 	c := controlloVM{Titolo: "Identità digitale"}
-	u, err := h.Store.Utente(r.Richiedente)
 	switch {
-	case err != nil || u.VerificataCon() == "":
+	case u == nil || u.VerificataCon() == "":
 		c.Esito, c.Sintesi = controlloErrore, "L'account del richiedente non risulta verificato con una credenziale forte."
 	case u.CodiceFiscale != r.Anagrafica.CodiceFiscale:
 		c.Esito, c.Sintesi = controlloErrore, "Il codice fiscale della richiesta non è quello verificato con la credenziale."

@@ -116,10 +116,7 @@ func (h *Handlers) approva(c *fiber.Ctx) error {
 	if r.Stato == domain.StatoInLavorazione && !attesta && !r.Checklist.Completa(r.Profilo) {
 		return h.decisioneRifiutata(c, r, "approva", store.ErrChecklistIncompleta.Messaggio, nil)
 	}
-	codice, destinatario, err := h.codiceApprovazione(r, h.sedeDi(r))
-	if domain.CodiceDi(err) == domain.ErrConflitto {
-		return h.decisioneRifiutata(c, r, "approva", domain.MessaggioDi(err), nil)
-	}
+	codice, destinatario, err := h.codiceApprovazione(r, titolare, h.sedeDi(r))
 	if err != nil {
 		return err
 	}

@@ -99,7 +99,7 @@ func (h *Handlers) riempiStrutturaSede(c *fiber.Ctx, vm *operatoreStrutturaVM) e
 			}
 		}
 	}
-	if vm.Medici, err = h.mediciDi(vm.Codice, dellaSede); err != nil {
+	if vm.Medici, err = h.mediciDi(conti, vm.Codice, dellaSede); err != nil {
 		return err
 	}
 	if len(vm.Referenti) == 0 && len(vm.Medici) == 0 {

@@ -130,17 +130,18 @@ func (h *Handlers) paginaStruttura(c *fiber.Ctx, codice string) (strutturaVM, er
 			vm.Altre = append(vm.Altre, s)
 		}
 	}
-	vm.Medici, err = h.mediciDi(vm.Struttura.Codice, func(*domain.Abilitazione) bool { return true })
+	conti, err := h.Store.AccountStruttura(vm.Struttura.Codice)
+	if err != nil {
+		return vm, err
+	}
+	vm.Medici, err = h.mediciDi(conti, vm.Struttura.Codice, func(*domain.Abilitazione) bool { return true })
 	return vm, err
 }
 
-// mediciDi lists the doctors of the structure codice whose enablement
-// passes mostra: those in force first, then by name.
-func (h *Handlers) mediciDi(codice string, mostra func(*domain.Abilitazione) bool) ([]medicoVista, error) {
-	conti, err := h.Store.AccountStruttura(codice)
-	if err != nil {
-		return nil, err
-	}
+// mediciDi lists, of conti (the accounts of the structure codice, as
+// Store.AccountStruttura reads them), the doctors whose enablement passes
+// mostra: those in force first, then by name.
+func (h *Handlers) mediciDi(conti []domain.Utente, codice string, mostra func(*domain.Abilitazione) bool) ([]medicoVista, error) {
 	var out []medicoVista
 	for _, u := range conti {
 		ab := u.MedicoDi(codice)
