@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"flag"
 	"io"
 	"log/slog"
 	"path/filepath"
@@ -105,5 +107,10 @@ func TestComandoSconosciuto(t *testing.T) {
 		if err := run(args, log); err == nil || !strings.Contains(err.Error(), "comando sconosciuto") || !strings.Contains(err.Error(), "abilita demo") {
 			t.Errorf("abilita %v: %v", args, err)
 		}
+	}
+	// The issue's own case: "abilita demo -h" served on :8080 and never
+	// returned. It now prints the demo's flags and returns.
+	if err := run([]string{"demo", "-h"}, log); !errors.Is(err, flag.ErrHelp) {
+		t.Errorf("abilita demo -h: %v, want flag.ErrHelp", err)
 	}
 }

@@ -272,3 +272,22 @@ func TestPdftotext(t *testing.T) {
 	}
 	contiene(t, "pdftotext", string(out), "Nicolò", "D'Alò", "Forlì", "Età", "DLANCL80C15D704X", "Pagina 1 di")
 }
+
+// A sede whose data are partly filled: the receipt prints the rows it has,
+// no empty box, and no contact-centre line (that stands for a sede with none).
+func TestRicevutaSedeIncompleta(t *testing.T) {
+	parziale := Sede{Codice: sede.Codice, Nome: sede.Nome, Email: sede.Email}
+	doc, err := Ricevuta(inviata(), parziale, generato)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := testo(t, doc)
+	i := strings.Index(s, "Sede Inail competente")
+	j := strings.Index(s, "Allegati ricevuti")
+	if i < 0 || j < i {
+		t.Fatalf("the sede's section is not where expected:\n%s", s)
+	}
+	sezione := s[i:j]
+	contiene(t, "sede incompleta", sezione, "E-mail", sede.Email)
+	nonContiene(t, "sede incompleta", sezione, "Indirizzo", "PEC", ContactCenter)
+}

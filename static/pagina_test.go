@@ -130,6 +130,9 @@ func TestClassiDelFoglio(t *testing.T) {
 	for _, c := range strings.Fields(string(elenco)) {
 		escluse[c] = true
 	}
+	if len(escluse) == 0 {
+		t.Fatal("bundle/classi-escluse.txt is empty: genera.sh did not write it")
+	}
 	controlla := func(dove, classi string) {
 		for _, c := range strings.Fields(classi) {
 			if escluse[c] {

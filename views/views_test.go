@@ -10,7 +10,7 @@ import (
 // .R.Profilo.Referente) instead of comparing with the stored string: a
 // renamed state would otherwise make a page silently show the wrong branch.
 func TestNessunConfrontoConStatiERuoli(t *testing.T) {
-	confronto := regexp.MustCompile(`\b(eq|ne) [$.A-Za-z]*\.(Stato|Ruolo|Profilo|Percorso|Tipo) "[a-z_]`)
+	confronto := regexp.MustCompile(`\b(eq|ne) (?:[$.A-Za-z0-9]*\.(Stato|Ruolo|Profilo|Percorso|Tipo) "[a-z_]|"[a-z_]+" [$.A-Za-z0-9]*\.(Stato|Ruolo|Profilo|Percorso|Tipo)\b)`)
 	err := fs.WalkDir(FS, ".", func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -20,7 +20,7 @@ func TestNessunConfrontoConStatiERuoli(t *testing.T) {
 			return err
 		}
 		for _, m := range confronto.FindAllIndex(b, -1) {
-			t.Errorf("%s: %q compares with a literal; use the type's method", path, b[m[0]:m[1]+12])
+			t.Errorf("%s: %q compares with a literal; use the type's method", path, b[m[0]:min(len(b), m[1]+12)])
 		}
 		return nil
 	})
